@@ -1,0 +1,37 @@
+# Balai: `make run` serves the Lumajang demo, `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Test workers; browser and PostgreSQL tests are safe in parallel.
+TEST_WORKERS ?= 2
+
+.PHONY: install run test lint format benchmark messages
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+run: install
+	$(BIN)/balai setup-demo
+	$(BIN)/balai serve
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/balai makemigrations --check --dry-run
+	$(BIN)/balai check --fail-level WARNING
+	$(BIN)/pytest -n $(TEST_WORKERS) -q
+
+lint: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: install
+	cd balai && ../$(BIN)/balai makemessages -l en --no-obsolete && ../$(BIN)/balai compilemessages -l en
+
+benchmark: install
+	$(BIN)/python benchmarks/run.py

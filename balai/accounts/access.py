@@ -1,0 +1,63 @@
+"""The one place that decides what a user may see.
+
+Village-owned models use `VillageScopedQuerySet` (or a subclass) so that
+`Model.objects.for_user(user)` holds only what the user may see; views fetch
+single objects through `get_for_user_or_404`, which answers "does not exist"
+and "not yours" with the same 404 and audits the second.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+from balai.accounts import audit
+from balai.accounts.choices import REGENCY_ROLES, VILLAGE_ROLES, Role
+
+NOTHING = Q(pk__in=[])
+
+
+def village_filter(user, field: str = "village") -> Q:
+    """A filter on `field` (a path to a Village) for the villages `user` may see."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOTHING
+    if user.role in REGENCY_ROLES:
+        from django.conf import settings
+
+        return Q(**{f"{field}__district__regency_id": settings.BALAI_REGENCY})
+    if user.role in VILLAGE_ROLES and user.village_id:
+        return Q(**{f"{field}_id": user.village_id})
+    if user.role == Role.DISTRICT_STAFF and user.district_id:
+        return Q(**{f"{field}__district_id": user.district_id})
+    return NOTHING
+
+
+class VillageScopedQuerySet(models.QuerySet):
+    """Rows owned by a village; `village_field` names the path to it."""
+
+    village_field = "village"
+
+    def for_user(self, user):
+        return self.filter(village_filter(user, self.village_field))
+
+
+def get_for_user_or_404(queryset, user, **lookup):
+    """The object if `user` may see it, else 404; a denied existing one is audited."""
+    try:
+        return queryset.for_user(user).get(**lookup)
+    except queryset.model.DoesNotExist:
+        denied = queryset.model._default_manager.filter(**lookup).first()
+        if denied is not None:
+            audit.record(
+                "access_denied",
+                denied,
+                user=user,
+                detail={"lookup": {k: str(v) for k, v in lookup.items()}},
+            )
+        raise Http404 from None
+
+
+def require_role(user, *roles) -> None:
+    """403 for a known staff member whose role may not do this."""
+    if user.role not in roles:
+        raise PermissionDenied

@@ -1,0 +1,41 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from balai.accounts.models import ApiClient, AuditLog, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "first_name", "role", "village", "district", "agency", "is_active"]
+    list_filter = ["role", "is_active"]
+    autocomplete_fields = ["village", "district", "agency"]
+    fieldsets = [
+        *BaseUserAdmin.fieldsets,
+        ("Balai", {"fields": ["role", "village", "district", "agency", "phone"]}),
+    ]
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(admin.ModelAdmin):
+    """Read-only: the log is append-only everywhere."""
+
+    list_display = ["at", "username", "role", "ip", "action", "object_type", "object_id", "village"]
+    list_filter = ["action", "role"]
+    search_fields = ["username", "object_id"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_user(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(admin.ModelAdmin):
+    list_display = ["name", "description", "user"]

@@ -1,0 +1,34 @@
+"""Bearer-token authentication and scope checks for the REST API."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from ninja.errors import HttpError
+from ninja.security import HttpBearer
+
+from balai.accounts.models import ApiToken, token_digest
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        found = (
+            ApiToken.objects.usable()
+            .select_related("user")
+            .filter(digest=token_digest(token), user__is_active=True)
+            .first()
+        )
+        if found is None:
+            return None
+        now = timezone.now()
+        # Record use at most once a minute: one write per call would halve throughput.
+        if found.last_used_at is None or now - found.last_used_at > timedelta(minutes=1):
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        request.user = found.user
+        request.api_token = found
+        return found
+
+
+def require_scope(request, scope: str) -> None:
+    token = getattr(request, "api_token", None)
+    if token is None or not token.has_scope(scope):
+        raise HttpError(403, f"Token ini tidak memiliki cakupan '{scope}'.")

@@ -1,0 +1,222 @@
+"""Staff accounts, their scope, the audit log and API tokens."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from balai.accounts.choices import REGENCY_ROLES, VILLAGE_ROLES, Role
+
+
+class User(AbstractUser):
+    """A staff member. Residents are not users: they identify per request."""
+
+    Role = Role
+
+    role = models.CharField(_("peran"), max_length=30, choices=Role.choices, blank=True)
+    village = models.ForeignKey(
+        "regions.Village",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("desa/kelurahan"),
+    )
+    district = models.ForeignKey(
+        "regions.District",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("kecamatan"),
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("OPD"),
+    )
+    phone = models.CharField(_("telepon"), max_length=30, blank=True)
+    # Service accounts stand behind API clients; they never log in.
+    is_service = models.BooleanField(default=False, editable=False)
+
+    def clean(self):
+        super().clean()
+        scope_field = {
+            **dict.fromkeys(VILLAGE_ROLES, "village"),
+            Role.DISTRICT_STAFF: "district",
+            Role.AGENCY_STAFF: "agency",
+        }.get(self.role)
+        for field in ("village", "district", "agency"):
+            if field == scope_field and getattr(self, f"{field}_id") is None:
+                raise ValidationError({field: _("Peran ini memerlukan %(f)s.") % {"f": field}})
+            if field != scope_field and getattr(self, f"{field}_id") is not None:
+                raise ValidationError(
+                    {field: _("Peran ini tidak terikat ke %(f)s.") % {"f": field}}
+                )
+
+    @property
+    def is_village_staff(self) -> bool:
+        return self.role in VILLAGE_ROLES
+
+    @property
+    def sees_whole_regency(self) -> bool:
+        return self.role in REGENCY_ROLES
+
+    @property
+    def can_verify(self) -> bool:
+        return self.role in VILLAGE_ROLES
+
+    @property
+    def can_sign(self) -> bool:
+        return self.role == Role.VILLAGE_HEAD
+
+    @property
+    def requires_second_factor(self) -> bool:
+        return self.role == Role.REGENCY_ADMIN
+
+    @property
+    def scope_label(self) -> str:
+        target = self.village or self.district or self.agency
+        return f"{self.get_role_display()} · {target}" if target else self.get_role_display()
+
+
+class AuditLogQuerySet(models.QuerySet):
+    def for_user(self, user):
+        from balai.accounts.access import village_filter
+
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.sees_whole_regency:
+            # Regency-wide rows (tokens, settings) have no village.
+            return self.filter(village_filter(user) | models.Q(village__isnull=True))
+        if user.role == Role.AGENCY_STAFF:
+            return self.filter(user__agency_id=user.agency_id)
+        return self.filter(village_filter(user))
+
+    def update(self, **kwargs):
+        raise PermissionError("the audit log is append-only")
+
+    def delete(self):
+        raise PermissionError("the audit log is append-only")
+
+
+class AuditLog(models.Model):
+    """Append-only record of every write and every read of personal data."""
+
+    at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+")
+    username = models.CharField(_("pengguna"), max_length=150, blank=True)
+    role = models.CharField(_("peran"), max_length=30, blank=True)
+    ip = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+    action = models.CharField(_("tindakan"), max_length=60, db_index=True)
+    object_type = models.CharField(_("jenis objek"), max_length=60, blank=True)
+    object_id = models.CharField(_("id objek"), max_length=64, blank=True)
+    village = models.ForeignKey(
+        "regions.Village",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    detail = models.JSONField(_("rincian"), default=dict, blank=True)
+
+    objects = AuditLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("log audit")
+        verbose_name_plural = _("log audit")
+        indexes = [models.Index(fields=["village", "-at"]), models.Index(fields=["user", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("the audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("the audit log is append-only")
+
+
+class ApiClient(models.Model):
+    """An agency's or village's system calling the API; acts through a service user."""
+
+    name = models.SlugField(_("nama"), max_length=60, unique=True)
+    description = models.CharField(_("keterangan"), max_length=200, blank=True)
+    user = models.OneToOneField(User, models.PROTECT, related_name="api_client")
+
+    class Meta:
+        verbose_name = _("aplikasi klien")
+        verbose_name_plural = _("aplikasi klien")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self):
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token, stored as its SHA-256 only; the value is shown once."""
+
+    PREFIX = "balai_"
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("nama"), max_length=100, blank=True)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    hint = models.CharField(_("awal token"), max_length=16, editable=False)
+    scopes = models.JSONField(_("cakupan"), default=list)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    created_by = models.ForeignKey(User, models.SET_NULL, null=True, related_name="+")
+    expires_at = models.DateTimeField(_("berlaku sampai"))
+    revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("token API")
+        verbose_name_plural = _("token API")
+
+    def __str__(self) -> str:
+        return f"{self.hint}… ({self.user})"
+
+    @classmethod
+    def new(cls, user, scopes, days, created_by=None, name=""):
+        """Return (unsaved token, its secret value)."""
+        value = cls.PREFIX + secrets.token_urlsafe(32)
+        token = cls(
+            user=user,
+            scopes=sorted(set(scopes)),
+            name=name,
+            created_by=created_by,
+            digest=token_digest(value),
+            hint=value[: len(cls.PREFIX) + 6],
+            expires_at=timezone.now() + timedelta(days=days),
+        )
+        return token, value
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes

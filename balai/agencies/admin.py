@@ -1,0 +1,10 @@
+from django.contrib import admin
+
+from balai.agencies.models import Agency
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["short_name", "name", "is_active"]
+    search_fields = ["name", "short_name"]
+    prepopulated_fields = {"slug": ["short_name"]}

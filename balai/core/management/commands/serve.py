@@ -1,0 +1,45 @@
+import signal
+import subprocess
+import sys
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = (
+        "Serve Balai in production mode: gunicorn for the web and the database task worker, "
+        "stopping both together."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--bind", default="127.0.0.1:8000")
+        parser.add_argument("--workers", type=int, default=2)
+
+    def handle(self, *args, bind, workers, **options):
+        web = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "balai.wsgi",
+                "--bind",
+                bind,
+                "--workers",
+                str(workers),
+                "--access-logfile",
+                "-",
+            ]
+        )
+        worker = subprocess.Popen([sys.executable, "-m", "balai", "db_worker"])
+
+        def stop(*_):
+            for process in (web, worker):
+                if process.poll() is None:
+                    process.terminate()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        self.stdout.write(f"Balai on http://{bind}/ (web pid {web.pid}, worker pid {worker.pid})")
+        web.wait()
+        stop()
+        worker.wait()

@@ -1,0 +1,19 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from balai.regions.models import Village
+
+
+class Command(BaseCommand):
+    help = (
+        "Prepare a database for the demo: migrate, collect static files, load the regions "
+        "and seed the Lumajang demo when the database has no villages yet."
+    )
+
+    def handle(self, *args, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        if not Village.objects.exists():
+            call_command("load_regions", stdout=self.stdout)
+        call_command("seed_demo", stdout=self.stdout)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from balai.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("staf/", views.staff_home, name="staff-home"),
+]

@@ -1,0 +1,39 @@
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from balai.regions.codes import level_of
+from balai.regions.models import District, Province, Regency, Village
+
+router = Router(tags=["regions"])
+
+CHILDREN = {
+    "province": (Province, "regencies"),
+    "regency": (Regency, "districts"),
+    "district": (District, "villages"),
+    "village": (Village, None),
+}
+
+
+class RegionRef(Schema):
+    code: str
+    name: str
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    level: str
+    children: list[RegionRef]
+
+
+@router.get("/{code}", response=RegionOut, auth=None, summary="A region and its children")
+def region_detail(request, code: str):
+    """Any Indonesian region by its Kemendagri code, e.g. `35.08` or `35.08.01.2001`."""
+    level = level_of(code)
+    if level is None:
+        raise Http404
+    model, children = CHILDREN[level]
+    region = get_object_or_404(model, code=code)
+    kids = getattr(region, children).order_by("code").values("code", "name") if children else []
+    return {"code": region.code, "name": region.name, "level": level, "children": list(kids)}

@@ -1,0 +1,103 @@
+"""Indonesia's regions, keyed by their Kemendagri codes.
+
+Codes are the primary keys: they are public, stable and what every other
+system (NIK, OpenSID, Dukcapil) uses to name a place.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from balai.regions.codes import village_kind
+
+
+class Province(models.Model):
+    code = models.CharField(_("kode"), max_length=2, primary_key=True)
+    name = models.CharField(_("nama"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("provinsi")
+        verbose_name_plural = _("provinsi")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Regency(models.Model):
+    code = models.CharField(_("kode"), max_length=5, primary_key=True)
+    province = models.ForeignKey(Province, models.PROTECT, related_name="regencies")
+    name = models.CharField(_("nama"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("kabupaten/kota")
+        verbose_name_plural = _("kabupaten/kota")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DistrictQuerySet(models.QuerySet):
+    def in_regency(self):
+        return self.filter(regency_id=settings.BALAI_REGENCY)
+
+
+class District(models.Model):
+    code = models.CharField(_("kode"), max_length=8, primary_key=True)
+    regency = models.ForeignKey(Regency, models.PROTECT, related_name="districts")
+    name = models.CharField(_("nama"), max_length=100)
+
+    objects = DistrictQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("kecamatan")
+        verbose_name_plural = _("kecamatan")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VillageQuerySet(models.QuerySet):
+    def in_regency(self):
+        """Villages of this deployment's regency."""
+        return self.filter(district__regency_id=settings.BALAI_REGENCY)
+
+    def active(self):
+        """Villages of this regency that are onboarded: the only ones the public sees."""
+        return self.in_regency().filter(is_active=True)
+
+
+class Village(models.Model):
+    class Kind(models.TextChoices):
+        DESA = "desa", _("Desa")
+        KELURAHAN = "kelurahan", _("Kelurahan")
+
+    code = models.CharField(_("kode"), max_length=13, primary_key=True)
+    district = models.ForeignKey(District, models.PROTECT, related_name="villages")
+    name = models.CharField(_("nama"), max_length=100)
+    is_active = models.BooleanField(_("sudah bergabung"), default=False)
+    activated_at = models.DateTimeField(_("bergabung sejak"), null=True, blank=True)
+
+    objects = VillageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("desa/kelurahan")
+        verbose_name_plural = _("desa/kelurahan")
+        indexes = [models.Index(fields=["is_active", "district"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.name}"
+
+    @property
+    def kind(self) -> str:
+        return village_kind(self.code)
+
+    def get_kind_display(self) -> str:
+        return str(self.Kind(self.kind).label)
+
+    @property
+    def regency_id(self) -> str:
+        return self.code[:5]

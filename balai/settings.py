@@ -1,0 +1,210 @@
+"""Balai's one settings module, read from the environment.
+
+Every value has a safe default; see docs/configuration.md for the list.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from balai.lib.env import env_bool, env_int, env_list, env_secret, env_str
+from balai.regions.codes import regency_names, time_zone_for
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(env_str("BALAI_DATA_DIR", "var")).resolve()
+
+DEBUG = env_bool("BALAI_DEBUG", False)
+SECRET_KEY = env_secret("BALAI_SECRET_KEY", DATA_DIR)
+ALLOWED_HOSTS = env_list("BALAI_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("BALAI_CSRF_TRUSTED_ORIGINS", [])
+SITE_URL = env_str("BALAI_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+BALAI_REGENCY = env_str("BALAI_REGENCY", "35.08")
+if BALAI_REGENCY not in regency_names():
+    raise ImproperlyConfigured(
+        f"BALAI_REGENCY {BALAI_REGENCY!r} is not a regency code (expected e.g. 35.08)"
+    )
+TIME_ZONE = time_zone_for(BALAI_REGENCY)
+USE_TZ = True
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
+    "ninja",
+    "balai.core",
+    "balai.regions",
+    "balai.agencies",
+    "balai.accounts",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "balai.accounts.middleware.StaffSessionMiddleware",
+    "balai.accounts.audit.AuditContextMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "balai.urls"
+WSGI_APPLICATION = "balai.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "balai.core.context_processors.balai",
+            ],
+        },
+    },
+]
+
+
+def _database(url: str) -> dict:
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_URL is not a database address: {exc}") from None
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets readers work beside the one writer; IMMEDIATE takes the
+        # write lock at BEGIN so concurrent writers wait (busy timeout) instead
+        # of failing with "database is locked" half-way through.
+        config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"] = {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            ),
+        }
+    elif config["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_URL must be sqlite:// or postgres://")
+    return config
+
+
+DATABASES = {
+    "default": _database(env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'balai.sqlite3'}"))
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+_redis_url = env_str("BALAI_REDIS_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+        if _redis_url
+        # Shared by every worker process, unlike the local-memory cache, so
+        # rate limits hold across processes without another service.
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "balai_cache"}
+    )
+}
+RATELIMIT_USE_CACHE = "default"
+# The database cache is shared but not atomic; limits stay approximate there.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+
+TASKS = {
+    "default": {
+        "BACKEND": env_str("BALAI_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": [],
+    }
+}
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:staff-home"
+LOGOUT_REDIRECT_URL = "core:home"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+OTP_TOTP_ISSUER = "Balai"
+
+SESSION_COOKIE_AGE = env_int("BALAI_SESSION_SECONDS", 8 * 3600)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_COOKIES = env_bool("BALAI_SECURE_COOKIES", not DEBUG and SITE_URL.startswith("https"))
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BALAI_BEHIND_PROXY", False) else None
+)
+
+# Source strings are Indonesian, the language nearly every user reads; the
+# English catalogue translates them (docs/i18n.md).
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+MEDIA_ROOT = DATA_DIR / "media"
+# Uploads are read through views that check access; never served as static.
+MEDIA_URL = "/media-not-served/"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+EMAIL_HOST = env_str("BALAI_SMTP_HOST", "127.0.0.1")
+EMAIL_PORT = env_int("BALAI_SMTP_PORT", 25)
+EMAIL_HOST_USER = env_str("BALAI_SMTP_USER")
+EMAIL_HOST_PASSWORD = env_str("BALAI_SMTP_PASSWORD")
+EMAIL_USE_TLS = env_bool("BALAI_SMTP_TLS", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("BALAI_FROM_EMAIL", "balai@localhost")
+EMAIL_BACKEND = env_str("BALAI_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("BALAI_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from balai.api import api
+from balai.core import views as core_views
+
+handler404 = "balai.core.views.error_404"
+handler403 = "balai.core.views.error_403"
+handler500 = "balai.core.views.error_500"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("akun/", include("balai.accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("balai.core.urls")),
+]
