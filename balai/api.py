@@ -10,7 +10,11 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
+from balai.complaints.api import router as complaints_router
+from balai.letters.api import router as letters_router
+from balai.portal.api import router as portal_router
 from balai.regions.api import router as regions_router
+from balai.residents.api import router as residents_router
 
 api = NinjaAPI(
     title="Balai API",
@@ -68,4 +72,10 @@ def forbidden(request, exc):
     return problem(request, 403, _("Tidak diizinkan"))
 
 
+# Each domain's router is mounted at the root so it names its own paths
+# (/residents, /stats/population/..., /letter-requests, /complaints, ...).
 api.add_router("/regions", regions_router)
+api.add_router("", residents_router)
+api.add_router("", letters_router)
+api.add_router("", complaints_router)
+api.add_router("", portal_router)

@@ -47,6 +47,11 @@ INSTALLED_APPS = [
     "balai.regions",
     "balai.agencies",
     "balai.accounts",
+    "balai.notifications",
+    "balai.residents",
+    "balai.letters",
+    "balai.complaints",
+    "balai.portal",
 ]
 
 MIDDLEWARE = [

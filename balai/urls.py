@@ -15,5 +15,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("akun/", include("balai.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("penduduk/", include("balai.residents.urls")),
+    path("surat/", include("balai.letters.urls")),
+    path("aduan/", include("balai.complaints.urls")),
+    path("", include("balai.portal.urls")),
     path("", include("balai.core.urls")),
 ]
