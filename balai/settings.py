@@ -213,3 +213,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("BALAI_LOG_LEVEL", "WARNING")},
 }
+
+# WhatsApp/SMS gateway (balai/notifications/channels.py): POST JSON, bearer token.
+BALAI_MESSAGE_GATEWAY_URL = env_str("BALAI_MESSAGE_GATEWAY_URL")
+BALAI_MESSAGE_GATEWAY_TOKEN = env_str("BALAI_MESSAGE_GATEWAY_TOKEN")
