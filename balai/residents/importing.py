@@ -134,7 +134,7 @@ class ImportResult:
 def detect_format(path: Path) -> str:
     """'zip' (xlsx/ods), 'xls' (OLE2) or 'csv', decided by content, not by name."""
     with open(path, "rb") as f:
-        head = f.read(8)
+        head = f.read(4096)
     if head.startswith(b"PK\x03\x04"):
         return "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
@@ -680,7 +680,12 @@ class _Importer:
                     continue
                 self.result.rows += 1
                 parsed = parse_row(
-                    cells, cols, f"{prefix}{number}", self.village_code, self.today, self.result
+                    cells,
+                    cols,
+                    f"{prefix}{number}" if prefix else number,
+                    self.village_code,
+                    self.today,
+                    self.result,
                 )
                 if parsed is not None:
                     self._dedupe(parsed) and batch.append(parsed)

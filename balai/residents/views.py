@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from balai.accounts.access import get_for_user_or_404, require_role
-from balai.accounts.choices import VILLAGE_ROLES, Role
 from balai.regions.models import District, Regency, Village
 from balai.residents import actions, stats
 from balai.residents.choices import ImportStatus
@@ -29,11 +28,9 @@ from balai.residents.forms import (
 )
 from balai.residents.models import Family, Resident, ResidentImport
 from balai.residents.nik import nik_mismatches
+from balai.residents.roles import EXPORTERS, READERS, WRITERS, may_see_village
 from balai.residents.tasks import import_residents_task, read_progress
 
-READERS = (*VILLAGE_ROLES, Role.DISTRICT_STAFF, Role.REGENCY_ADMIN)
-WRITERS = tuple(VILLAGE_ROLES)
-EXPORTERS = (*VILLAGE_ROLES, Role.REGENCY_ADMIN)
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
 
@@ -238,19 +235,9 @@ def _download(headers, rows, fmt, name):
 
 def _village_or_404(user, code):
     village = Village.objects.filter(code=code).first()
-    if village is None or not _may_see_village(user, village):
+    if village is None or not may_see_village(user, village):
         raise Http404
     return village
-
-
-def _may_see_village(user, village) -> bool:
-    if user.role in VILLAGE_ROLES:
-        return user.village_id == village.pk
-    if user.role == Role.DISTRICT_STAFF:
-        return user.district_id == village.district_id
-    if user.sees_whole_regency:
-        return village.regency_id == settings.BALAI_REGENCY
-    return False
 
 
 @login_required
