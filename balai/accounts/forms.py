@@ -120,3 +120,35 @@ class TokenForm(forms.Form):
         if kind == "client":
             return ApiClient.objects.select_related("user").get(pk=pk).user
         return User.objects.get(pk=pk)
+
+
+class AuditFilterForm(forms.Form):
+    """Filters on the audit log page; the village filter is checked against the scope."""
+
+    action = forms.ChoiceField(label=_("Tindakan"), required=False)
+    username = forms.CharField(label=_("Pengguna"), max_length=150, required=False)
+    date_from = forms.DateField(
+        label=_("Dari tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Sampai tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    village = forms.ChoiceField(label=_("Desa/kelurahan"), required=False)
+
+    def __init__(self, actions, villages, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("Semua")), *((a, a) for a in actions)]
+        if villages is None:
+            del self.fields["village"]
+        else:
+            self.fields["village"].choices = [
+                ("", _("Semua")),
+                *((v.code, f"{v.name} ({v.district.name})") for v in villages),
+            ]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("Tanggal akhir harus sama atau setelah tanggal awal."))
+        return data

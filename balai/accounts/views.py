@@ -1,16 +1,23 @@
 import segno
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render, resolve_url
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from balai.accounts import actions
-from balai.accounts.forms import LoginForm, TokenCodeForm
+from balai.accounts.access import require_role, village_for_user_or_404, visible_villages
+from balai.accounts.choices import VILLAGE_ROLES, Role
+from balai.accounts.forms import AuditFilterForm, LoginForm, TokenCodeForm, TokenForm
+from balai.accounts.models import ApiToken, AuditLog
 from balai.accounts.throttle import set_device_cookie
 
 
@@ -78,3 +85,65 @@ def _base32(device) -> str:
 
     key = b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@require_safe
+@login_required
+def audit_log(request):
+    """The log of the user's scope, filtered and paginated; there is nothing to edit."""
+    user = request.user
+    require_role(user, *Role.values)
+    village = None
+    if request.GET.get("village"):
+        village = village_for_user_or_404(user, request.GET["village"])
+    rows = AuditLog.objects.for_user(user)
+    actions_seen = rows.order_by("action").values_list("action", flat=True).distinct()
+    villages = visible_villages(user) if user.role not in VILLAGE_ROLES else None
+    form = AuditFilterForm(actions_seen, villages, data=request.GET or None)
+    if form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if k != "village"}
+        rows = rows.filtered(**filters, village=village)
+    page = Paginator(rows.select_related("village"), AUDIT_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accounts/audit_log.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@never_cache
+@login_required
+def api_tokens(request):
+    """The regency admin lists, creates and revokes API tokens; a new value shows once."""
+    require_role(request.user, Role.REGENCY_ADMIN)
+    form = TokenForm(data=request.POST or None)
+    new_value = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        _token, new_value = actions.create_token(
+            data["owner"], data["scopes"], data["days"], by=request.user, name=data["name"]
+        )
+        form = TokenForm()
+    tokens = ApiToken.objects.select_related("user", "user__api_client", "created_by")
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {"form": form, "tokens": tokens, "new_value": new_value, "now": timezone.now()},
+    )
+
+
+@require_POST
+@login_required
+def revoke_api_token(request, pk):
+    require_role(request.user, Role.REGENCY_ADMIN)
+    token = get_object_or_404(ApiToken, pk=pk, revoked_at__isnull=True)
+    actions.revoke_token(token, by=request.user)
+    messages.success(request, _("Token %(hint)s… dicabut.") % {"hint": token.hint})
+    return redirect("accounts:api-tokens")
