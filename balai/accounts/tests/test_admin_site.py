@@ -5,16 +5,7 @@ from django.urls import reverse
 
 from balai.accounts import audit
 from balai.accounts.models import AuditLog
-
-OTHER_ROLES = [
-    "operator_a",
-    "secretary_a",
-    "head_a",
-    "district_a",
-    "agency_officer",
-    "command_center",
-    "outsider",
-]
+from balai.accounts.tests.roles import NOT_REGENCY_ADMIN
 
 
 def test_the_regency_admin_uses_the_admin(cast, login_as, client):
@@ -23,7 +14,7 @@ def test_the_regency_admin_uses_the_admin(cast, login_as, client):
     assert client.get("/admin/accounts/user/").status_code == 200
 
 
-@pytest.mark.parametrize("who", OTHER_ROLES)
+@pytest.mark.parametrize("who", NOT_REGENCY_ADMIN)
 def test_other_roles_are_refused_even_when_marked_staff(cast, login_as, client, who):
     user = getattr(cast, who)
     user.is_staff = True

@@ -5,17 +5,9 @@ from django.urls import reverse
 
 from balai.accounts.actions import create_token
 from balai.accounts.models import ApiClient, ApiToken, AuditLog, User, token_digest
+from balai.accounts.tests.roles import NOT_REGENCY_ADMIN
 
 URL = reverse("accounts:api-tokens")
-OTHER_ROLES = [
-    "operator_a",
-    "secretary_a",
-    "head_a",
-    "district_a",
-    "agency_officer",
-    "command_center",
-    "outsider",
-]
 
 
 @pytest.fixture
@@ -103,7 +95,7 @@ def test_the_list_shows_every_token_in_a_fixed_number_of_queries(
     assert page.count("balai_") >= 7
 
 
-@pytest.mark.parametrize("who", OTHER_ROLES)
+@pytest.mark.parametrize("who", NOT_REGENCY_ADMIN)
 def test_other_roles_get_403_everywhere_on_the_token_page(cast, login_as, client, who):
     token, _ = create_token(cast.operator_a, ["letters:read"], 30)
     login_as(getattr(cast, who))
