@@ -88,6 +88,23 @@ def _now() -> datetime.datetime:
 
 # -- demo CA and demo signers ------------------------------------------------------------
 
+_KEY_USAGES = (
+    "digital_signature",
+    "content_commitment",
+    "key_encipherment",
+    "data_encipherment",
+    "key_agreement",
+    "key_cert_sign",
+    "crl_sign",
+    "encipher_only",
+    "decipher_only",
+)
+
+
+def key_usage(*granted: str) -> x509.KeyUsage:
+    """A KeyUsage extension with only the named usages set."""
+    return x509.KeyUsage(**{usage: usage in granted for usage in _KEY_USAGES})
+
 
 def _ensure_ca(stdout: TextIO | None) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
     ca_pem, ca_key_pem = pki_dir() / "ca.pem", pki_dir() / "ca.key.pem"
@@ -118,20 +135,7 @@ def _ensure_ca(stdout: TextIO | None) -> tuple[x509.Certificate, ec.EllipticCurv
         .not_valid_before(now - datetime.timedelta(hours=1))
         .not_valid_after(now + CA_VALIDITY)
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=False,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
+        .add_extension(key_usage("key_cert_sign", "crl_sign"), critical=True)
         .add_extension(ski, critical=False)
         .sign(key, hashes.SHA256())
     )
@@ -196,20 +200,8 @@ def issue_demo_signer(
         .not_valid_before(now - datetime.timedelta(hours=1))
         .not_valid_after(min(now + SIGNER_VALIDITY, ca_cert.not_valid_after_utc))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
+        # content_commitment is nonRepudiation, which validators expect on signing keys.
+        .add_extension(key_usage("digital_signature", "content_commitment"), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False

@@ -3,6 +3,7 @@
 import io
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -38,3 +39,21 @@ def xmp(pdf: bytes) -> str:
 def link_annotations(pdf: bytes) -> list:
     annots = [a.get_object() for a in first_page(pdf).get("/Annots", [])]
     return [a for a in annots if a.get("/Subtype") == "/Link"]
+
+
+def pdfsig(pdf: bytes, workdir: Path, trusted_ca: Path | None = None) -> str:
+    """poppler's pdfsig report, with an NSS database trusting only `trusted_ca`."""
+    pdfsig, certutil = need("pdfsig"), need("certutil")
+    nss = workdir / "nss"
+    nss.mkdir()
+    subprocess.run([certutil, "-N", "-d", f"sql:{nss}", "--empty-password"], check=True)
+    if trusted_ca is not None:
+        subprocess.run(
+            [certutil, "-A", "-d", f"sql:{nss}", "-n", "ca", "-t", "CT,C,C", "-i", trusted_ca],
+            check=True,
+        )
+    letter = workdir / "letter.pdf"
+    letter.write_bytes(pdf)
+    return subprocess.run(
+        [pdfsig, "-nssdir", f"sql:{nss}", str(letter)], capture_output=True, text=True
+    ).stdout
