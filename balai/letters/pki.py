@@ -149,7 +149,7 @@ def _ensure_ca(stdout: TextIO | None) -> tuple[x509.Certificate, ec.EllipticCurv
     )
     ca_pem.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     if stdout:
-        stdout.write(f"CA demo dibuat: {ca_pem}\n")
+        stdout.write(f"demo CA created: {ca_pem}\n")
     return cert, key
 
 
@@ -247,7 +247,7 @@ def init_demo_pki(users: Iterable[Any] | None = None, *, stdout: TextIO | None =
         issue_demo_signer(user, ca_cert, ca_key)
         issued.append(user.username)
         if stdout:
-            stdout.write(f"Sertifikat demo untuk {user.username}: {p12}\n")
+            stdout.write(f"demo certificate for {user.username}: {p12}\n")
     clear_signer_cache()
     return issued
 
