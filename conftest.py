@@ -7,11 +7,14 @@ village of another regency.
 """
 
 import os
+import socket
 from types import SimpleNamespace
 
 import pytest
 
-os.environ.setdefault("BALAI_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+# Browser fixtures (`page`, `browser_login`, `browser_url`) for every app.
+pytest_plugins = ["balai.core.tests.browser"]
+
 os.environ.setdefault("BALAI_REGENCY", "35.08")
 
 
@@ -19,6 +22,10 @@ os.environ.setdefault("BALAI_REGENCY", "35.08")
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Tasks run as they are enqueued, so tests see their effects at once.
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": []}
+    }
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -137,3 +144,30 @@ def api_token(db):
         return {"Authorization": f"Bearer {value}"}
 
     return make
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback; `.messages` holds what it received."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    class Inbox(Message):
+        def __init__(self):
+            super().__init__()
+            self.messages = []
+
+        def handle_message(self, message):
+            self.messages.append(message)
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = False
+    yield inbox
+    controller.stop()

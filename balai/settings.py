@@ -181,6 +181,7 @@ USE_I18N = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -213,3 +214,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("BALAI_LOG_LEVEL", "WARNING")},
 }
+
+# WhatsApp/SMS gateway (balai/notifications/channels.py): POST JSON, bearer token.
+BALAI_MESSAGE_GATEWAY_URL = env_str("BALAI_MESSAGE_GATEWAY_URL")
+BALAI_MESSAGE_GATEWAY_TOKEN = env_str("BALAI_MESSAGE_GATEWAY_TOKEN")

@@ -3,3 +3,4 @@ from django.apps import AppConfig
 
 class NotificationsConfig(AppConfig):
     name = "balai.notifications"
+    verbose_name = "Notifikasi"

@@ -1,1 +1,42 @@
-from django.db import models  # noqa: F401
+"""Outgoing messages to residents and staff, one row per message and channel."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from balai.accounts.access import VillageScopedQuerySet
+from balai.notifications.choices import Channel, Status
+
+
+class NotificationQuerySet(VillageScopedQuerySet):
+    def due_for_pruning(self, before):
+        return self.filter(created_at__lt=before).exclude(status=Status.QUEUED)
+
+
+class Notification(models.Model):
+    channel = models.CharField(_("saluran"), max_length=10, choices=Channel.choices)
+    recipient = models.CharField(_("penerima"), max_length=254)
+    subject = models.CharField(_("subjek"), max_length=200, blank=True)
+    body = models.TextField(_("isi"))
+    # Makes a retried `notify` for the same event a no-op.
+    key = models.CharField(max_length=200, unique=True)
+    village = models.ForeignKey(
+        "regions.Village", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(_("galat"), max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("notifikasi")
+        verbose_name_plural = _("notifikasi")
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.subject or self.body[:40]}"

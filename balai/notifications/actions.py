@@ -1,0 +1,46 @@
+from django.db import IntegrityError, transaction
+
+from balai.notifications.choices import Channel
+from balai.notifications.models import Notification
+
+
+def notify(
+    *,
+    key: str,
+    body: str,
+    subject: str = "",
+    email: str = "",
+    phone: str = "",
+    whatsapp: bool = True,
+    village=None,
+) -> list[Notification]:
+    """Queue a message to a person by every address they gave; idempotent per key.
+
+    `key` names the event (e.g. "letter:ABCD:ready"); calling again with the
+    same key sends nothing new. Delivery happens in the task worker after the
+    surrounding transaction commits.
+    """
+    from balai.notifications.tasks import deliver
+
+    targets = []
+    if email:
+        targets.append((Channel.EMAIL, email))
+    if phone:
+        targets.append((Channel.WHATSAPP if whatsapp else Channel.SMS, phone))
+    created = []
+    for channel, recipient in targets:
+        try:
+            with transaction.atomic():
+                notification = Notification.objects.create(
+                    channel=channel,
+                    recipient=recipient,
+                    subject=subject,
+                    body=body,
+                    key=f"{key}:{channel}",
+                    village=village,
+                )
+        except IntegrityError:
+            continue  # already queued for this event
+        created.append(notification)
+        transaction.on_commit(lambda pk=notification.pk: deliver.enqueue(pk))
+    return created
