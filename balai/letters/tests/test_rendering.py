@@ -8,6 +8,7 @@ from PIL import Image
 from balai.letters.rendering import (
     LetterData,
     Letterhead,
+    clean_text,
     format_date_id,
     render_letter,
     render_preview,
@@ -142,6 +143,35 @@ def test_it_embeds_the_regency_logo():
     assert any(int(image["/Width"]) == 64 for image in images)
 
 
+def test_it_refuses_a_logo_that_is_not_png():
+    kop = Letterhead(district="K", village="D", address="A", logo_png=b"GIF89a....")
+
+    with pytest.raises(ValueError, match="PNG"):
+        render_letter(letter(letterhead=kop))
+
+
+def test_it_prints_characters_the_fonts_lack_as_question_marks():
+    # An emoji typed on a phone must not stop a letter: PDF/A forbids blank glyphs.
+    fields = [("Nama", "SITI WAHYUNI"), ("Keperluan", "Melamar kerja 😀🙏 ꦗꦮ, segera")]
+    text = pdftotext(render_letter(letter(fields=fields)))
+
+    assert "Melamar kerja ?? ??, segera" in text
+
+
+def test_it_drops_control_and_direction_override_characters():
+    fields = [("Nama", "SITI\x00 \u202eWAHYUNI\u202c\ud800"), ("Pekerjaan", "Petani\tPekebun")]
+    text = pdftotext(render_letter(letter(fields=fields)))
+
+    assert "SITI WAHYUNI" in text
+    assert "Petani Pekebun" in text
+
+
+def test_clean_text_keeps_letters_and_line_breaks():
+    assert clean_text("Đức Ñoño\r\nbaris dua") == "Đức Ñoño\nbaris dua"
+    assert clean_text(None) == ""
+    assert clean_text(42) == "42"
+
+
 def test_a_preview_is_marked_and_has_no_number_or_signature():
     pdf = render_preview(title="SURAT KETERANGAN USAHA")
     text = pdftotext(pdf)
@@ -156,7 +186,7 @@ def test_the_payload_is_json_only():
     # The data reaches Typst as one JSON document; nothing is spliced into the template.
     from balai.letters.rendering import _payload
 
-    payload = _payload(letter(), preview=False)
+    payload = _payload(letter(), preview=False, logo=None)
 
     assert json.loads(json.dumps(payload))["title"] == "SURAT KETERANGAN DOMISILI"
     assert payload["qr_svg"].startswith("<svg")
