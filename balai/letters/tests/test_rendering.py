@@ -124,6 +124,20 @@ def test_it_prints_the_delegation_lines_above_the_position():
     )
 
 
+def test_a_long_letter_numbers_its_pages_and_ends_with_the_signature_note():
+    body = [f"Paragraf {i}. " + "Isi yang panjang sekali. " * 30 for i in range(12)]
+    pdf = render_letter(letter(body=body))
+    text = pdftotext(pdf)
+
+    assert "Halaman 1 dari" in text
+    assert text.index("BUDI SANTOSO") < text.rindex("Dokumen ini ditandatangani secara elektronik")
+    assert text.count("Dokumen ini ditandatangani secara elektronik") == 1
+
+
+def test_a_one_page_letter_has_no_page_number():
+    assert "Halaman" not in pdftotext(render_letter(letter()))
+
+
 def test_it_embeds_the_regency_logo():
     buffer = io.BytesIO()
     Image.new("RGB", (64, 80), (0, 120, 60)).save(buffer, "PNG")
