@@ -195,10 +195,10 @@ class _Renderer:
         self._lock = threading.Lock()
         self._compiler: typst.Compiler | None = None
         self._root: Path | None = None
-        self._logos: dict[bytes, str] = {}
 
-    def _start(self) -> typst.Compiler:
-        if self._compiler is None:
+    def _ready(self) -> tuple[typst.Compiler, Path]:
+        """The compiler and its root, made again if the root vanished (a /tmp cleaner)."""
+        if self._root is None or not (self._root / TEMPLATE.name).exists():
             root = Path(tempfile.mkdtemp(prefix="balai-typst-"))
             atexit.register(shutil.rmtree, root, ignore_errors=True)
             shutil.copyfile(TEMPLATE, root / TEMPLATE.name)
@@ -207,7 +207,8 @@ class _Renderer:
             # Only Typst's embedded fonts (Libertinus Serif, OFL): the same PDF on
             # every machine, and no system font scan on start.
             self._compiler = typst.Compiler(root=str(root), ignore_system_fonts=True)
-        return self._compiler
+        assert self._compiler is not None
+        return self._compiler, self._root
 
     def logo(self, png: bytes | None) -> str | None:
         """The logo's path inside Typst's root, written on first use."""
@@ -215,24 +216,20 @@ class _Renderer:
             return None
         if not png.startswith(b"\x89PNG\r\n\x1a\n"):
             raise ValueError("the letterhead logo must be a PNG image")
+        path = f"/logos/{hashlib.sha256(png).hexdigest()}.png"
         with self._lock:
-            self._start()
-            assert self._root is not None
-            digest = hashlib.sha256(png).digest()
-            path = self._logos.get(digest)
-            if path is None:
-                path = f"/logos/{digest.hex()}.png"
-                (self._root / path.lstrip("/")).write_bytes(png)
-                self._logos[digest] = path
+            _compiler, root = self._ready()
+            file = root / path.lstrip("/")
+            if not file.exists():
+                file.write_bytes(png)
         return path
 
     def compile(self, data_json: str) -> bytes:
         with self._lock:
-            compiler = self._start()
-            assert self._root is not None
+            compiler, root = self._ready()
             try:
                 pdf = compiler.compile(
-                    input=str(self._root / TEMPLATE.name),
+                    input=str(root / TEMPLATE.name),
                     format="pdf",
                     sys_inputs={"data": data_json},
                     pdf_standards="a-2b",

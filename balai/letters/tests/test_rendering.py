@@ -209,3 +209,15 @@ def test_the_payload_is_json_only():
 def test_it_writes_dates_in_indonesian():
     assert format_date_id(datetime.date(2026, 2, 1)) == "1 Februari 2026"
     assert format_date_id(datetime.date(2026, 8, 17)) == "17 Agustus 2026"
+
+
+def test_it_recovers_when_its_scratch_directory_is_cleaned_away():
+    import shutil
+
+    from balai.letters.rendering import _renderer
+
+    render_letter(letter())
+    _compiler, root = _renderer._ready()
+    shutil.rmtree(root)
+
+    assert "SURAT KETERANGAN DOMISILI" in pdftotext(render_letter(letter()))
