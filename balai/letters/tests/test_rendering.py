@@ -14,7 +14,13 @@ from balai.letters.rendering import (
     render_preview,
     sample_letter_data,
 )
-from balai.letters.tests.pdftools import first_page, link_annotations, pdftotext, xmp
+from balai.letters.tests.pdftools import (
+    decode_qr_codes,
+    first_page,
+    link_annotations,
+    pdftotext,
+    xmp,
+)
 
 MM = 72 / 25.4
 
@@ -74,6 +80,12 @@ def test_it_links_a_qr_code_to_the_verification_page():
     x0, y0, x1, y1 = (float(v) for v in link["/Rect"])
     assert x1 - x0 == pytest.approx(28 * MM, abs=1)
     assert y1 - y0 == pytest.approx(28 * MM, abs=1)
+
+
+def test_the_qr_code_scans_to_the_verification_url(tmp_path):
+    pdf = render_letter(letter())
+
+    assert decode_qr_codes(pdf, tmp_path) == ["https://balai.example/v/7Q2M-XK4P-93RT-LW8A"]
 
 
 def test_it_leaves_the_qr_code_out_without_a_verification_url():
