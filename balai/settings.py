@@ -30,7 +30,7 @@ TIME_ZONE = time_zone_for(BALAI_REGENCY)
 USE_TZ = True
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "balai.accounts.admin_site.BalaiAdminConfig",  # django.contrib.admin, regency admins only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -181,6 +181,7 @@ USE_I18N = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
