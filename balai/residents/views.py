@@ -26,6 +26,7 @@ from balai.residents.forms import (
     ImportForm,
     MismatchForm,
     ResidentFilterForm,
+    ResidentForm,
 )
 from balai.residents.models import Family, Resident, ResidentImport
 from balai.residents.nik import nik_mismatches
@@ -145,8 +146,33 @@ def family_detail(request, uuid):
     return render(
         request,
         "residents/family.html",
-        {"family": family, "members": family.members.order_by("relationship", "birth_date")},
+        {
+            "family": family,
+            "members": family.members.order_by("relationship", "birth_date"),
+            "can_write": request.user.role in WRITERS,
+        },
     )
+
+
+@login_required
+def add_member(request, uuid):
+    """Register a birth or a move-in into a family."""
+    require_role(request.user, *WRITERS)
+    family = get_for_user_or_404(Family.objects.select_related("village"), request.user, uuid=uuid)
+    form = ResidentForm(request.POST or None, village=family.village)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("kind", "event_date")}
+        resident = actions.register_resident(
+            family.village,
+            family,
+            data,
+            form.cleaned_data["kind"],
+            form.cleaned_data["event_date"],
+            user=request.user,
+        )
+        messages.success(request, _("Penduduk ditambahkan."))
+        return redirect("residents:detail", uuid=resident.uuid)
+    return render(request, "residents/add_member.html", {"family": family, "form": form})
 
 
 @login_required

@@ -241,3 +241,48 @@ def test_regency_admin_lists_every_village(registry, client, login_as):
     login_as(registry.admin)
     response = client.get(reverse("residents:list"))
     assert response.context["page"].paginator.count == 60
+
+
+def test_a_birth_is_registered_into_a_family_with_its_event(registry, client, login_as):
+    import datetime as dt
+
+    from balai.residents.nik import make_nik
+
+    login_as(registry.operator_a)
+    family = first(registry.village_a).family
+    url = reverse("residents:add-member", args=[family.uuid])
+    born = dt.date(2026, 1, 2)
+    data = {
+        "kind": "birth",
+        "event_date": "2026-01-02",
+        "nik": make_nik("350801", born, 2, 9001),
+        "name": "Bayi Baru",
+        "sex": 2,
+        "birth_place": "Lumajang",
+        "birth_date": "2026-01-02",
+        "relationship": 4,
+        "citizenship": 1,
+        "status": 1,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    baby = Resident.objects.get(name="Bayi Baru")
+    assert baby.family == family and baby.village == registry.village_a
+    assert baby.events.get().kind == "birth"
+    again = client.post(url, {**data, "name": "Dua Kali"})
+    assert "sudah terdaftar di desa ini" in again.content.decode()
+    other = first(registry.village_b)
+    response = client.post(url, {**data, "nik": other.nik})
+    assert "desa lain" in response.content.decode()
+    assert registry.village_b.name not in response.content.decode()
+    mismatch = client.post(url, {**data, "nik": make_nik("350801", born, 1, 9002)})
+    assert "Jenis kelamin dalam NIK" in mismatch.content.decode()
+
+
+def test_adding_to_another_villages_family_is_404_and_readers_get_403(registry, client, login_as):
+    family = first(registry.village_b).family
+    login_as(registry.operator_a)
+    assert client.get(reverse("residents:add-member", args=[family.uuid])).status_code == 404
+    login_as(registry.district_a)
+    family_a = first(registry.village_a).family
+    assert client.get(reverse("residents:add-member", args=[family_a.uuid])).status_code == 403
