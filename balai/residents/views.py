@@ -435,9 +435,14 @@ def statistics(request, code=None):
 
 
 def _bars(items):
+    """SVG geometry (viewBox 0 0 100 H) of a horizontal bar chart, largest first."""
     items = sorted(items, key=lambda i: -(i["count"] or 0))[:12]
     top = max((i["count"] or 0 for i in items), default=0) or 1
-    return [{**i, "percent": round(100 * (i["count"] or 0) / top, 1)} for i in items]
+    rows = [
+        {**item, "y": n * 10 + 1, "width": round(100 * (item["count"] or 0) / top, 2)}
+        for n, item in enumerate(items)
+    ]
+    return {"rows": rows, "height": len(rows) * 10}
 
 
 def _pyramid(groups):
