@@ -90,6 +90,8 @@ def run_import_job(job: ResidentImport, progress=None) -> ResidentImport:
             notes.insert(0, _("Uji coba: berkas sah, tidak ada data yang disimpan."))
         job.message = " ".join(notes)
     job.finished_at = timezone.now()
+    # The uploaded file holds personal data: keep only the outcome.
+    job.file.delete(save=False)
     job.save()
     return job
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
 from balai.accounts.access import get_for_user_or_404, require_role
 from balai.regions.models import District, Regency, Village
@@ -408,6 +409,7 @@ def _region(code: str):
     raise Http404
 
 
+@ratelimit(key="ip", rate="120/m", block=True)
 def statistics(request, code=None):
     code = code or settings.BALAI_REGENCY
     region, level = _region(code)
