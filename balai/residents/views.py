@@ -461,4 +461,5 @@ def _pyramid(groups):
         )
     for row in rows:
         row["male_x"] = round(50 - row["male_w"], 2)
-    return {"rows": rows, "height": len(rows) * 22}
+    visible = any(g["male"] or g["female"] for g in groups)
+    return {"rows": rows, "height": len(rows) * 22, "visible": visible}
