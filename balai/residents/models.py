@@ -206,11 +206,14 @@ class Resident(models.Model):
         return mask(self.nik)
 
     def age(self, on=None) -> int | None:
-        if self.birth_date is None:
-            return None
-        on = on or timezone.localdate()
-        b = self.birth_date
-        return on.year - b.year - ((on.month, on.day) < (b.month, b.day))
+        return age(self.birth_date, on or timezone.localdate())
+
+
+def age(birth_date, on) -> int | None:
+    """Full years from `birth_date` to `on`."""
+    if birth_date is None:
+        return None
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
 
 class EventQuerySet(VillageScopedQuerySet):
