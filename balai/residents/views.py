@@ -186,14 +186,18 @@ def record_event(request, uuid):
     resident = get_for_user_or_404(Resident.objects, request.user, uuid=uuid)
     form = EventForm(request.POST)
     if form.is_valid():
-        actions.record_event(
-            resident,
-            form.cleaned_data["kind"],
-            form.cleaned_data["date"],
-            note=form.cleaned_data["note"],
-            user=request.user,
-        )
-        messages.success(request, _("Peristiwa dicatat."))
+        try:
+            actions.record_event(
+                resident,
+                form.cleaned_data["kind"],
+                form.cleaned_data["date"],
+                note=form.cleaned_data["note"],
+                user=request.user,
+            )
+        except actions.EventRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Peristiwa dicatat."))
     else:
         for errors in form.errors.values():
             for error in errors:

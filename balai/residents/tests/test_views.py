@@ -182,6 +182,9 @@ def test_recording_a_death_sets_the_status_and_the_history(registry, client, log
     assert "Kematian" in body and "05-01-2026" in body
     response = client.post(url, {"kind": "death", "date": "2999-01-01"}, follow=True)
     assert "masa depan" in response.content.decode()
+    response = client.post(url, {"kind": "death", "date": "2026-01-06"}, follow=True)
+    assert "tidak dapat dicatat" in response.content.decode()
+    assert RegistryEvent.objects.count() == 1
 
 
 def test_staff_keep_a_mismatched_nik_with_a_reason(registry, client, login_as):
