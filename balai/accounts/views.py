@@ -88,6 +88,7 @@ def _base32(device) -> str:
 
 
 AUDIT_PAGE_SIZE = 50
+NEW_TOKEN_SESSION_KEY = "balai_new_token"  # noqa: S105 - a session key name, not a secret
 
 
 @require_safe
@@ -124,13 +125,16 @@ def api_tokens(request):
     """The regency admin lists, creates and revokes API tokens; a new value shows once."""
     require_role(request.user, Role.REGENCY_ADMIN)
     form = TokenForm(data=request.POST or None)
-    new_value = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        _token, new_value = actions.create_token(
+        _token, value = actions.create_token(
             data["owner"], data["scopes"], data["days"], by=request.user, name=data["name"]
         )
-        form = TokenForm()
+        # Shown once, on the page this redirects to; a reload neither shows it
+        # again nor creates another token.
+        request.session[NEW_TOKEN_SESSION_KEY] = value
+        return redirect("accounts:api-tokens")
+    new_value = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
     tokens = ApiToken.objects.select_related("user", "user__api_client", "created_by")
     return render(
         request,
