@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from balai.accounts import actions
 from balai.accounts.access import require_role, village_for_user_or_404, visible_villages
-from balai.accounts.choices import VILLAGE_ROLES, Role
+from balai.accounts.choices import REGENCY_ROLES, Role
 from balai.accounts.forms import AuditFilterForm, LoginForm, TokenCodeForm, TokenForm
 from balai.accounts.models import ApiToken, AuditLog
 from balai.accounts.throttle import set_device_cookie
@@ -102,7 +102,8 @@ def audit_log(request):
         village = village_for_user_or_404(user, request.GET["village"])
     rows = AuditLog.objects.for_user(user)
     actions_seen = rows.order_by("action").values_list("action", flat=True).distinct()
-    villages = visible_villages(user) if user.role not in VILLAGE_ROLES else None
+    wide = user.role in REGENCY_ROLES or user.role == Role.DISTRICT_STAFF
+    villages = visible_villages(user) if wide else None
     form = AuditFilterForm(actions_seen, villages, data=request.GET or None)
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if k != "village"}
