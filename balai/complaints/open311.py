@@ -155,7 +155,9 @@ def discovery(request, fmt):
     data = {
         "changeset": CHANGESET,
         "contact": f"Balai, {settings.SITE_URL}",
-        "key_service": f"Minta api_key (token dengan cakupan open311) ke admin kabupaten: {settings.SITE_URL}",
+        "key_service": (
+            f"Minta api_key (token dengan cakupan open311) ke admin kabupaten: {settings.SITE_URL}"
+        ),
         "endpoints": [
             {
                 "specification": SPEC,

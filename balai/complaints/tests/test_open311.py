@@ -1,10 +1,10 @@
 """Open311 GeoReport v2, checked by parsing what it serves."""
 
 import json
-import xml.etree.ElementTree as ET
 from datetime import datetime
 
 import pytest
+from defusedxml import ElementTree as ET
 
 from balai.accounts.choices import Scope
 from balai.accounts.models import AuditLog
