@@ -8,6 +8,7 @@ DEMO_STEPS = [
     "balai.core.demo.seed",
     "balai.letters.pki.seed_demo",
     "balai.residents.demo.seed",
+    "balai.complaints.demo.seed",
 ]
 
 
