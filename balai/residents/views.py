@@ -68,9 +68,12 @@ def filtered_residents(user, data):
 
 
 def _filter_form(request):
+    """The filter form and its valid values (an invalid field is left out, the rest apply)."""
     form = ResidentFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    return form, data
+    if not form.is_bound:
+        return form, {}
+    form.is_valid()
+    return form, form.cleaned_data
 
 
 @login_required
