@@ -172,6 +172,12 @@ def main() -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     total = Resident.objects.count()
 
+    print(
+        f"import done: {total:,} rows, baseline {base:.1f} s, import {imported:.1f} s "
+        f"({imported / base:.2f}x), CPU {base_cpu:.1f} / {imported_cpu:.1f} s, "
+        f"peak {peak_mb:,.0f} MB, slowest file {slowest:.2f} s",
+        flush=True,
+    )
     t = time.perf_counter()
     result = import_residents(extra, by_code["35.08.21.2001"])
     ten_k = time.perf_counter() - t
