@@ -49,28 +49,36 @@ def new_uuid() -> uuid.UUID:
 
 
 def prefix_q(field: str, prefix: str) -> Q:
-    """Rows whose `field` starts with `prefix`, using its index on either database."""
-    if connection.vendor == "postgresql":
-        return Q(**{f"{field}__startswith": prefix})
+    """Rows whose `field` starts with `prefix`, through its plain B-tree index on either database.
+
+    A range on the key uses the same index that sorts the list. PostgreSQL may
+    compare with a language collation (spaces ignored), so there the exact
+    LIKE filter is added to the range that narrows the rows.
+    """
     low, high = names.prefix_range(prefix)
-    return Q(**{f"{field}__gte": low, f"{field}__lt": high})
+    q = Q(**{f"{field}__gte": low, f"{field}__lt": high})
+    if connection.vendor == "postgresql":
+        q &= Q(**{f"{field}__startswith": prefix})
+    return q
 
 
 class CodeScopedQuerySet(VillageScopedQuerySet):
-    """Scope by the village code's prefix: no join to districts and regencies.
+    """Scope without joins to districts and regencies.
 
-    Village codes (the primary key) start with their district and regency codes,
-    so "this regency" is a range on the indexed village_id: same rows, one index.
+    Village codes (the primary key) start with their district code, so a
+    district is a range on the indexed village_id. Regency staff see every row:
+    residents and families only ever belong to this regency's villages (imports,
+    registrations and the generator refuse any other), and a village filter
+    matching every row would steer SQLite's planner away from the name index
+    that sorts the list.
     """
 
     def for_user(self, user):
-        from django.conf import settings
-
         from balai.accounts.choices import REGENCY_ROLES, Role
 
         if user is not None and user.is_authenticated and user.is_active:
             if user.role in REGENCY_ROLES:
-                return self.filter(_code_range(settings.BALAI_REGENCY))
+                return self.all()
             if user.role == Role.DISTRICT_STAFF and user.district_id:
                 return self.filter(_code_range(user.district_id))
         return super().for_user(user)
@@ -200,12 +208,8 @@ class Resident(models.Model):
         verbose_name_plural = _("penduduk")
         indexes = [
             models.Index(fields=["village", "name_key"], name="resident_village_name"),
-            models.Index(
-                fields=["name_key"], name="resident_name_key", opclasses=["varchar_pattern_ops"]
-            ),
-            models.Index(
-                fields=["name_sound"], name="resident_name_sound", opclasses=["varchar_pattern_ops"]
-            ),
+            models.Index(fields=["name_key"], name="resident_name_key"),
+            models.Index(fields=["name_sound"], name="resident_name_sound"),
         ]
 
     def __str__(self) -> str:

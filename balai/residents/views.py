@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
@@ -36,6 +39,26 @@ from balai.residents.tasks import import_residents_task, read_progress
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
+BIG_COUNT = 20_000
+
+
+class ListPaginator(Paginator):
+    """Totals above BIG_COUNT are remembered for a minute.
+
+    Counting a regency's million residents costs more than the whole rest of a
+    page; the same total on the next page turn may be a minute old.
+    """
+
+    @cached_property
+    def count(self):
+        sql, params = self.object_list.query.sql_with_params()
+        key = "residents:count:" + hashlib.sha256(f"{sql}|{params}".encode()).hexdigest()
+        found = cache.get(key)
+        if found is None:
+            found = super().count
+            if found >= BIG_COUNT:
+                cache.set(key, found, 60)
+        return found
 
 
 def years_ago(today: dt.date, years: int) -> dt.date:
@@ -84,7 +107,7 @@ def resident_list(request):
     fields = ["uuid", "nik", "name", "sex", "birth_date", "status", "family__no_kk"]
     fields += ["family__uuid", "family__dusun", "family__rt", "family__rw", "village__name"]
     residents = filtered_residents(request.user, data).values_list(*fields, named=True)
-    page = Paginator(residents, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(residents, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     base = reverse("residents:list")
     status_labels = dict(Status.choices)

@@ -293,3 +293,24 @@ def test_adding_to_another_villages_family_is_404_and_readers_get_403(registry, 
     login_as(registry.district_a)
     family_a = first(registry.village_a).family
     assert client.get(reverse("residents:add-member", args=[family_a.uuid])).status_code == 403
+
+
+def test_big_list_totals_are_remembered_for_a_minute(registry, client, login_as, monkeypatch):
+    from django.core.cache import cache
+
+    from balai.residents import views
+
+    cache.clear()
+    monkeypatch.setattr(views, "BIG_COUNT", 10)
+    login_as(registry.admin)
+    assert client.get(reverse("residents:list")).context["page"].paginator.count == 60
+    Resident.objects.filter(village=registry.village_b).update(status=Status.DEAD)
+    assert client.get(reverse("residents:list")).context["page"].paginator.count == 60
+    monkeypatch.setattr(views, "BIG_COUNT", 1000)
+    cache.clear()
+    response = client.get(reverse("residents:list"), {"status": Status.ALIVE})
+    assert (
+        response.context["page"].paginator.count
+        == 30
+        - Resident.objects.filter(village=registry.village_a).exclude(status=Status.ALIVE).count()
+    )
