@@ -126,17 +126,25 @@ class ResidentQuerySet(CodeScopedQuerySet):
         return self.filter(status=Status.ALIVE)
 
     def search(self, text: str):
-        """NIK or no. KK (16 digits, exact) or name (folded prefix, phonetic prefix)."""
+        """NIK or no. KK (16 digits, exact) or name (folded prefix, else phonetic prefix)."""
         text = (text or "").strip()
         digits = text.replace(" ", "").replace(".", "")
         if digits.isdigit():
             if len(digits) != 16:
                 return self.none()
-            return self.filter(Q(nik=digits) | Q(family__no_kk=digits))
+            # The family first: an OR across the join would scan every resident.
+            families = list(Family.objects.filter(no_kk=digits).values_list("pk", flat=True))
+            return self.filter(Q(nik=digits) | Q(family_id__in=families))
         folded = names.fold(text)
         if not folded:
             return self
-        return self.filter(prefix_q("name_key", folded) | prefix_q("name_sound", names.sound(text)))
+        # Names that start as typed; only when there are none, names that sound
+        # alike (typos, old spellings). One index range each, so the list stays
+        # sorted by its index instead of sorting thousands of matches.
+        exact = self.filter(prefix_q("name_key", folded))
+        if exact.exists():
+            return exact
+        return self.filter(prefix_q("name_sound", names.sound_folded(folded)))
 
 
 class Resident(models.Model):
