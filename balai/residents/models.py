@@ -8,6 +8,7 @@ Public pages name residents and families by random UUIDs, never by NIK/KK.
 import os
 import time
 import uuid
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import connection, models
@@ -57,9 +58,20 @@ def prefix_q(field: str, prefix: str) -> Q:
     """
     low, high = names.prefix_range(prefix)
     q = Q(**{f"{field}__gte": low, f"{field}__lt": high})
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not _byte_order_collation(
+        connection.settings_dict["NAME"]
+    ):
         q &= Q(**{f"{field}__startswith": prefix})
     return q
+
+
+@lru_cache(maxsize=8)
+def _byte_order_collation(database: str) -> bool:
+    """True when PostgreSQL compares text byte by byte (C/POSIX): the range alone is exact."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT datcollate FROM pg_database WHERE datname = current_database()")
+        row = cursor.fetchone()
+    return bool(row) and row[0].split(".")[0] in ("C", "POSIX")
 
 
 class CodeScopedQuerySet(VillageScopedQuerySet):
