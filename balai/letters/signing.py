@@ -16,7 +16,6 @@ from datetime import datetime
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.validation import validate_pdf_signature
@@ -89,8 +88,8 @@ def verify_pdf(
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         signatures = reader.embedded_signatures
-    except (PdfError, ValueError, KeyError, TypeError) as exc:
-        log.info("verify_pdf: unreadable PDF: %s", exc)
+    except Exception as exc:  # a hostile upload may break the parser in any way
+        log.info("verify_pdf: unreadable PDF: %r", exc)
         return UNSIGNED
     if not signatures:
         return UNSIGNED

@@ -116,6 +116,24 @@ def test_an_unsigned_or_unreadable_file_is_reported_unsigned(demo_pki):
     assert not verify_pdf(b"").ok
 
 
+def test_a_damaged_upload_never_breaks_verification(signed):
+    import random
+
+    (signature,) = reader(signed).embedded_signatures
+    start1, length1, start2, length2 = signature.byte_range
+    signed_positions = [*range(start1, start1 + length1), *range(start2, start2 + length2)]
+    rng = random.Random(4)
+    damaged = [signed[:n] for n in (10, 1000, len(signed) // 2, len(signed) - 10)]
+    for _ in range(30):
+        data = bytearray(signed)
+        for at in rng.sample(signed_positions, rng.randint(1, 20)):
+            data[at] ^= rng.randrange(1, 256)
+        damaged.append(bytes(data))
+
+    for pdf in damaged:
+        assert not verify_pdf(pdf).ok
+
+
 def test_pdfsig_finds_the_signature_valid_and_trusted(signed, demo_pki, tmp_path):
     out = pdfsig(signed, tmp_path, trusted_ca=demo_pki / "ca.pem")
 
