@@ -5,13 +5,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from balai.regions.models import District, Village
-
-
-def home(request):
-    """The regency portal: onboarded villages by district."""
-    villages = Village.objects.active().select_related("district").order_by("district", "name")
-    return render(request, "core/home.html", {"villages": villages})
+from balai.regions.models import District
 
 
 @login_required
