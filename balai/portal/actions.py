@@ -20,6 +20,13 @@ PROFILE_FIELDS = [
 ANNOUNCEMENT_FIELDS = ["title", "body", "publish_at", "expires_at"]
 
 
+def _stored(obj, fields) -> dict:
+    """The values in the database (a bound ModelForm has already changed `obj`)."""
+    if obj.pk is None:
+        return {}
+    return type(obj).objects.filter(pk=obj.pk).values(*fields).first() or {}
+
+
 def _changed(before: dict, obj, fields) -> list[str]:
     return [f for f in fields if before.get(f) != getattr(obj, f)]
 
@@ -27,7 +34,7 @@ def _changed(before: dict, obj, fields) -> list[str]:
 def save_profile(profile: VillageProfile, data: dict, *, by=None) -> VillageProfile:
     """Store the edited profile fields; the audit row names the fields that changed."""
     with transaction.atomic():
-        before = {f: getattr(profile, f) for f in PROFILE_FIELDS}
+        before = _stored(profile, PROFILE_FIELDS)
         for field in PROFILE_FIELDS:
             if field in data:
                 setattr(profile, field, data[field])
@@ -65,7 +72,7 @@ def update_announcement(
     announcement: Announcement, data: dict, *, image=None, remove_image=False, by=None
 ) -> Announcement:
     with transaction.atomic():
-        before = {f: getattr(announcement, f) for f in ANNOUNCEMENT_FIELDS}
+        before = _stored(announcement, ANNOUNCEMENT_FIELDS)
         for field in ANNOUNCEMENT_FIELDS:
             if field in data:
                 setattr(announcement, field, data[field])

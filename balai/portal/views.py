@@ -205,9 +205,7 @@ def staff_announcement_new(request, code: str):
 @login_required
 def staff_announcement_edit(request, code: str, token: str):
     profile = staff_profile_or_404(request.user, code)
-    announcement = get_for_user_or_404(
-        Announcement.objects, request.user, token=token, village_id=code
-    )
+    announcement = get_for_user_or_404(Announcement.objects, request.user, token=token)
     form = AnnouncementForm(request.POST or None, request.FILES or None, instance=announcement)
     if request.method == "POST" and form.is_valid():
         actions.update_announcement(
@@ -230,9 +228,7 @@ def staff_announcement_edit(request, code: str, token: str):
 @require_POST
 def staff_announcement_delete(request, code: str, token: str):
     staff_profile_or_404(request.user, code)
-    announcement = get_for_user_or_404(
-        Announcement.objects, request.user, token=token, village_id=code
-    )
+    announcement = get_for_user_or_404(Announcement.objects, request.user, token=token)
     actions.delete_announcement(announcement, by=request.user)
     messages.success(request, _("Pengumuman dihapus."))
     return redirect("portal:staff-announcements", code=code)
@@ -266,7 +262,7 @@ def staff_embed(request, code: str):
 @require_POST
 def staff_origin_remove(request, code: str, token: str):
     staff_profile_or_404(request.user, code)
-    allowed = get_for_user_or_404(EmbedOrigin.objects, request.user, token=token, village_id=code)
+    allowed = get_for_user_or_404(EmbedOrigin.objects, request.user, token=token)
     actions.remove_origin(allowed, by=request.user)
     messages.success(request, _("Situs dihapus."))
     return redirect("portal:staff-embed", code=code)
