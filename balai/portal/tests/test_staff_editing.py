@@ -22,13 +22,13 @@ ANNOUNCEMENT = {
 }
 
 
-def staff_pages(village_code, token="x"):
+def staff_pages(village_code, announcement="x"):
     base = f"/staf/desa/{village_code}"
     return [
         f"{base}/profil/",
         f"{base}/pengumuman/",
         f"{base}/pengumuman/baru/",
-        f"{base}/pengumuman/{token}/",
+        f"{base}/pengumuman/{announcement}/",
         f"{base}/sematkan/",
     ]
 
