@@ -129,3 +129,10 @@ def test_other_roles_get_403(client, login_as, cast, announcement_a, role):
 def test_signed_out_visitors_are_sent_to_the_login(client, cast):
     response = client.get("/staf/desa/35.08.01.2001/profil/")
     assert response.status_code == 302 and response["Location"].startswith("/akun/")
+
+
+def test_the_staff_home_links_to_the_village_page_tools(client, login_as, cast):
+    login_as(cast.operator_a)
+    page = client.get("/staf/").content.decode()
+    assert 'href="/staf/desa/35.08.01.2001/profil/"' in page
+    assert 'href="/staf/desa/35.08.01.2001/sematkan/"' in page
