@@ -1,6 +1,5 @@
 from io import StringIO
 
-
 from balai.portal.models import Announcement, VillageProfile
 
 
