@@ -29,7 +29,7 @@ def seed(stdout) -> None:
     for index, village in enumerate(villages):
         fake = Faker("id_ID")
         fake.seed_instance(village.code)
-        rng = random.Random(village.code)
+        rng = random.Random(village.code)  # noqa: S311 - demo data, repeatable on purpose
         slug = village.name.lower().replace(" ", "")
         VillageProfile.objects.get_or_create(
             village=village,
