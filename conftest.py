@@ -15,7 +15,6 @@ import pytest
 # Browser fixtures (`page`, `browser_login`, `browser_url`) for every app.
 pytest_plugins = ["balai.core.tests.browser"]
 
-os.environ.setdefault("BALAI_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 os.environ.setdefault("BALAI_REGENCY", "35.08")
 
 

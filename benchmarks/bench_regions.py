@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import setup_django, stamp  # noqa: E402
+from benchmarks.common import setup_django, stamp
 
 
 def main() -> None:

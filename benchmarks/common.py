@@ -27,7 +27,9 @@ def machine() -> str:
     model = "unknown CPU"
     try:
         with open("/proc/cpuinfo") as f:
-            model = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+            model = next(
+                line.split(":", 1)[1].strip() for line in f if line.startswith("model name")
+            )
     except (OSError, StopIteration):
         pass
     return f"{os.cpu_count()} cores, {model}, Python {platform.python_version()}"

@@ -1,7 +1,7 @@
 """Run every benchmark (benchmarks/bench_*.py) one after another, each in its own process.
 
-    python benchmarks/run.py            # all
-    python benchmarks/run.py regions    # those whose name contains "regions"
+python benchmarks/run.py            # all
+python benchmarks/run.py regions    # those whose name contains "regions"
 """
 
 import subprocess
