@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import p95, setup_django, stamp  # noqa: E402
+from benchmarks.common import p95, setup_django, stamp
 
 REQUESTS = 1000
 CONCURRENCY = 2
@@ -174,7 +174,7 @@ def main() -> None:
 
     connect = 2 * RTT_S  # TCP + TLS 1.3
     html_time, html_rounds = transfer_time(html_gz)
-    css_time, css_rounds = transfer_time(css_gz)
+    css_time, _ = transfer_time(css_gz)
     first_render = connect + html_time + css_time
 
     def describe(samples: list[float]) -> str:
@@ -193,9 +193,8 @@ def main() -> None:
     print(f"    /healthz (baseline):    {describe(baseline)}")
     print(f"    village page, cached:   {describe(cached)}  (target p95 < 20 ms)")
     print(f"    village page, uncached: {describe(uncached)} (sequential, cache dropped)")
-    print(
-        f"    cached page / baseline: {statistics.median(cached) / statistics.median(baseline):.1f}x"
-    )
+    ratio = statistics.median(cached) / statistics.median(baseline)
+    print(f"    cached page / baseline: {ratio:.1f}x")
 
 
 if __name__ == "__main__":
