@@ -12,6 +12,9 @@ from types import SimpleNamespace
 
 import pytest
 
+# Browser fixtures (`page`, `browser_login`, `browser_url`) for every app.
+pytest_plugins = ["balai.core.tests.browser"]
+
 os.environ.setdefault("BALAI_REGENCY", "35.08")
 
 

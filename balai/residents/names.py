@@ -6,14 +6,16 @@ prefix query works on SQLite and PostgreSQL without extensions:
 - `name_key`: the name folded to lower-case ASCII letters and single spaces
   ("Siti Nur'aini" -> "siti nuraini").
 - `name_sound`: a phonetic key per word tuned to Indonesian spellings (old and
-  new: dj/j, tj/c, oe/u, ch/kh/h; doubled letters; vowels after the first
-  letter dropped), so "Mochamad", "Muhammad" and "Mohamad" share one key.
+  new: dj/j, tj/c, oe/u, ch/kh/h; doubled letters; every vowel run written
+  "a"), so "Mochamad", "Muhammad" and "Mohamad" share one key, "Sutrisno" and
+  "Sutrisna" too.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _NON_LETTERS = re.compile(r"[^a-z ]+")
 _SPACES = re.compile(r"\s+")
@@ -42,25 +44,29 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", _NON_LETTERS.sub(" ", text)).strip()
 
 
+@lru_cache(maxsize=50_000)
 def sound_word(word: str) -> str:
     if not word:
         return ""
     for old, new in _REWRITES:
         word = word.replace(old, new)
-    first, rest = word[0], word[1:]
-    rest = rest.replace("h", "").translate(_CONSONANTS)
-    key = [first.translate(_CONSONANTS)]
-    for ch in rest:
+    word = word[0] + word[1:].replace("h", "")
+    key = []
+    for ch in word.translate(_CONSONANTS):
         if ch in _VOWELS:
-            continue
-        if key[-1] != ch:
+            ch = "a"  # vowels keep their place, not their colour (o/u/a slips)
+        if not key or key[-1] != ch:
             key.append(ch)
     return "".join(key)
 
 
 def sound(text: str) -> str:
     """The phonetic key of a name: one key per word, space-separated."""
-    return " ".join(sound_word(w) for w in fold(text).split())
+    return sound_folded(fold(text))
+
+
+def sound_folded(folded: str) -> str:
+    return " ".join(sound_word(w) for w in folded.split())
 
 
 def prefix_range(prefix: str) -> tuple[str, str]:
