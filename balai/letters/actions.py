@@ -32,6 +32,7 @@ from balai.letters.models import (
     VillageLetterSettings,
     VillageLetterType,
 )
+from balai.lib import workdays
 
 VERIFY_ROLES = (Role.VILLAGE_OPERATOR, Role.VILLAGE_SECRETARY, Role.VILLAGE_HEAD)
 CHECK_ROLES = (Role.VILLAGE_SECRETARY, Role.VILLAGE_HEAD)
@@ -53,15 +54,8 @@ class Refused(Exception):
 
 
 def due_after(start: dt.datetime, days: int) -> dt.datetime:
-    """The SLA deadline: `days` days after `start`.
-
-    Calendar days until balai/lib/workdays.py (working days, holidays) lands.
-    """
-    try:
-        from balai.lib import workdays
-    except ImportError:
-        return start + dt.timedelta(days=days)
-    return workdays.add_working_days(start, days)
+    """The SLA deadline: `days` working days (hari kerja) after `start`."""
+    return workdays.due_at(start, days)
 
 
 def check_open_for_requests(village, letter_type: LetterType) -> None:
@@ -402,8 +396,9 @@ def letterhead(village):
 
 
 def regency_logo() -> bytes | None:
-    path = settings.BASE_DIR / "letters" / "static" / "letters" / "logo.png"
-    return path.read_bytes() if path.exists() else None
+    """The regency's logo for the letterhead: `<data dir>/letters/logo.png` when present."""
+    path = settings.DATA_DIR / "letters" / "logo.png"
+    return path.read_bytes() if path.is_file() else None
 
 
 def letter_data(
