@@ -18,6 +18,7 @@ urlpatterns = [
     path("penduduk/", include("balai.residents.urls")),
     path("surat/", include("balai.letters.urls")),
     path("aduan/", include("balai.complaints.urls")),
+    path("open311/v2/", include("balai.complaints.open311")),
     path("", include("balai.portal.urls")),
     path("", include("balai.core.urls")),
 ]

@@ -1,1 +1,398 @@
-from django.db import models  # noqa: F401
+"""Complaints (aduan): categories routed by duty, reports, their timeline and clocks."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from balai.accounts.choices import REGENCY_ROLES, VILLAGE_ROLES, Role
+from balai.complaints.choices import (
+    OPEN,
+    OPEN311_CLOSED,
+    Clock,
+    EventKind,
+    PhotoKind,
+    Privacy,
+    RejectReason,
+    Status,
+    UnitKind,
+)
+
+
+def new_public_id() -> str:
+    """128 random bits, URL-safe: the id in public URLs and Open311."""
+    return secrets.token_urlsafe(16)
+
+
+class LocalHoliday(models.Model):
+    """A day off the regency gives on top of national holidays (balai.lib.workdays)."""
+
+    date = models.DateField(_("tanggal"), unique=True)
+    name = models.CharField(_("nama"), max_length=120)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("hari libur daerah")
+        verbose_name_plural = _("hari libur daerah")
+
+    def __str__(self) -> str:
+        return f"{self.date:%d-%m-%Y} {self.name}"
+
+
+class CategoryQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Category(models.Model):
+    """What a report is about, and by duty (tupoksi) who handles it."""
+
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    name = models.CharField(_("nama"), max_length=120)
+    description = models.CharField(_("keterangan"), max_length=300, blank=True)
+    group = models.CharField(_("kelompok"), max_length=80, blank=True)
+    keywords = models.CharField(_("kata kunci"), max_length=200, blank=True)
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaint_categories",
+        verbose_name=_("OPD penanggung jawab"),
+    )
+    handled_by_village = models.BooleanField(
+        _("urusan desa"), default=False, help_text=_("Ditangani pemerintah desa/kelurahan.")
+    )
+    sensitive = models.BooleanField(
+        _("sensitif"),
+        default=False,
+        help_text=_("Selalu ke command center; tidak terlihat oleh desa dan kecamatan."),
+    )
+    resolution_days = models.PositiveSmallIntegerField(_("target selesai (hari kerja)"), default=10)
+    is_active = models.BooleanField(_("aktif"), default=True)
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    objects = CategoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("kategori aduan")
+        verbose_name_plural = _("kategori aduan")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoutingOverride(models.Model):
+    """A different unit for one category in one district or village."""
+
+    category = models.ForeignKey(Category, models.CASCADE, related_name="overrides")
+    district = models.ForeignKey(
+        "regions.District", models.CASCADE, null=True, blank=True, verbose_name=_("kecamatan")
+    )
+    village = models.ForeignKey(
+        "regions.Village", models.CASCADE, null=True, blank=True, verbose_name=_("desa/kelurahan")
+    )
+    unit_kind = models.CharField(_("jenis unit"), max_length=20, choices=UnitKind.choices)
+    agency = models.ForeignKey(
+        "agencies.Agency", models.CASCADE, null=True, blank=True, verbose_name=_("OPD")
+    )
+
+    class Meta:
+        verbose_name = _("pengecualian rute")
+        verbose_name_plural = _("pengecualian rute")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(district__isnull=False, village__isnull=True)
+                | Q(district__isnull=True, village__isnull=False),
+                name="override_district_xor_village",
+            ),
+            models.CheckConstraint(
+                condition=~Q(unit_kind=UnitKind.AGENCY) | Q(agency__isnull=False),
+                name="override_agency_needs_agency",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} @ {self.village or self.district}"
+
+
+class ComplaintQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """What `user` may see: their unit's, village's or district's; all for the regency."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        regency = Q(village__district__regency_id=settings.BALAI_REGENCY)
+        if user.role in REGENCY_ROLES:
+            return self.filter(regency)
+        if user.role == Role.AGENCY_STAFF and user.agency_id:
+            return self.filter(unit_kind=UnitKind.AGENCY, agency_id=user.agency_id)
+        # Villages and districts see their area's reports, except sensitive ones.
+        if user.role in VILLAGE_ROLES and user.village_id:
+            return self.filter(village_id=user.village_id, category__sensitive=False)
+        if user.role == Role.DISTRICT_STAFF and user.district_id:
+            return self.filter(village__district_id=user.district_id, category__sensitive=False)
+        return self.none()
+
+    def public(self):
+        return self.filter(is_public=True)
+
+    def open(self):
+        return self.filter(status__in=OPEN)
+
+    def for_unit(self, user):
+        """The queue of the unit `user` works in."""
+        if user.role == Role.AGENCY_STAFF:
+            return self.filter(unit_kind=UnitKind.AGENCY, agency_id=user.agency_id)
+        if user.role in VILLAGE_ROLES:
+            return self.filter(unit_kind=UnitKind.VILLAGE, village_id=user.village_id)
+        if user.role in REGENCY_ROLES:
+            return self.filter(unit_kind=UnitKind.COMMAND_CENTER)
+        return self.for_user(user)
+
+    def overdue(self, now):
+        return self.open().filter(next_due__lt=now)
+
+    def similar(self, category, village, latitude=None, longitude=None, radius_m=500):
+        """Open public reports of the same category near a point (or in the same village)."""
+        found = self.public().open().filter(category=category)
+        if latitude is None or longitude is None:
+            return found.filter(village=village)
+        # A box of about radius_m around the point; at Lumajang's latitude one
+        # degree is ~110.6 km north-south and ~110.2 km east-west.
+        dlat = radius_m / 110_600
+        dlng = radius_m / 110_200
+        return found.filter(
+            latitude__range=(latitude - dlat, latitude + dlat),
+            longitude__range=(longitude - dlng, longitude + dlng),
+        )
+
+
+class Complaint(models.Model):
+    Status = Status
+
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
+    tracking_digest = models.CharField(max_length=64, unique=True, editable=False)
+    category = models.ForeignKey(
+        Category, models.PROTECT, related_name="complaints", verbose_name=_("kategori")
+    )
+    description = models.TextField(_("uraian"), max_length=4000)
+    village = models.ForeignKey(
+        "regions.Village",
+        models.PROTECT,
+        related_name="complaints",
+        verbose_name=_("desa/kelurahan"),
+    )
+    latitude = models.FloatField(_("lintang"), null=True, blank=True)
+    longitude = models.FloatField(_("bujur"), null=True, blank=True)
+    address = models.CharField(_("lokasi"), max_length=200, blank=True)
+    privacy = models.CharField(
+        _("privasi"), max_length=20, choices=Privacy.choices, default=Privacy.PUBLIC
+    )
+    reporter_name = models.CharField(_("nama pelapor"), max_length=100, blank=True)
+    reporter_email = models.EmailField(_("email pelapor"), blank=True)
+    reporter_phone = models.CharField(_("telepon/WhatsApp pelapor"), max_length=30, blank=True)
+    source = models.CharField(_("sumber"), max_length=20, default="web")
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED
+    )
+    reject_reason = models.CharField(
+        _("alasan penolakan"), max_length=20, choices=RejectReason.choices, blank=True
+    )
+    duplicate_of = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="duplicates"
+    )
+    unit_kind = models.CharField(
+        _("unit"), max_length=20, choices=UnitKind.choices, default=UnitKind.COMMAND_CENTER
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("OPD"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_complaints",
+        verbose_name=_("petugas"),
+    )
+    status_notes = models.CharField(_("catatan status"), max_length=500, blank=True)
+    is_public = models.BooleanField(default=True)
+    reopened_count = models.PositiveSmallIntegerField(default=0)
+
+    created_at = models.DateTimeField(_("diterima"), db_index=True)
+    updated_at = models.DateTimeField(_("diperbarui"))
+    verified_at = models.DateTimeField(null=True, blank=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    verify_due = models.DateTimeField(_("batas verifikasi"), null=True, blank=True)
+    response_due = models.DateTimeField(_("batas tanggapan"), null=True, blank=True)
+    resolution_due = models.DateTimeField(_("target selesai"), null=True, blank=True)
+    confirm_due = models.DateTimeField(_("batas konfirmasi pelapor"), null=True, blank=True)
+    # The earliest deadline of a running clock: what queues sort by.
+    next_due = models.DateTimeField(null=True, blank=True)
+
+    objects = ComplaintQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("aduan")
+        verbose_name_plural = _("aduan")
+        indexes = [
+            models.Index(
+                fields=["agency", "next_due"],
+                name="complaint_agency_queue",
+                condition=Q(unit_kind="agency"),
+            ),
+            models.Index(
+                fields=["village", "next_due"],
+                name="complaint_village_queue",
+            ),
+            models.Index(
+                fields=["unit_kind", "next_due"],
+                name="complaint_unit_queue",
+            ),
+            models.Index(
+                fields=["-created_at"], name="complaint_public_list", condition=Q(is_public=True)
+            ),
+            models.Index(
+                fields=["category", "-created_at"],
+                name="complaint_public_category",
+                condition=Q(is_public=True),
+            ),
+            models.Index(fields=["category", "latitude", "longitude"], name="complaint_nearby"),
+            models.Index(fields=["next_due"], name="complaint_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} · {self.village} · {self.public_id[:8]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("complaints:public-detail", args=[self.public_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+    @property
+    def open311_status(self) -> str:
+        return "closed" if self.status in OPEN311_CLOSED else "open"
+
+    @property
+    def identity_hidden(self) -> bool:
+        return self.privacy != Privacy.PUBLIC
+
+    @property
+    def unit_label(self) -> str:
+        if self.unit_kind == UnitKind.AGENCY and self.agency_id:
+            return str(self.agency)
+        if self.unit_kind == UnitKind.VILLAGE:
+            return str(self.village)
+        return str(UnitKind.COMMAND_CENTER.label)
+
+    @property
+    def agency_responsible(self) -> str:
+        if self.unit_kind == UnitKind.AGENCY and self.agency_id:
+            return self.agency.name
+        if self.unit_kind == UnitKind.VILLAGE:
+            return f"Pemerintah {self.village}"
+        return "Command Center"
+
+    @property
+    def expected_at(self):
+        return self.resolution_due
+
+    def public_reporter(self) -> str:
+        """The name the public may see: nothing for anonymous or confidential reports."""
+        if self.identity_hidden or not self.reporter_name:
+            return ""
+        first = self.reporter_name.split()[0]
+        return first
+
+
+class ComplaintEvent(models.Model):
+    """One line of a report's timeline: who did what, when, and why."""
+
+    complaint = models.ForeignKey(Complaint, models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("waktu"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The unit or role shown publicly instead of a person's name.
+    actor_label = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(_("jenis"), max_length=20, choices=EventKind.choices)
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    note = models.TextField(_("catatan"), max_length=4000, blank=True)
+    reason = models.CharField(_("alasan"), max_length=40, blank=True)
+    is_internal = models.BooleanField(_("internal"), default=False)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["complaint", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.to_status}"
+
+
+def photo_path(instance, filename: str) -> str:
+    return f"complaints/{instance.complaint.created_at:%Y/%m}/{secrets.token_hex(16)}.jpg"
+
+
+class ComplaintPhoto(models.Model):
+    complaint = models.ForeignKey(Complaint, models.CASCADE, related_name="photos")
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
+    kind = models.CharField(max_length=20, choices=PhotoKind.choices, default=PhotoKind.REPORT)
+    image = models.FileField(upload_to=photo_path)
+    content_type = models.CharField(max_length=40, default="image/jpeg")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.public_id
+
+
+class Reminder(models.Model):
+    """An escalation sent once: per report, clock, deadline and level."""
+
+    complaint = models.ForeignKey(Complaint, models.CASCADE, related_name="reminders")
+    clock = models.CharField(max_length=20, choices=Clock.choices)
+    due = models.DateTimeField()
+    level = models.PositiveSmallIntegerField()  # 1: the unit; 2: its head and the command center
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint", "clock", "due", "level"], name="reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.clock} L{self.level}"
+
+
+@receiver([post_save, post_delete], sender=LocalHoliday)
+def _local_holidays_changed(**kwargs):
+    from balai.lib.workdays import clear_local_cache
+
+    clear_local_cache()

@@ -1,0 +1,578 @@
+"""Every change to a report: one transaction, one audit row, one timeline event.
+
+Actions check who may act themselves (PermissionDenied), so no view, API or
+Open311 endpoint can change a report's state for someone who may not.
+"""
+
+import hashlib
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from balai.accounts import audit
+from balai.accounts.choices import REGENCY_ROLES, VILLAGE_ROLES, Role
+from balai.complaints import notify
+from balai.complaints.choices import (
+    PAUSED,
+    EventKind,
+    PhotoKind,
+    Privacy,
+    RejectReason,
+    Status,
+    UnitKind,
+)
+from balai.complaints.models import Complaint, ComplaintEvent, ComplaintPhoto
+from balai.complaints.routing import Unit, route
+from balai.lib import tracking
+from balai.lib.workdays import due_at, working_days_between
+
+VERIFY_DAYS = 1
+RESPONSE_DAYS = 3
+CONFIRM_DAYS = 10
+MAX_PHOTOS = 5
+
+
+def tracking_digest(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def find_by_tracking_code(text: str) -> Complaint | None:
+    code = tracking.normalise(text)
+    if code is None:
+        return None
+    return (
+        Complaint.objects.select_related("category", "village", "agency")
+        .filter(tracking_digest=tracking_digest(code))
+        .first()
+    )
+
+
+# Who may do what ---------------------------------------------------------
+
+
+def can_triage(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.role in REGENCY_ROLES)
+
+
+def works_in_unit(user, complaint: Complaint) -> bool:
+    """Staff of the unit the report is with (the command center for its own)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if complaint.unit_kind == UnitKind.AGENCY:
+        return user.role == Role.AGENCY_STAFF and user.agency_id == complaint.agency_id
+    if complaint.unit_kind == UnitKind.VILLAGE:
+        return user.role in VILLAGE_ROLES and user.village_id == complaint.village_id
+    return user.role in REGENCY_ROLES
+
+
+def can_work(user, complaint: Complaint) -> bool:
+    return works_in_unit(user, complaint) or can_triage(user)
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _require_status(complaint: Complaint, *statuses) -> None:
+    if complaint.status not in statuses:
+        raise ValidationError(
+            _("Aduan berstatus %(s)s tidak dapat diubah dengan cara ini.")
+            % {"s": complaint.get_status_display()}
+        )
+
+
+# Clocks ------------------------------------------------------------------
+
+
+def next_due(complaint: Complaint):
+    """The deadline a queue sorts by; None while the clocks are paused."""
+    if complaint.status in PAUSED:
+        return None
+    if complaint.status in (Status.RECEIVED, Status.VERIFIED):
+        return complaint.verify_due
+    dues = [complaint.resolution_due]
+    if complaint.first_response_at is None:
+        dues.append(complaint.response_due)
+    dues = [d for d in dues if d is not None]
+    return min(dues) if dues else None
+
+
+def _event(complaint, user, kind, *, note="", reason="", internal=False, before="", now=None):
+    return ComplaintEvent.objects.create(
+        complaint=complaint,
+        at=now or timezone.now(),
+        actor=user if user is not None and user.is_authenticated else None,
+        actor_label=_actor_label(user, complaint),
+        kind=kind,
+        from_status=before,
+        to_status=complaint.status if kind != EventKind.NOTE else "",
+        note=note,
+        reason=reason,
+        is_internal=internal,
+    )
+
+
+def _actor_label(user, complaint) -> str:
+    """Who acted, as the public sees it: a unit, never a staff member's name."""
+    if user is None or not user.is_authenticated:
+        return _("Pelapor") if user is not None else _("Sistem")
+    if user.role == Role.AGENCY_STAFF and user.agency_id:
+        return str(user.agency)
+    if user.role in VILLAGE_ROLES and user.village_id:
+        return str(user.village)
+    if user.role == Role.DISTRICT_STAFF and user.district_id:
+        return _("Kecamatan %(d)s") % {"d": user.district}
+    if getattr(user, "is_service", False):
+        return _("Aplikasi mitra")
+    return str(UnitKind.COMMAND_CENTER.label)
+
+
+def _save(complaint, now, fields):
+    complaint.updated_at = now
+    complaint.next_due = next_due(complaint)
+    complaint.save(update_fields=[*fields, "updated_at", "next_due"])
+
+
+def _publicity(complaint) -> bool:
+    if complaint.privacy == Privacy.CONFIDENTIAL:
+        return False
+    return not (
+        complaint.status == Status.REJECTED
+        and complaint.reject_reason == RejectReason.NOT_COMPLAINT
+    )
+
+
+# Reporting ---------------------------------------------------------------
+
+
+def check_village(village) -> None:
+    from django.conf import settings
+
+    if village is None or village.regency_id != settings.BALAI_REGENCY:
+        raise ValidationError(
+            {"village": _("Desa/kelurahan ini tidak berada di wilayah kabupaten ini.")}
+        )
+    if not village.is_active:
+        raise ValidationError(
+            {
+                "village": _(
+                    "Desa/kelurahan ini belum bergabung dengan Balai; aduan belum dapat diterima."
+                )
+            }
+        )
+
+
+@transaction.atomic
+def submit_complaint(
+    *,
+    category,
+    village,
+    description: str,
+    privacy: str = Privacy.PUBLIC,
+    latitude=None,
+    longitude=None,
+    address: str = "",
+    reporter_name: str = "",
+    reporter_email: str = "",
+    reporter_phone: str = "",
+    photos=(),
+    source: str = "web",
+    client=None,
+    now=None,
+) -> tuple[Complaint, str]:
+    """File a report; returns it and its tracking code (shown to the reporter once)."""
+    check_village(village)
+    if not category.is_active:
+        raise ValidationError({"category": _("Kategori ini tidak lagi dipakai.")})
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationError({"photos": _("Paling banyak %(n)d foto.") % {"n": MAX_PHOTOS}})
+    now = now or timezone.now()
+    code = tracking.new_code()
+    unit = route(category, village)
+    complaint = Complaint(
+        tracking_digest=tracking_digest(code),
+        category=category,
+        village=village,
+        description=description.strip(),
+        privacy=privacy,
+        latitude=latitude,
+        longitude=longitude,
+        address=address.strip(),
+        reporter_name=reporter_name.strip(),
+        reporter_email=reporter_email.strip(),
+        reporter_phone=reporter_phone.strip(),
+        source=source,
+        client=client,
+        unit_kind=unit.kind,
+        agency_id=unit.agency_id,
+        created_at=now,
+        updated_at=now,
+        verify_due=due_at(now, VERIFY_DAYS),
+        resolution_due=due_at(now, VERIFY_DAYS + category.resolution_days),
+    )
+    complaint.is_public = _publicity(complaint)
+    complaint.next_due = next_due(complaint)
+    complaint.save()
+    for photo in photos:
+        ComplaintPhoto.objects.create(complaint=complaint, image=photo, kind=PhotoKind.REPORT)
+    _event(complaint, None, EventKind.STATUS, now=now, note="")
+    audit.record(
+        "complaint_submitted",
+        complaint,
+        user=client,
+        detail={"category": category.code, "unit": unit.kind, "source": source},
+    )
+    notify.received(complaint, code)
+    notify.unit_new(complaint)
+    return complaint, code
+
+
+# Triage ------------------------------------------------------------------
+
+
+def _dispatch(complaint, user, unit: Unit, now, note="", reason=""):
+    before = complaint.status
+    complaint.status = Status.DISPATCHED
+    complaint.unit_kind = unit.kind
+    complaint.agency_id = unit.agency_id if unit.kind == UnitKind.AGENCY else None
+    complaint.assignee = None
+    complaint.dispatched_at = now
+    complaint.first_response_at = None
+    complaint.response_due = due_at(now, RESPONSE_DAYS)
+    complaint.resolution_due = due_at(now, complaint.category.resolution_days)
+    _save(
+        complaint,
+        now,
+        [
+            "status",
+            "unit_kind",
+            "agency",
+            "assignee",
+            "dispatched_at",
+            "first_response_at",
+            "response_due",
+            "resolution_due",
+        ],
+    )
+    event = _event(
+        complaint, user, EventKind.DISPATCH, note=note, reason=reason, before=before, now=now
+    )
+    audit.record(
+        "complaint_dispatched",
+        complaint,
+        user=user,
+        detail={"unit": unit.kind, "agency": unit.agency_id, "reason": reason},
+    )
+    notify.status_changed(complaint, event)
+    notify.unit_new(complaint)
+    return event
+
+
+@transaction.atomic
+def verify_complaint(complaint: Complaint, user, note: str = "", now=None) -> Complaint:
+    """Triage: the report is a real complaint; routed ones go on to their unit at once."""
+    _require(can_work(user, complaint))
+    _require_status(complaint, Status.RECEIVED)
+    now = now or timezone.now()
+    complaint.status = Status.VERIFIED
+    complaint.verified_at = now
+    _save(complaint, now, ["status", "verified_at"])
+    event = _event(complaint, user, EventKind.STATUS, note=note, before=Status.RECEIVED, now=now)
+    audit.record("complaint_verified", complaint, user=user)
+    if complaint.unit_kind != UnitKind.COMMAND_CENTER:
+        _dispatch(complaint, user, Unit(complaint.unit_kind, complaint.agency_id), now)
+    else:
+        notify.status_changed(complaint, event)
+    return complaint
+
+
+@transaction.atomic
+def dispatch_complaint(
+    complaint: Complaint, user, unit: Unit, note: str = "", reason: str = "", now=None
+) -> Complaint:
+    """Disposisi by the command center; a second dispatch (re-dispatch) needs a reason."""
+    _require(can_triage(user))
+    _require_status(
+        complaint, Status.RECEIVED, Status.VERIFIED, Status.DISPATCHED, Status.IN_PROGRESS
+    )
+    if unit.kind == UnitKind.COMMAND_CENTER:
+        raise ValidationError({"unit": _("Pilih OPD atau desa yang menangani.")})
+    if complaint.dispatched_at is not None and not reason.strip():
+        raise ValidationError({"reason": _("Tulis alasan disposisi ulang.")})
+    now = now or timezone.now()
+    if complaint.status == Status.RECEIVED:
+        complaint.verified_at = now
+        complaint.status = Status.VERIFIED
+        _event(complaint, user, EventKind.STATUS, before=Status.RECEIVED, now=now)
+    _dispatch(complaint, user, unit, now, note=note, reason=reason.strip())
+    return complaint
+
+
+@transaction.atomic
+def return_to_triage(complaint: Complaint, user, reason: str, now=None) -> Complaint:
+    """A unit says the matter is not its duty: back to the command center, with why."""
+    _require(works_in_unit(user, complaint) and complaint.unit_kind != UnitKind.COMMAND_CENTER)
+    _require_status(complaint, Status.RECEIVED, Status.DISPATCHED, Status.IN_PROGRESS)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Tulis mengapa aduan ini bukan tugas unit Anda.")})
+    now = now or timezone.now()
+    before = complaint.status
+    complaint.unit_kind = UnitKind.COMMAND_CENTER
+    complaint.agency = None
+    complaint.assignee = None
+    complaint.status = Status.VERIFIED if complaint.verified_at else Status.RECEIVED
+    if complaint.status == Status.VERIFIED:
+        # The command center gets a fresh triage day for the re-dispatch.
+        complaint.verify_due = due_at(now, VERIFY_DAYS)
+    _save(complaint, now, ["unit_kind", "agency", "assignee", "status", "verify_due"])
+    _event(
+        complaint,
+        user,
+        EventKind.DISPATCH,
+        note=reason.strip(),
+        reason="returned",
+        before=before,
+        now=now,
+    )
+    audit.record("complaint_returned", complaint, user=user, detail={"reason": reason.strip()})
+    return complaint
+
+
+@transaction.atomic
+def reject_complaint(
+    complaint: Complaint, user, reason: str, note: str = "", duplicate_of=None, now=None
+) -> Complaint:
+    _require(can_triage(user))
+    _require_status(
+        complaint, Status.RECEIVED, Status.VERIFIED, Status.DISPATCHED, Status.IN_PROGRESS
+    )
+    if reason not in RejectReason.values:
+        raise ValidationError({"reason": _("Pilih alasan penolakan.")})
+    if reason == RejectReason.DUPLICATE:
+        if duplicate_of is None or duplicate_of.pk == complaint.pk:
+            raise ValidationError({"duplicate_of": _("Sebutkan aduan lain yang sama.")})
+    elif not note.strip():
+        raise ValidationError({"note": _("Tulis alasan penolakan untuk pelapor.")})
+    now = now or timezone.now()
+    before = complaint.status
+    complaint.status = Status.REJECTED
+    complaint.reject_reason = reason
+    complaint.duplicate_of = duplicate_of if reason == RejectReason.DUPLICATE else None
+    complaint.closed_at = now
+    complaint.status_notes = note.strip()[:500]
+    complaint.is_public = _publicity(complaint)
+    _save(
+        complaint,
+        now,
+        ["status", "reject_reason", "duplicate_of", "closed_at", "status_notes", "is_public"],
+    )
+    event = _event(
+        complaint, user, EventKind.STATUS, note=note.strip(), reason=reason, before=before, now=now
+    )
+    audit.record("complaint_rejected", complaint, user=user, detail={"reason": reason})
+    notify.status_changed(complaint, event)
+    return complaint
+
+
+# The unit's work ---------------------------------------------------------
+
+
+def _first_response(complaint, now):
+    if complaint.first_response_at is None:
+        complaint.first_response_at = now
+
+
+@transaction.atomic
+def start_progress(complaint: Complaint, user, note: str = "", now=None) -> Complaint:
+    _require(can_work(user, complaint))
+    _require_status(complaint, Status.DISPATCHED)
+    now = now or timezone.now()
+    complaint.status = Status.IN_PROGRESS
+    _first_response(complaint, now)
+    if note.strip():
+        complaint.status_notes = note.strip()[:500]
+    _save(complaint, now, ["status", "first_response_at", "status_notes"])
+    event = _event(
+        complaint, user, EventKind.STATUS, note=note.strip(), before=Status.DISPATCHED, now=now
+    )
+    audit.record("complaint_in_progress", complaint, user=user)
+    notify.status_changed(complaint, event)
+    return complaint
+
+
+@transaction.atomic
+def respond(complaint: Complaint, user, note: str, now=None) -> ComplaintEvent:
+    """A public reply from the unit (tanggapan); the first one stops the response clock."""
+    _require(can_work(user, complaint))
+    _require_status(complaint, Status.DISPATCHED, Status.IN_PROGRESS, Status.VERIFIED)
+    if not note.strip():
+        raise ValidationError({"note": _("Tulis tanggapan.")})
+    now = now or timezone.now()
+    if complaint.status != Status.VERIFIED:
+        _first_response(complaint, now)
+    complaint.status_notes = note.strip()[:500]
+    _save(complaint, now, ["first_response_at", "status_notes"])
+    event = _event(
+        complaint, user, EventKind.RESPONSE, note=note.strip(), before=complaint.status, now=now
+    )
+    audit.record("complaint_responded", complaint, user=user)
+    notify.status_changed(complaint, event)
+    return event
+
+
+@transaction.atomic
+def add_note(complaint: Complaint, user, note: str, now=None) -> ComplaintEvent:
+    """An internal note: staff who can see the report read it; the public never does."""
+    if not note.strip():
+        raise ValidationError({"note": _("Catatan kosong.")})
+    event = _event(complaint, user, EventKind.NOTE, note=note.strip(), internal=True, now=now)
+    audit.record("complaint_note", complaint, user=user)
+    return event
+
+
+@transaction.atomic
+def assign(complaint: Complaint, user, assignee, now=None) -> Complaint:
+    _require(can_work(user, complaint))
+    if assignee is not None and not can_work(assignee, complaint):
+        raise ValidationError({"assignee": _("Petugas ini bukan anggota unit yang menangani.")})
+    now = now or timezone.now()
+    complaint.assignee = assignee
+    _save(complaint, now, ["assignee"])
+    label = assignee.get_full_name() or assignee.username if assignee else "-"
+    _event(complaint, user, EventKind.ASSIGN, note=label, internal=True, now=now)
+    audit.record(
+        "complaint_assigned",
+        complaint,
+        user=user,
+        detail={"assignee": getattr(assignee, "pk", None)},
+    )
+    return complaint
+
+
+@transaction.atomic
+def resolve_complaint(complaint: Complaint, user, note: str, photo=None, now=None) -> Complaint:
+    """Done: the note (and photo) go to the reporter, who confirms or reopens."""
+    _require(can_work(user, complaint))
+    _require_status(complaint, Status.DISPATCHED, Status.IN_PROGRESS)
+    if not note.strip():
+        raise ValidationError({"note": _("Jelaskan tindak lanjut yang sudah dilakukan.")})
+    now = now or timezone.now()
+    before = complaint.status
+    complaint.status = Status.RESOLVED
+    complaint.resolved_at = now
+    _first_response(complaint, now)
+    complaint.confirm_due = due_at(now, CONFIRM_DAYS)
+    complaint.status_notes = note.strip()[:500]
+    _save(
+        complaint,
+        now,
+        ["status", "resolved_at", "first_response_at", "confirm_due", "status_notes"],
+    )
+    if photo is not None:
+        ComplaintPhoto.objects.create(complaint=complaint, image=photo, kind=PhotoKind.RESOLUTION)
+    event = _event(complaint, user, EventKind.STATUS, note=note.strip(), before=before, now=now)
+    audit.record("complaint_resolved", complaint, user=user)
+    notify.status_changed(complaint, event)
+    return complaint
+
+
+# The reporter's answer ---------------------------------------------------
+
+
+def _require_reporter_window(complaint, now):
+    _require_status(complaint, Status.RESOLVED)
+    if complaint.confirm_due and now > complaint.confirm_due:
+        raise ValidationError(_("Batas waktu konfirmasi sudah lewat."))
+
+
+@transaction.atomic
+def confirm_resolution(complaint: Complaint, note: str = "", now=None) -> Complaint:
+    """The reporter (holding the tracking code) agrees it is fixed."""
+    now = now or timezone.now()
+    _require_reporter_window(complaint, now)
+    complaint.status = Status.CLOSED
+    complaint.closed_at = now
+    _save(complaint, now, ["status", "closed_at"])
+    event = _event(
+        complaint,
+        None,
+        EventKind.STATUS,
+        note=note.strip(),
+        reason="confirmed",
+        before=Status.RESOLVED,
+        now=now,
+    )
+    event.actor_label = _("Pelapor")
+    event.save(update_fields=["actor_label"])
+    audit.record("complaint_confirmed", complaint)
+    notify.status_changed(complaint, event)
+    return complaint
+
+
+@transaction.atomic
+def reopen_complaint(complaint: Complaint, reason: str, now=None) -> Complaint:
+    """The reporter says it is not fixed: back to the unit, the remaining days resumed."""
+    now = now or timezone.now()
+    _require_reporter_window(complaint, now)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Jelaskan apa yang belum selesai.")})
+    from balai.lib.workdays import local_tz
+
+    tz = local_tz()
+    left = 1
+    if complaint.resolution_due and complaint.resolved_at:
+        left = max(
+            1,
+            working_days_between(
+                complaint.resolved_at.astimezone(tz).date(),
+                complaint.resolution_due.astimezone(tz).date(),
+            ),
+        )
+    complaint.status = Status.IN_PROGRESS
+    complaint.resolved_at = None
+    complaint.confirm_due = None
+    complaint.resolution_due = due_at(now, left)
+    complaint.reopened_count += 1
+    _save(
+        complaint,
+        now,
+        ["status", "resolved_at", "confirm_due", "resolution_due", "reopened_count"],
+    )
+    event = _event(
+        complaint,
+        None,
+        EventKind.STATUS,
+        note=reason.strip(),
+        reason="reopened",
+        before=Status.RESOLVED,
+        now=now,
+    )
+    event.actor_label = _("Pelapor")
+    event.save(update_fields=["actor_label"])
+    audit.record("complaint_reopened", complaint)
+    notify.unit_reopened(complaint, event)
+    return complaint
+
+
+@transaction.atomic
+def close_complaint(complaint: Complaint, user=None, note: str = "", now=None) -> Complaint:
+    """Close a resolved report: by triage staff, or by the system after the reporter's window."""
+    now = now or timezone.now()
+    if user is not None:
+        _require(can_triage(user))
+    elif not (complaint.confirm_due and now > complaint.confirm_due):
+        raise PermissionDenied
+    _require_status(complaint, Status.RESOLVED)
+    complaint.status = Status.CLOSED
+    complaint.closed_at = now
+    _save(complaint, now, ["status", "closed_at"])
+    reason = "" if user else "no_reply"
+    event = _event(
+        complaint, user, EventKind.STATUS, note=note, reason=reason, before=Status.RESOLVED, now=now
+    )
+    audit.record("complaint_closed", complaint, user=user, detail={"reason": reason})
+    notify.status_changed(complaint, event)
+    return complaint

@@ -1,0 +1,230 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from balai.agencies.models import Agency
+from balai.complaints.choices import Privacy, RejectReason, Status, UnitKind
+from balai.complaints.models import Category
+from balai.lib.uploads import clean_image
+from balai.regions.models import Village
+
+MAX_PHOTOS = 5
+LUMAJANG_BOX = (-8.6, -7.8, 112.8, 113.5)  # a generous bounding box around the regency
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Up to five photos; each is checked and re-encoded (EXIF and GPS removed)."""
+
+    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png", "multiple": True})
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if len(files) > MAX_PHOTOS:
+            raise ValidationError(_("Paling banyak %(n)d foto.") % {"n": MAX_PHOTOS})
+        cleaned = []
+        for upload in files:
+            try:
+                cleaned.append(clean_image(upload))
+            except ValidationError as exc:
+                name = getattr(upload, "name", "")
+                raise ValidationError(f"{name}: {' '.join(exc.messages)}") from None
+        return cleaned
+
+
+def village_choices():
+    return Village.objects.active().select_related("district").order_by("district__name", "name")
+
+
+class VillageChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} — {_('Kec.')} {obj.district.name}"
+
+
+class LocateForm(forms.Form):
+    """Step one: what and where, so similar reports can be shown before writing."""
+
+    category = forms.ModelChoiceField(
+        Category.objects.active(), label=_("Kategori"), to_field_name="code"
+    )
+    village = VillageChoiceField(
+        Village.objects.none(), label=_("Desa/kelurahan"), to_field_name="code"
+    )
+    latitude = forms.FloatField(
+        label=_("Lintang (opsional)"), required=False, min_value=-90, max_value=90
+    )
+    longitude = forms.FloatField(
+        label=_("Bujur (opsional)"), required=False, min_value=-180, max_value=180
+    )
+
+    error_messages = {"village_code": _("Desa/kelurahan ini belum bergabung dengan Balai.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = village_choices()
+        self.fields["village"].error_messages["invalid_choice"] = _(
+            "Desa/kelurahan ini tidak ada di kabupaten ini atau belum bergabung dengan Balai."
+        )
+        self.fields["latitude"].widget.attrs.update(step="any", inputmode="decimal")
+        self.fields["longitude"].widget.attrs.update(step="any", inputmode="decimal")
+
+    def clean(self):
+        data = super().clean()
+        lat, lng = data.get("latitude"), data.get("longitude")
+        if (lat is None) != (lng is None):
+            raise ValidationError(_("Isi lintang dan bujur, atau kosongkan keduanya."))
+        if lat is not None:
+            south, north, west, east = LUMAJANG_BOX
+            if not (south <= lat <= north and west <= lng <= east):
+                self.add_error("latitude", _("Titik ini berada di luar wilayah kabupaten."))
+        return data
+
+
+class ReportForm(LocateForm):
+    description = forms.CharField(
+        label=_("Uraian"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Apa masalahnya, sejak kapan, dan di mana tepatnya. Maksimal 4.000 karakter."),
+    )
+    address = forms.CharField(
+        label=_("Patokan lokasi"),
+        max_length=200,
+        required=False,
+        help_text=_("Misalnya: depan balai desa, RT 002 / RW 005."),
+    )
+    photos = PhotosField(
+        label=_("Foto (opsional, maksimal 5)"),
+        required=False,
+        help_text=_("JPG atau PNG, maksimal 5 MB per foto. Data lokasi di foto dihapus."),
+    )
+    privacy = forms.ChoiceField(
+        label=_("Privasi"),
+        choices=Privacy.choices,
+        initial=Privacy.PUBLIC,
+        widget=forms.RadioSelect,
+    )
+    reporter_name = forms.CharField(label=_("Nama (opsional)"), max_length=100, required=False)
+    reporter_email = forms.EmailField(label=_("Email (opsional)"), required=False)
+    reporter_phone = forms.RegexField(
+        label=_("Nomor WhatsApp/HP (opsional)"),
+        regex=r"^\+?[0-9][0-9 \-]{7,18}$",
+        required=False,
+        error_messages={"invalid": _("Tulis nomor HP seperti 0812 3456 7890.")},
+        help_text=_("Untuk kabar perkembangan aduan. Tidak pernah ditampilkan ke publik."),
+    )
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(
+        label=_("Kode pelacakan"),
+        max_length=60,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Catatan"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class OptionalNoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Catatan"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ResolveForm(NoteForm):
+    photo = forms.FileField(label=_("Foto hasil (opsional)"), required=False)
+
+    def clean_photo(self):
+        upload = self.cleaned_data.get("photo")
+        return clean_image(upload) if upload else None
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DispatchForm(forms.Form):
+    unit = forms.ChoiceField(label=_("Unit tujuan"))
+    note = forms.CharField(
+        label=_("Instruksi"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    reason = forms.CharField(
+        label=_("Alasan disposisi ulang"),
+        max_length=500,
+        required=False,
+        help_text=_("Wajib bila aduan sudah pernah didisposisikan."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        agencies = [(f"agency:{a.pk}", a.name) for a in Agency.objects.active()]
+        self.fields["unit"].choices = [
+            ("village", _("Pemerintah desa/kelurahan lokasi aduan")),
+            *agencies,
+        ]
+
+    def clean_unit(self):
+        from balai.complaints.routing import Unit
+
+        value = self.cleaned_data["unit"]
+        if value == "village":
+            return Unit(UnitKind.VILLAGE)
+        return Unit(UnitKind.AGENCY, int(value.split(":", 1)[1]))
+
+
+class RejectForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Alasan"), choices=RejectReason.choices)
+    duplicate_of = forms.CharField(
+        label=_("Duplikat dari (alamat atau id aduan)"), max_length=200, required=False
+    )
+    note = forms.CharField(
+        label=_("Penjelasan untuk pelapor"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_duplicate_of(self):
+        from balai.complaints.models import Complaint
+
+        value = self.cleaned_data["duplicate_of"].strip().rstrip("/").rsplit("/", 1)[-1]
+        if not value:
+            return None
+        found = Complaint.objects.filter(public_id=value).first()
+        if found is None:
+            raise ValidationError(_("Aduan dengan id ini tidak ditemukan."))
+        return found
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(queryset=None, label=_("Petugas"), required=False)
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = people
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Semua yang terbuka")), *Status.choices]
+    )
+    category = forms.ModelChoiceField(
+        Category.objects.all(), label=_("Kategori"), required=False, to_field_name="code"
+    )
+    overdue = forms.BooleanField(label=_("Lewat batas waktu"), required=False)
+    mine = forms.BooleanField(label=_("Ditugaskan ke saya"), required=False)

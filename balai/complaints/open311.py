@@ -1,0 +1,443 @@
+"""Open311 GeoReport v2 at /open311/v2/, as the specification shows it.
+
+What existing clients rely on (and this keeps): the format from the extension
+(.xml, the default, or .json); XML without a namespace, served as
+`text/xml; charset=utf-8`, and a one-element list shaped like any other list;
+JSON lists as bare arrays; errors as <errors><error><code/><description/>
+(JSON: an array of {code, description}) with 404 for an unknown resource, 403
+for a missing or wrong api_key, 400 otherwise; datetimes in ISO 8601 with
+their offset; service codes always strings; api_key taken from the query
+string or the form body; an empty jurisdiction_id treated as absent; the
+service definition also at the singular `service/{code}`.
+
+Reports get their village from `attribute[village]` (a village code, listed
+in each service definition) or from `address_id` holding that code.
+service_request_id is the report's public id; confidential reports are never
+listed or shown.
+"""
+
+import xml.etree.ElementTree as ET
+from datetime import datetime, time, timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, JsonResponse
+from django.urls import re_path
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+from django_ratelimit.core import is_ratelimited
+
+from balai.accounts.choices import Scope
+from balai.accounts.models import ApiToken, token_digest
+from balai.complaints import actions
+from balai.complaints.choices import OPEN311_CLOSED, Privacy
+from balai.complaints.forms import LUMAJANG_BOX
+from balai.complaints.models import Category, Complaint
+from balai.lib.uploads import clean_image
+from balai.lib.workdays import local_tz
+from balai.regions.models import Village
+
+SPEC = "http://wiki.open311.org/GeoReport_v2"
+CHANGESET = "2026-11-28T00:00:00+07:00"
+MAX_RESULTS = 1000
+DEFAULT_DAYS = 90
+XML_TYPE = "text/xml; charset=utf-8"
+SUBMIT_RATE = "600/h"  # per api_key
+
+
+class Open311Error(Exception):
+    def __init__(self, status: int, description: str):
+        super().__init__(description)
+        self.status = status
+        self.description = description
+
+
+# Rendering ---------------------------------------------------------------
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _element(tag: str, value) -> ET.Element:
+    element = ET.Element(tag)
+    if isinstance(value, dict):
+        for key, child in value.items():
+            element.append(_element(key, child))
+    elif isinstance(value, list):
+        # Lists of scalars (formats) and of objects (attributes, values).
+        child_tag = LIST_ITEMS.get(tag, tag.rstrip("s"))
+        for item in value:
+            element.append(_element(child_tag, item))
+    else:
+        element.text = _text(value)
+    return element
+
+
+LIST_ITEMS = {
+    "services": "service",
+    "service_requests": "request",
+    "endpoints": "endpoint",
+    "formats": "format",
+    "attributes": "attribute",
+    "values": "value",
+    "errors": "error",
+}
+
+
+def render(fmt: str, root: str, data, status: int = 200) -> HttpResponse:
+    """`data` is a list (rendered as root > item elements) or a dict (root's children)."""
+    if fmt == "json":
+        return JsonResponse(
+            data, safe=False, status=status, json_dumps_params={"ensure_ascii": False}
+        )
+    body = ET.tostring(_element(root, data), encoding="unicode")
+    return HttpResponse(
+        '<?xml version="1.0" encoding="utf-8"?>\n' + body, content_type=XML_TYPE, status=status
+    )
+
+
+def error(fmt: str, status: int, description: str) -> HttpResponse:
+    return render(fmt, "errors", [{"code": status, "description": description}], status=status)
+
+
+def iso(value) -> str | None:
+    return value.astimezone(local_tz()).isoformat(timespec="seconds") if value else None
+
+
+# Views -------------------------------------------------------------------
+
+
+def endpoint(view):
+    """Format from the URL, jurisdiction check, errors in the Open311 shape."""
+
+    def wrapper(request, fmt="xml", **kwargs):
+        fmt = (fmt or "xml").lower()
+        if fmt not in ("xml", "json"):
+            return error("xml", 404, "Format tidak dikenal: gunakan .xml atau .json.")
+        try:
+            check_jurisdiction(request)
+            return view(request, fmt, **kwargs)
+        except Open311Error as exc:
+            return error(fmt, exc.status, exc.description)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return csrf_exempt(wrapper)
+
+
+def param(request, name: str) -> str:
+    """A parameter from the form body or else the query string."""
+    value = request.POST.get(name) if request.method == "POST" else None
+    if value is None:
+        value = request.GET.get(name)
+    return (value or "").strip()
+
+
+def jurisdictions() -> set[str]:
+    return {settings.BALAI_REGENCY, urlsplit(settings.SITE_URL).hostname or ""}
+
+
+def check_jurisdiction(request) -> None:
+    value = param(request, "jurisdiction_id")
+    if value and value not in jurisdictions():
+        raise Open311Error(404, f"jurisdiction_id tidak dikenal: {value}")
+
+
+def discovery(request, fmt):
+    base = settings.SITE_URL + "/open311/v2/"
+    data = {
+        "changeset": CHANGESET,
+        "contact": f"Balai, {settings.SITE_URL}",
+        "key_service": (
+            f"Minta api_key (token dengan cakupan open311) ke admin kabupaten: {settings.SITE_URL}"
+        ),
+        "endpoints": [
+            {
+                "specification": SPEC,
+                "url": base,
+                "changeset": CHANGESET,
+                "type": "production",
+                "formats": ["text/xml", "application/json"],
+            }
+        ],
+    }
+    return render(fmt, "discovery", data)
+
+
+def service_item(category: Category) -> dict:
+    return {
+        "service_code": category.code,
+        "service_name": category.name,
+        "description": category.description,
+        "metadata": True,
+        "type": "realtime",
+        "keywords": category.keywords,
+        "group": category.group or (category.agency.short_name if category.agency_id else ""),
+    }
+
+
+def services(request, fmt):
+    categories = Category.objects.active().select_related("agency")
+    return render(fmt, "services", [service_item(c) for c in categories])
+
+
+def _values(pairs) -> list[dict]:
+    return [{"key": key, "name": name} for key, name in pairs]
+
+
+def service_definition(request, fmt, code):
+    category = Category.objects.active().filter(code=code).first()
+    if category is None:
+        raise Open311Error(404, f"service_code tidak dikenal: {code}")
+    villages = Village.objects.active().select_related("district").order_by("name")
+    data = {
+        "service_code": category.code,
+        "attributes": [
+            {
+                "variable": True,
+                "code": "village",
+                "datatype": "singlevaluelist",
+                "required": True,
+                "datatype_description": "Kode desa/kelurahan lokasi aduan.",
+                "order": 1,
+                "description": "Desa/kelurahan",
+                "values": _values((v.code, f"{v.name}, Kec. {v.district.name}") for v in villages),
+            },
+            {
+                "variable": True,
+                "code": "privacy",
+                "datatype": "singlevaluelist",
+                "required": False,
+                "datatype_description": "Bawaan: public.",
+                "order": 2,
+                "description": "Privasi pelapor",
+                "values": _values((p.value, str(p.label)) for p in Privacy),
+            },
+        ],
+    }
+    return render(fmt, "service_definition", data)
+
+
+def authenticate(request):
+    key = param(request, "api_key")
+    if not key:
+        raise Open311Error(403, "api_key wajib diisi.")
+    token = (
+        ApiToken.objects.usable()
+        .select_related("user")
+        .filter(digest=token_digest(key), user__is_active=True)
+        .first()
+    )
+    if token is None or not token.has_scope(Scope.OPEN311):
+        raise Open311Error(403, "api_key tidak sah atau tidak memiliki cakupan open311.")
+    return token
+
+
+def _float(request, name):
+    value = param(request, name)
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise Open311Error(400, f"{name} harus berupa angka.") from None
+
+
+def create_request(request, fmt):
+    token = authenticate(request)
+    if SUBMIT_RATE and is_ratelimited(
+        request,
+        group="open311:submit",
+        key=lambda group, request: token.digest,
+        rate=SUBMIT_RATE,
+        increment=True,
+    ):
+        raise Open311Error(400, "Terlalu banyak laporan dari api_key ini.")
+    code = param(request, "service_code")
+    if not code:
+        raise Open311Error(400, "service_code wajib diisi.")
+    category = Category.objects.active().filter(code=code).first()
+    if category is None:
+        raise Open311Error(404, f"service_code tidak dikenal: {code}")
+    lat, lng = _float(request, "lat"), _float(request, "long")
+    if (lat is None) != (lng is None):
+        raise Open311Error(400, "lat dan long harus diisi bersama.")
+    if lat is not None:
+        south, north, west, east = LUMAJANG_BOX
+        if not (south <= lat <= north and west <= lng <= east):
+            raise Open311Error(400, "Titik lat/long berada di luar wilayah kabupaten.")
+    village_code = param(request, "attribute[village]") or param(request, "address_id")
+    if not village_code:
+        raise Open311Error(400, "attribute[village] (kode desa/kelurahan) wajib diisi.")
+    village = Village.objects.select_related("district").filter(code=village_code).first()
+    if village is None:
+        raise Open311Error(400, f"Kode desa/kelurahan tidak dikenal: {village_code}")
+    description = param(request, "description")
+    if not description:
+        raise Open311Error(400, "description wajib diisi.")
+    if len(description) > 4000:
+        raise Open311Error(400, "description paling panjang 4000 karakter.")
+    privacy = param(request, "attribute[privacy]") or Privacy.PUBLIC
+    if privacy not in Privacy.values:
+        raise Open311Error(400, "attribute[privacy] harus public, anonymous atau confidential.")
+    photos = []
+    for upload in request.FILES.getlist("media")[: actions.MAX_PHOTOS]:
+        try:
+            photos.append(clean_image(upload))
+        except ValidationError as exc:
+            raise Open311Error(400, " ".join(exc.messages)) from None
+    name = " ".join(filter(None, [param(request, "first_name"), param(request, "last_name")]))
+    try:
+        complaint, _code = actions.submit_complaint(
+            category=category,
+            village=village,
+            description=description,
+            privacy=privacy,
+            latitude=lat,
+            longitude=lng,
+            address=param(request, "address_string")[:200],
+            reporter_name=name[:100],
+            reporter_email=param(request, "email")[:254],
+            reporter_phone=param(request, "phone")[:30],
+            photos=photos,
+            source="open311",
+            client=token.user,
+        )
+    except ValidationError as exc:
+        raise Open311Error(400, " ".join(exc.messages)) from None
+    notice = (
+        f"Diteruskan ke {complaint.agency_responsible}; "
+        f"target selesai {complaint.resolution_due.astimezone(local_tz()):%d-%m-%Y}."
+    )
+    account_id = param(request, "account_id") or None
+    return render(
+        fmt,
+        "service_requests",
+        [
+            {
+                "service_request_id": complaint.public_id,
+                "service_notice": notice,
+                "account_id": account_id,
+            }
+        ],
+    )
+
+
+def request_item(complaint: Complaint) -> dict:
+    photo = next(iter(complaint.photos.all()), None)
+    return {
+        "service_request_id": complaint.public_id,
+        "status": "closed" if complaint.status in OPEN311_CLOSED else "open",
+        "status_notes": complaint.status_notes or complaint.get_status_display(),
+        "service_name": complaint.category.name,
+        "service_code": complaint.category.code,
+        "description": complaint.description,
+        "agency_responsible": complaint.agency_responsible,
+        "service_notice": None,
+        "requested_datetime": iso(complaint.created_at),
+        "updated_datetime": iso(complaint.updated_at),
+        "expected_datetime": iso(complaint.resolution_due),
+        "address": complaint.address or f"{complaint.village}, Kec. {complaint.village.district}",
+        "address_id": complaint.village_id,
+        "zipcode": None,
+        "lat": complaint.latitude,
+        "long": complaint.longitude,
+        "media_url": settings.SITE_URL + f"/aduan/foto/{photo.public_id}/" if photo else None,
+    }
+
+
+def _public_requests():
+    return (
+        Complaint.objects.public()
+        .select_related("category", "village", "village__district", "agency")
+        .prefetch_related("photos")
+    )
+
+
+def _when(value: str, name: str, end: bool = False):
+    if not value:
+        return None
+    parsed = parse_datetime(value)
+    if parsed is None:
+        day = parse_date(value)
+        if day is None:
+            raise Open311Error(400, f"{name} harus tanggal ISO 8601.")
+        parsed = datetime.combine(day + timedelta(days=1) if end else day, time.min)
+    if timezone.is_naive(parsed):
+        parsed = parsed.replace(tzinfo=local_tz())
+    return parsed
+
+
+def requests_view(request, fmt):
+    if request.method == "POST":
+        return create_request(request, fmt)
+    if is_ratelimited(request, group="open311:read", key="ip", rate="600/m", increment=True):
+        raise Open311Error(400, "Terlalu banyak permintaan; coba lagi sebentar lagi.")
+    found = _public_requests()
+    ids = [i for i in param(request, "service_request_id").split(",") if i.strip()]
+    if ids:
+        found = found.filter(public_id__in=[i.strip() for i in ids][:MAX_RESULTS])
+    else:
+        codes = [c.strip() for c in param(request, "service_code").split(",") if c.strip()]
+        if codes:
+            found = found.filter(category__code__in=codes)
+        start = _when(param(request, "start_date"), "start_date")
+        end = _when(param(request, "end_date"), "end_date", end=True)
+        if start is None and end is None:
+            start = timezone.now() - timedelta(days=DEFAULT_DAYS)
+        if start is not None:
+            found = found.filter(created_at__gte=start)
+        if end is not None:
+            found = found.filter(created_at__lte=end)
+        statuses = {s.strip() for s in param(request, "status").split(",") if s.strip()}
+        if statuses - {"open", "closed"}:
+            raise Open311Error(400, "status harus open atau closed.")
+        if statuses == {"open"}:
+            found = found.exclude(status__in=OPEN311_CLOSED)
+        elif statuses == {"closed"}:
+            found = found.filter(status__in=OPEN311_CLOSED)
+    found = found.order_by("-created_at")[:MAX_RESULTS]
+    return render(fmt, "service_requests", [request_item(c) for c in found])
+
+
+def request_detail(request, fmt, request_id):
+    complaint = _public_requests().filter(public_id=request_id).first()
+    if complaint is None:
+        raise Open311Error(404, f"service_request_id tidak dikenal: {request_id}")
+    return render(fmt, "service_requests", [request_item(complaint)])
+
+
+def token_detail(request, fmt, token):
+    """service_request_id is issued at once, so a token is that id."""
+    complaint = Complaint.objects.public().filter(public_id=token).first()
+    if complaint is None:
+        raise Open311Error(404, f"token tidak dikenal: {token}")
+    return render(
+        fmt, "service_requests", [{"service_request_id": complaint.public_id, "token": token}]
+    )
+
+
+FMT = r"(?:\.(?P<fmt>[A-Za-z]+))?$"
+ID = r"(?P<{}>[A-Za-z0-9_\-]+?)"
+
+urlpatterns = [
+    re_path(r"^discovery" + FMT, endpoint(discovery), name="open311-discovery"),
+    re_path(r"^services" + FMT, endpoint(services), name="open311-services"),
+    re_path(r"^services/" + ID.format("code") + FMT, endpoint(service_definition)),
+    re_path(r"^service/" + ID.format("code") + FMT, endpoint(service_definition)),
+    re_path(r"^requests" + FMT, endpoint(requests_view), name="open311-requests"),
+    re_path(r"^requests/" + ID.format("request_id") + FMT, endpoint(request_detail)),
+    re_path(r"^tokens/" + ID.format("token") + FMT, endpoint(token_detail)),
+    re_path(r"^(?P<rest>.*)$", endpoint(lambda request, fmt, rest: _unknown(rest))),
+]
+
+
+def _unknown(rest):
+    raise Open311Error(404, f"Sumber tidak dikenal: {rest}")

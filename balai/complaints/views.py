@@ -1,0 +1,389 @@
+"""Pages: the public report form, list, map, figures and tracking; the staff queue."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
+
+from balai.accounts.access import get_for_user_or_404
+from balai.accounts.choices import REGENCY_ROLES, VILLAGE_ROLES, Role
+from balai.complaints import actions, forms, stats
+from balai.complaints.choices import OPEN, Status, UnitKind
+from balai.complaints.models import Category, Complaint, ComplaintPhoto
+
+PAGE = 20
+STAFF_ROLES = [*REGENCY_ROLES, *VILLAGE_ROLES, Role.DISTRICT_STAFF, Role.AGENCY_STAFF]
+
+
+def _limited(request, group: str, rate: str) -> bool:
+    return is_ratelimited(request, group=group, key="ip", rate=rate, method="POST", increment=True)
+
+
+def _public_list():
+    return Complaint.objects.public().select_related(
+        "category", "village", "village__district", "agency"
+    )
+
+
+# Public ------------------------------------------------------------------
+
+
+def public_list(request):
+    complaints = _public_list()
+    category = request.GET.get("kategori")
+    if category:
+        complaints = complaints.filter(category__code=category)
+    status = request.GET.get("status")
+    if status in Status.values:
+        complaints = complaints.filter(status=status)
+    page = Paginator(complaints.order_by("-created_at"), PAGE).get_page(request.GET.get("hal"))
+    return render(
+        request,
+        "complaints/public_list.html",
+        {
+            "page": page,
+            "categories": Category.objects.active(),
+            "statuses": Status.choices,
+            "chosen": {"kategori": category or "", "status": status or ""},
+        },
+    )
+
+
+def report(request):
+    """Step 1 (GET) what and where; similar open reports nearby; step 2 (POST) the rest."""
+    if request.method == "POST":
+        form = forms.ReportForm(request.POST, request.FILES)
+        if _limited(request, "complaints:submit", "10/h"):
+            form.add_error(None, _("Terlalu banyak aduan dari alamat ini. Coba lagi nanti."))
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                complaint, code = actions.submit_complaint(
+                    category=data["category"],
+                    village=data["village"],
+                    description=data["description"],
+                    privacy=data["privacy"],
+                    latitude=data["latitude"],
+                    longitude=data["longitude"],
+                    address=data["address"],
+                    reporter_name=data["reporter_name"],
+                    reporter_email=data["reporter_email"],
+                    reporter_phone=data["reporter_phone"],
+                    photos=data["photos"],
+                )
+            except ValidationError as exc:
+                _attach(form, exc)
+            else:
+                request.session["complaint_code"] = code
+                request.session["complaint_id"] = complaint.public_id
+                return redirect("complaints:submitted")
+        return render(request, "complaints/report.html", {"form": form, "step": 2})
+    locate = forms.LocateForm(request.GET or None)
+    if not locate.is_bound or not locate.is_valid():
+        return render(request, "complaints/report.html", {"form": locate, "step": 1})
+    data = locate.cleaned_data
+    similar = (
+        Complaint.objects.similar(
+            data["category"], data["village"], data["latitude"], data["longitude"]
+        )
+        .select_related("category", "village")
+        .order_by("-created_at")[:5]
+    )
+    form = forms.ReportForm(initial={**request.GET.dict(), "privacy": "public"})
+    return render(
+        request,
+        "complaints/report.html",
+        {"form": form, "step": 2, "similar": similar, "located": data},
+    )
+
+
+def _attach(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def submitted(request):
+    code = request.session.pop("complaint_code", None)
+    public_id = request.session.pop("complaint_id", None)
+    if not code:
+        return redirect("complaints:track")
+    from balai.lib.tracking import grouped
+
+    complaint = Complaint.objects.select_related("category", "village").get(public_id=public_id)
+    return render(
+        request, "complaints/submitted.html", {"code": grouped(code), "complaint": complaint}
+    )
+
+
+def similar_json(request):
+    """Similar open reports for the form's script (the page works without it)."""
+    locate = forms.LocateForm(request.GET)
+    if not locate.is_valid():
+        return JsonResponse([], safe=False)
+    data = locate.cleaned_data
+    found = Complaint.objects.similar(
+        data["category"], data["village"], data["latitude"], data["longitude"]
+    )
+    return JsonResponse(
+        [
+            {
+                "url": c.get_absolute_url(),
+                "status": c.get_status_display(),
+                "description": c.description[:140],
+            }
+            for c in found.order_by("-created_at")[:5]
+        ],
+        safe=False,
+    )
+
+
+def _timeline(complaint):
+    return complaint.events.filter(is_internal=False).order_by("at", "id")
+
+
+def public_detail(request, public_id):
+    complaint = get_object_or_404(_public_list(), public_id=public_id)
+    photos = complaint.photos.all()
+    return render(
+        request,
+        "complaints/public_detail.html",
+        {"complaint": complaint, "events": _timeline(complaint), "photos": photos},
+    )
+
+
+def photo(request, public_id):
+    photo = get_object_or_404(
+        ComplaintPhoto.objects.select_related("complaint"), public_id=public_id
+    )
+    complaint = photo.complaint
+    allowed = complaint.is_public or (
+        request.user.is_authenticated
+        and Complaint.objects.for_user(request.user).filter(pk=complaint.pk).exists()
+    )
+    if not allowed:
+        raise Http404
+    response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
+    response["Cache-Control"] = (
+        "private, max-age=3600" if not complaint.is_public else "public, max-age=86400"
+    )
+    return response
+
+
+def track(request):
+    """The reporter's view, by tracking code (POST: the code never sits in a URL)."""
+    complaint = None
+    form = forms.TrackForm(request.POST or None)
+    if request.method == "POST":
+        if _limited(request, "complaints:track", "30/h"):
+            form.add_error(None, _("Terlalu banyak percobaan. Coba lagi nanti."))
+        elif form.is_valid():
+            complaint = actions.find_by_tracking_code(form.cleaned_data["code"])
+            if complaint is None:
+                form.add_error(
+                    "code", _("Kode tidak dikenal. Periksa kembali kode pelacakan Anda.")
+                )
+            else:
+                answer = request.POST.get("answer")
+                if answer in ("confirm", "reopen"):
+                    try:
+                        if answer == "confirm":
+                            actions.confirm_resolution(complaint, request.POST.get("note", ""))
+                            messages.success(request, _("Terima kasih. Aduan ditutup."))
+                        else:
+                            actions.reopen_complaint(complaint, request.POST.get("note", ""))
+                            messages.success(
+                                request, _("Aduan dibuka kembali dan dikembalikan ke unit.")
+                            )
+                    except ValidationError as exc:
+                        form.add_error(None, exc.messages)
+    context = {"form": form, "complaint": complaint}
+    if complaint is not None:
+        context["events"] = _timeline(complaint)
+        context["photos"] = complaint.photos.all()
+        context["can_answer"] = complaint.status == Status.RESOLVED and (
+            complaint.confirm_due is None or timezone.now() <= complaint.confirm_due
+        )
+    return render(request, "complaints/track.html", context)
+
+
+def public_map(request):
+    return render(request, "complaints/map.html", {"categories": Category.objects.active()})
+
+
+def map_geojson(request):
+    found = (
+        _public_list()
+        .open()
+        .filter(latitude__isnull=False)
+        .order_by("-created_at")
+        .values("public_id", "latitude", "longitude", "category__name", "status")[:2000]
+    )
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]},
+            "properties": {
+                "url": f"/aduan/laporan/{row['public_id']}/",
+                "category": row["category__name"],
+                "status": str(Status(row["status"]).label),
+            },
+        }
+        for row in found
+    ]
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def figures(request):
+    return render(request, "complaints/figures.html", {"figures": stats.figures()})
+
+
+def who_handles(request):
+    categories = (
+        Category.objects.active()
+        .select_related("agency")
+        .prefetch_related("overrides__agency", "overrides__district", "overrides__village")
+    )
+    return render(request, "complaints/who_handles.html", {"categories": categories})
+
+
+# Staff -------------------------------------------------------------------
+
+
+def _staff(request):
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    if request.user.role not in STAFF_ROLES:
+        raise PermissionDenied
+
+
+@login_required
+def queue(request):
+    _staff(request)
+    user = request.user
+    filters = forms.QueueFilterForm(request.GET or None)
+    complaints = Complaint.objects.for_user(user)
+    scope = request.GET.get("lingkup", "unit")
+    if scope == "unit" and user.role != Role.DISTRICT_STAFF:
+        complaints = complaints.for_unit(user)
+    if filters.is_valid() and filters.cleaned_data["status"]:
+        complaints = complaints.filter(status=filters.cleaned_data["status"])
+    else:
+        complaints = complaints.filter(status__in=OPEN)
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["category"]:
+            complaints = complaints.filter(category=data["category"])
+        if data["overdue"]:
+            complaints = complaints.filter(next_due__lt=timezone.now())
+        if data["mine"]:
+            complaints = complaints.filter(assignee=user)
+    complaints = complaints.select_related("category", "village", "agency", "assignee").order_by(
+        "next_due", "created_at"
+    )
+    page = Paginator(complaints, PAGE).get_page(request.GET.get("hal"))
+    return render(
+        request,
+        "complaints/queue.html",
+        {"page": page, "filters": filters, "now": timezone.now(), "scope": scope},
+    )
+
+
+def _unit_people(complaint):
+    from balai.accounts.models import User
+
+    users = User.objects.filter(is_active=True, is_service=False)
+    if complaint.unit_kind == UnitKind.AGENCY:
+        return users.filter(role=Role.AGENCY_STAFF, agency_id=complaint.agency_id)
+    if complaint.unit_kind == UnitKind.VILLAGE:
+        return users.filter(role__in=VILLAGE_ROLES, village_id=complaint.village_id)
+    return users.filter(role__in=REGENCY_ROLES)
+
+
+def _staff_complaint(request, public_id):
+    _staff(request)
+    queryset = Complaint.objects.select_related(
+        "category", "village", "village__district", "agency", "assignee", "duplicate_of"
+    )
+    return get_for_user_or_404(queryset, request.user, public_id=public_id)
+
+
+@login_required
+def staff_detail(request, public_id):
+    complaint = _staff_complaint(request, public_id)
+    user = request.user
+    context = {
+        "complaint": complaint,
+        "events": complaint.events.select_related("actor").order_by("at", "id"),
+        "photos": complaint.photos.all(),
+        "can_work": actions.can_work(user, complaint),
+        "can_triage": actions.can_triage(user),
+        "in_unit": actions.works_in_unit(user, complaint),
+        "show_identity": not complaint.identity_hidden or actions.can_triage(user),
+        "dispatch_form": forms.DispatchForm(),
+        "reject_form": forms.RejectForm(),
+        "assign_form": forms.AssignForm(
+            people=_unit_people(complaint), initial={"assignee": complaint.assignee}
+        ),
+    }
+    return render(request, "complaints/staff_detail.html", context)
+
+
+ACTIONS = {
+    "verify": (forms.OptionalNoteForm, lambda c, u, d: actions.verify_complaint(c, u, d["note"])),
+    "start": (forms.OptionalNoteForm, lambda c, u, d: actions.start_progress(c, u, d["note"])),
+    "respond": (forms.NoteForm, lambda c, u, d: actions.respond(c, u, d["note"])),
+    "note": (forms.NoteForm, lambda c, u, d: actions.add_note(c, u, d["note"])),
+    "resolve": (
+        forms.ResolveForm,
+        lambda c, u, d: actions.resolve_complaint(c, u, d["note"], d["photo"]),
+    ),
+    "return": (forms.ReasonForm, lambda c, u, d: actions.return_to_triage(c, u, d["reason"])),
+    "dispatch": (
+        forms.DispatchForm,
+        lambda c, u, d: actions.dispatch_complaint(c, u, d["unit"], d["note"], d["reason"]),
+    ),
+    "reject": (
+        forms.RejectForm,
+        lambda c, u, d: actions.reject_complaint(c, u, d["reason"], d["note"], d["duplicate_of"]),
+    ),
+    "close": (forms.OptionalNoteForm, lambda c, u, d: actions.close_complaint(c, u, d["note"])),
+}
+
+
+@login_required
+@require_POST
+def staff_action(request, public_id, verb):
+    complaint = _staff_complaint(request, public_id)
+    if verb == "assign":
+        form = forms.AssignForm(request.POST, people=_unit_people(complaint))
+        run = lambda c, u, d: actions.assign(c, u, d["assignee"])  # noqa: E731
+    elif verb in ACTIONS:
+        form_class, run = ACTIONS[verb]
+        form = form_class(request.POST, request.FILES)
+    else:
+        raise Http404
+    if verb != "note" and not actions.can_work(request.user, complaint):
+        raise PermissionDenied
+    if form.is_valid():
+        try:
+            run(complaint, request.user, form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Tersimpan."))
+    else:
+        errors = [
+            f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}"
+            for f, e in form.errors.items()
+        ]
+        messages.error(request, " ".join(errors))
+    return redirect("complaints:staff-detail", public_id=complaint.public_id)
