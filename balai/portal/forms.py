@@ -142,4 +142,8 @@ class SearchForm(forms.Form):
 
 
 class TrackForm(forms.Form):
-    kode = forms.CharField(label=_("Kode pelacakan"), max_length=60)
+    kode = forms.CharField(
+        label=_("Kode pelacakan"),
+        max_length=60,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -8,7 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from balai.accounts.access import get_for_user_or_404, require_role
@@ -105,27 +107,53 @@ def _frame_ancestors(village) -> str:
     return " ".join(["'self'", *origins])
 
 
-@require_GET
+WIDGET_SALT = "balai.portal.widget"
+WIDGET_TOKEN_SECONDS = 12 * 3600
+
+
+def _widget_token_ok(token: str, village) -> bool:
+    try:
+        return signing.loads(token, salt=WIDGET_SALT, max_age=WIDGET_TOKEN_SECONDS) == village.code
+    except signing.BadSignature:
+        return False
+
+
+@csrf_exempt  # no cookies inside a third-party frame: the signed form token stands in
+@require_http_methods(["GET", "POST"])
 @xframe_options_exempt
 def widget(request, code: str):
-    """The embeddable request-and-tracking box: GET only, no cookies, framed by known sites.
+    """The embeddable request-and-tracking box: no cookies, framed only by known sites.
 
-    Requests open in a new tab on Balai itself (first-party, so the form's
-    CSRF cookie works there); tracking is a GET form shown inside the frame.
+    Letter requests and complaints open in a new tab on Balai itself (first
+    party, so their CSRF cookie works there). Tracking posts back into the
+    frame with a signed, expiring form token instead of the CSRF cookie,
+    which browsers do not send to a third-party frame; the code never sits in
+    a URL.
     """
     village = _active_village(code)
     if village is None:
         response = _village_not_found(request, code)
         response["Content-Security-Policy"] = "frame-ancestors 'self'"
         return response
-    form = TrackForm(request.GET or None)
-    tracked, limited = None, False
-    if form.is_bound and form.is_valid():
-        limited = is_ratelimited(
-            request, group="portal-track", key="ip", rate="20/m", increment=True
-        )
-        if not limited:
+    form = TrackForm(request.POST if request.method == "POST" else None)
+    tracked, status = None, 200
+    if form.is_bound and not _widget_token_ok(request.POST.get("t", ""), village):
+        form.add_error(None, _("Formulir ini kedaluwarsa. Muat ulang halaman, lalu coba lagi."))
+        status = 400
+    elif form.is_bound and form.is_valid():
+        if is_ratelimited(request, group="portal-track", key="ip", rate="20/m", increment=True):
+            form.add_error(None, _("Terlalu banyak pencarian. Coba lagi dalam satu menit."))
+            status = 429
+        else:
             tracked = services.track(form.cleaned_data["kode"], village)
+            if tracked is None:
+                form.add_error(
+                    "kode",
+                    _(
+                        "Kode tidak ditemukan. Periksa kembali kode yang tertulis di bukti "
+                        "permohonan atau aduan Anda."
+                    ),
+                )
     response = render(
         request,
         "portal/widget.html",
@@ -134,10 +162,10 @@ def widget(request, code: str):
             "services": services.letter_services(village),
             "complaint": services.complaint_form(village),
             "form": form,
+            "token": signing.dumps(village.code, salt=WIDGET_SALT),
             "tracked": tracked,
-            "limited": limited,
         },
-        status=429 if limited else 200,
+        status=status,
     )
     response["Content-Security-Policy"] = (
         f"frame-ancestors {_frame_ancestors(village)}; default-src 'self'; "

@@ -52,3 +52,56 @@ def photo():
         return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
 
     return make
+
+
+@pytest.fixture
+def letters_world(cast):
+    """Village A offers two letter types; one request is pending, two letters were issued."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from balai.letters import actions as letter_actions
+    from balai.letters.models import Letter, LetterRequest, LetterType
+    from balai.letters.tests.world import make_resident
+
+    letter_actions.enable_types(cast.village_a, ["domisili", "usaha"])
+    resident = make_resident(cast.village_a, "3508014207610001", "3508010101090001")
+    domisili = LetterType.objects.get(code="domisili")
+    now = timezone.now()
+    cast.pending = LetterRequest.objects.create(
+        village=cast.village_a, letter_type=domisili, resident=resident, purpose="Melamar kerja"
+    )
+    for n, hours in enumerate([20, 52]):
+        submitted = now - dt.timedelta(hours=hours + 1)
+        request = LetterRequest.objects.create(
+            village=cast.village_a,
+            letter_type=domisili,
+            resident=resident,
+            purpose="Bank",
+            status="ready",
+            submitted_at=submitted,
+        )
+        Letter.objects.create(
+            request=request,
+            village=cast.village_a,
+            letter_type=domisili,
+            number=f"470/{n + 1:03d}/35.08.01.2001/2026",
+            year=now.year,
+            sequence=n + 1,
+            pdf="letters/x.pdf",
+            sha256="0" * 64,
+            issued_at=submitted + dt.timedelta(hours=hours),
+            signed_by=cast.head_a,
+            signer_name="Kades",
+            signer_position="Kepala Desa Tempursari",
+            resident_name="Siti Wahyuni",
+        )
+    return cast
+
+
+@pytest.fixture
+def complaint_category(db):
+    from balai.complaints.models import Category
+
+    return Category.objects.create(code="jalan-rusak", name="Jalan rusak", handled_by_village=True)

@@ -31,24 +31,51 @@ def test_everything_else_stays_unframeable(client, cast):
         ), url
 
 
+def widget_token(client, url=WIDGET):
+    return client.get(url).content.decode().split('name="t" value="')[1].split('"')[0]
+
+
 def test_the_widget_needs_no_cookies(client, cast):
     response = client.get(WIDGET)
     assert not response.cookies
     assert 'name="csrfmiddlewaretoken"' not in response.content.decode()
-    response = client.get(WIDGET, {"kode": "ABCD-EFGH"})
+    response = client.post(WIDGET, {"t": widget_token(client), "kode": "ABCD-EFGH"})
+    assert response.status_code == 200
     assert not response.cookies
-    assert client.post(WIDGET, {"kode": "x"}).status_code == 405
+
+
+def test_a_widget_post_without_a_valid_form_token_is_refused(client, cast):
+    other_village = widget_token(client, "/desa/35.08.02.2001/sematan/")
+    for token in ["", "forged", other_village]:
+        response = client.post(WIDGET, {"t": token, "kode": "ABCD-EFGH"})
+        assert response.status_code == 400
+        assert "Formulir ini kedaluwarsa" in response.content.decode()
+
+
+def test_an_old_widget_form_token_expires(client, cast):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        token = widget_token(client)
+    with time_machine.travel(start + dt.timedelta(hours=13), tick=False):
+        response = client.post(WIDGET, {"t": token, "kode": "ABCD-EFGH"})
+    assert response.status_code == 400
 
 
 def test_the_widget_says_when_a_tracking_code_is_unknown(client, cast):
-    page = client.get(WIDGET, {"kode": "ABCD-EFGH"}).content.decode()
-    assert "Kode tidak ditemukan" in page
+    response = client.post(WIDGET, {"t": widget_token(client), "kode": "ABCD-EFGH"})
+    assert "Kode tidak ditemukan" in response.content.decode()
 
 
 def test_tracking_lookups_are_rate_limited(client, cast):
+    token = widget_token(client)
     for _ in range(20):
-        client.get(WIDGET, {"kode": "ABCD"})
-    response = client.get(WIDGET, {"kode": "ABCD"})
+        client.post(WIDGET, {"t": token, "kode": "ABCD"})
+    response = client.post(WIDGET, {"t": token, "kode": "ABCD"})
     assert response.status_code == 429
     assert "Terlalu banyak pencarian" in response.content.decode()
 
