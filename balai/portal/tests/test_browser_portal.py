@@ -84,7 +84,10 @@ def test_the_widget_works_inside_a_registered_site(cast, page, live_server, othe
     assert heading.inner_text() == "Layanan Desa Tempursari"
     frame.get_by_label("Kode pelacakan").fill("ABCD-EFGH-JKMN")
     frame.get_by_role("button", name="Lacak").click()
-    assert frame.get_by_text("Kode tidak ditemukan").is_visible()  # the POST worked in the frame
+    from playwright.sync_api import expect
+
+    # The POST worked inside the frame, without any cookie.
+    expect(frame.get_by_text("Kode tidak ditemukan")).to_be_visible()
     assert page.context.cookies() == [], "the widget set a cookie"
 
 
