@@ -107,6 +107,10 @@ def _database(url: str) -> dict:
         # write lock at BEGIN so concurrent writers wait (busy timeout) instead
         # of failing with "database is locked" half-way through.
         config["CONN_MAX_AGE"] = 0
+        # Tests use a file too (not shared-cache memory, whose table locks fail
+        # at once), so tests with concurrent threads see SQLite as production does.
+        db_path = Path(config["NAME"])
+        config["TEST"] = {"NAME": str(db_path.with_name(f"test_{db_path.name}"))}
         config["OPTIONS"] = {
             "timeout": 20,
             "transaction_mode": "IMMEDIATE",

@@ -457,7 +457,7 @@ def sign_request(req: LetterRequest, user) -> Letter:
     try:
         with transaction.atomic():
             req = (
-                LetterRequest.objects.select_for_update()
+                LetterRequest.objects.select_for_update(of=("self",))
                 .select_related("letter_type", "village__district", "resident__family")
                 .get(pk=req.pk)
             )

@@ -51,8 +51,16 @@ def test_it_numbers_per_type_where_the_village_chooses(world, demo_pki):
     VillageLetterSettings.objects.filter(village=world.village_a).update(numbers_per_type=True)
     a = sign_next(world)
     req = actions.verify_request(
-        submit(world, letter_type=world.usaha, values={"nama_usaha": "Warung Siti",
-               "jenis_usaha": "warung", "alamat_usaha": "Jl. Kenanga", "mulai_usaha": ""}),
+        submit(
+            world,
+            letter_type=world.usaha,
+            values={
+                "nama_usaha": "Warung Siti",
+                "jenis_usaha": "warung",
+                "alamat_usaha": "Jl. Kenanga",
+                "mulai_usaha": "",
+            },
+        ),
         world.operator_a,
     )
     b = actions.sign_request(req, world.head_a)

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from PIL import Image
 
-from balai.letters import actions
+from balai.letters import actions, catalogue
 from balai.letters.models import LetterType, VillageLetterSettings
 from balai.residents.models import Family, Resident
 
@@ -69,6 +69,7 @@ def world(cast, data_dir):
         birth=dt.date(1980, 5, 10),
         sex=1,
     )
+    catalogue.load(LetterType)  # transactional tests flush the migration's rows
     codes = list(LetterType.objects.values_list("code", flat=True))
     actions.enable_types(w.village_a, codes)
     actions.enable_types(w.village_b, codes)
