@@ -12,7 +12,6 @@ from django.views.decorators.cache import never_cache
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
-
 @lru_cache
 def staff_link_templates() -> tuple[str, ...]:
     """Each Balai app may add its links to the staff home in `<app>/staff_links.html`."""
