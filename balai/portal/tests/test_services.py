@@ -84,3 +84,9 @@ def test_the_widget_tracks_a_complaint(client, cast, complaint_category):
     token = page.split('name="t" value="')[1].split('"')[0]
     text = client.post("/desa/35.08.01.2001/sematan/", {"t": token, "kode": code}).content.decode()
     assert "Aduan: Jalan rusak" in text
+
+
+def test_the_sitemap_lists_each_villages_letter_request_pages(client, letters_world):
+    xml = client.get("/sitemap.xml").content.decode()
+    assert "<loc>http://testserver/surat/ajukan/35.08.01.2001/domisili/</loc>" in xml
+    assert "/surat/ajukan/35.08.02.2001/" not in xml
