@@ -6,6 +6,7 @@ from django.http.request import validate_host
 from django.utils.translation import gettext_lazy as _
 
 from balai.lib.uploads import ImageField
+from balai.portal.actions import ANNOUNCEMENT_FIELDS, PROFILE_FIELDS
 from balai.portal.hosts import host_name
 from balai.portal.models import (
     Announcement,
@@ -30,17 +31,7 @@ class DateTimeInput(forms.DateTimeInput):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = VillageProfile
-        fields = [
-            "head_name",
-            "address",
-            "office_hours",
-            "phone",
-            "whatsapp",
-            "email",
-            "latitude",
-            "longitude",
-            "about",
-        ]
+        fields = PROFILE_FIELDS
         widgets = {
             "about": forms.Textarea(attrs={"rows": 6}),
             "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
@@ -66,7 +57,7 @@ class AnnouncementForm(forms.ModelForm):
 
     class Meta:
         model = Announcement
-        fields = ["title", "body", "publish_at", "expires_at"]
+        fields = ANNOUNCEMENT_FIELDS
         widgets = {
             "body": forms.Textarea(attrs={"rows": 8}),
             "publish_at": DateTimeInput(),
