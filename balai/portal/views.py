@@ -77,7 +77,7 @@ def village_page(request, code: str):
     if village is None:
         return _village_not_found(request, code)
     if request.village_host == village.code:
-        return redirect("/", permanent=True)
+        return redirect("/")  # not permanent: the mapping may change
     return _render_village(request, village, request.path)
 
 
