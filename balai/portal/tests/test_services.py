@@ -90,3 +90,15 @@ def test_the_sitemap_lists_each_villages_letter_request_pages(client, letters_wo
     xml = client.get("/sitemap.xml").content.decode()
     assert "<loc>http://testserver/surat/ajukan/35.08.01.2001/domisili/</loc>" in xml
     assert "/surat/ajukan/35.08.02.2001/" not in xml
+
+
+def test_the_home_names_three_letters_and_counts_the_rest(client, letters_world):
+    from balai.letters import actions as letter_actions
+    from balai.letters.models import LetterType
+
+    letter_actions.enable_types(
+        letters_world.village_a, LetterType.objects.values_list("code", flat=True)
+    )
+    page = client.get("/").content.decode()
+    others = LetterType.objects.count() - 3
+    assert f"dan {others} layanan lain" in page
