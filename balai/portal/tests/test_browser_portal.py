@@ -102,3 +102,26 @@ def test_the_widget_is_refused_inside_an_unregistered_site(cast, page, live_serv
     loaded = inner is not None and "Layanan Desa Tempursari" in (inner.content() or "")
     assert not loaded, "an unregistered site could frame the widget"
     assert refused, "the browser did not report the frame-ancestors refusal"
+
+
+def test_a_resident_starts_a_complaint_from_the_village_page(cast, page, complaint_category):
+    page.goto("/desa/35.08.01.2001/")
+    page.get_by_label("Apa masalahnya?").select_option("jalan-rusak")
+    page.get_by_role("button", name="Lanjut melapor").click()
+    page.wait_for_load_state()
+    assert page.url.split("?")[0].endswith("/aduan/lapor/")
+    chosen = page.get_by_label("Desa/kelurahan").input_value()
+    assert chosen == "35.08.01.2001"
+
+
+def test_staff_edit_the_profile_and_residents_see_it(cast, page, browser_login):
+    browser_login(page, cast.operator_a)
+    page.goto("/staf/desa/35.08.01.2001/profil/")
+    page.get_by_label("Nama kepala desa/lurah").fill("Wahyudi")
+    page.get_by_label("Jam pelayanan").fill("Senin-Jumat 08.00-14.00")
+    page.get_by_role("button", name="Simpan profil").click()
+    page.wait_for_load_state()
+    page.goto("/desa/35.08.01.2001/")
+    assert page.get_by_text("Wahyudi").is_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360
