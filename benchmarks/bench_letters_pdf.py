@@ -11,6 +11,7 @@ every signature, no `bytes_reserved`, so it signs twice to learn the size).
 
 import hashlib
 import multiprocessing
+import os
 import secrets
 import sys
 import time
@@ -63,8 +64,6 @@ def issue(data, signer) -> str:
 
 def worker(data_dir: str, count: int, seed: int, barrier, results) -> None:
     """One process issuing its share (the 2-core figure); times only the issuing."""
-    import os
-
     os.environ["BALAI_DATA_DIR"] = data_dir
     import django
 
@@ -82,9 +81,10 @@ def worker(data_dir: str, count: int, seed: int, barrier, results) -> None:
 
 
 def timed(fn, items) -> tuple[float, list]:
-    start = time.perf_counter()
+    """CPU seconds for `fn` over `items` (steadier than wall time on a shared machine)."""
+    start = time.process_time()
     out = [fn(x) for x in items]
-    return time.perf_counter() - start, out
+    return time.process_time() - start, out
 
 
 def main() -> None:
@@ -157,6 +157,10 @@ def main() -> None:
 
     shipped_time, _ = timed(sign_as_shipped, pairs[:N_BASELINE])
 
+    wall = time.perf_counter()
+    for data in batch[:N_BASELINE]:
+        issue(data, ec_signer)
+    wall_rate = N_BASELINE / (time.perf_counter() - wall)
     one_core = render_time + sign_time + hash_time  # render includes its QR
     typst_time = render_time - qr_time
     # Two processes, each issuing half: the machine's figure.
@@ -175,11 +179,13 @@ def main() -> None:
 
     per = lambda t, n=N: n / t  # noqa: E731
     share = lambda t: 100 * t / one_core  # noqa: E731
-    print(f"letters render and sign, {stamp()}")
+    print(f"letters render and sign, {stamp()}, load average {os.getloadavg()[0]:.1f}")
+    print("  rates per CPU second of one process, unless 'wall'")
     print(
         f"  PDF size: unsigned {len(pdfs[0]) / 1024:.0f} KB, signed {len(signed[0]) / 1024:.0f} KB"
     )
     print(f"  one core, issue (render+QR+sign EC P-256+SHA-256): {per(one_core):6.1f} letters/s")
+    print(f"    the same, wall clock: {wall_rate:6.1f} letters/s")
     print(f"    Typst render (PDF/A-2b):   {per(typst_time):6.1f}/s  {share(typst_time):4.1f}%")
     print(f"    QR (segno SVG):            {per(qr_time):6.1f}/s  {share(qr_time):4.1f}%")
     print(f"    sign (pyHanko PAdES B-B):  {per(sign_time):6.1f}/s  {share(sign_time):4.1f}%")
@@ -190,7 +196,7 @@ def main() -> None:
         f"  (ours {shipped_time / rsa_time:.1f}x faster)"
     )
     print(f"  verify_pdf (pyHanko, against the CA):      {per(verify_time, N_BASELINE):6.1f}/s")
-    print(f"  two processes (2 cores), issue: {done / two_cores:6.1f} letters/s (target 40)")
+    print(f"  two processes (2 cores), issue, wall: {done / two_cores:6.1f} letters/s (target 40)")
 
 
 if __name__ == "__main__":

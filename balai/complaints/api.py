@@ -1,3 +1,235 @@
-from ninja import Router
+"""/api/v1/complaints for staff tokens: list with filters, detail, state changes.
 
-router = Router(tags=["complaints"])
+Tokens act as their user: the same scope (for_user) and the same rules as the
+pages, since every change goes through balai.complaints.actions.
+"""
+
+from datetime import datetime
+from typing import Literal
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+
+from balai.accounts.access import get_for_user_or_404
+from balai.accounts.api_auth import TokenAuth, require_scope
+from balai.accounts.choices import Scope
+from balai.accounts.models import User
+from balai.complaints import actions
+from balai.complaints.choices import OPEN, RejectReason, Status, UnitKind
+from balai.complaints.models import Complaint
+from balai.complaints.routing import Unit
+
+router = Router(tags=["complaints"], auth=TokenAuth())
+
+
+class ComplaintOut(Schema):
+    id: str = Field(description="Public id (also Open311 service_request_id)")
+    category: str
+    category_name: str
+    status: str
+    village: str
+    unit_kind: str
+    agency: str | None
+    description: str
+    privacy: str
+    latitude: float | None
+    longitude: float | None
+    address: str
+    created_at: datetime
+    updated_at: datetime
+    verify_due: datetime | None
+    response_due: datetime | None
+    resolution_due: datetime | None
+    next_due: datetime | None
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    assignee: str | None
+    reporter_name: str | None = Field(None, description="Hidden for anonymous/confidential")
+    reporter_email: str | None = None
+    reporter_phone: str | None = None
+
+
+class EventOut(Schema):
+    at: datetime
+    kind: str
+    from_status: str
+    to_status: str
+    actor: str
+    note: str
+    reason: str
+    internal: bool
+
+
+class ComplaintDetailOut(ComplaintOut):
+    events: list[EventOut]
+
+
+class ComplaintFilters(Schema):
+    status: Status | None = None
+    category: str | None = None
+    unit: Literal["mine", "all"] = "all"
+    overdue: bool = False
+    village: str | None = None
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0)
+
+
+class ActionIn(Schema):
+    action: Literal[
+        "verify",
+        "dispatch",
+        "start",
+        "respond",
+        "resolve",
+        "reject",
+        "return",
+        "close",
+        "note",
+        "assign",
+    ]
+    note: str = Field("", max_length=4000)
+    reason: str = Field("", max_length=500)
+    unit: Literal["agency", "village"] | None = None
+    agency: str | None = Field(None, description="Agency slug for dispatch to an agency")
+    reject_reason: RejectReason | None = None
+    duplicate_of: str | None = None
+    assignee: str | None = Field(None, description="Username; empty to unassign")
+
+
+def serialise(complaint: Complaint, user, events=None) -> dict:
+    hidden = complaint.identity_hidden and not actions.can_triage(user)
+    data = {
+        "id": complaint.public_id,
+        "category": complaint.category.code,
+        "category_name": complaint.category.name,
+        "status": complaint.status,
+        "village": complaint.village_id,
+        "unit_kind": complaint.unit_kind,
+        "agency": complaint.agency.slug if complaint.agency_id else None,
+        "description": complaint.description,
+        "privacy": complaint.privacy,
+        "latitude": complaint.latitude,
+        "longitude": complaint.longitude,
+        "address": complaint.address,
+        "created_at": complaint.created_at,
+        "updated_at": complaint.updated_at,
+        "verify_due": complaint.verify_due,
+        "response_due": complaint.response_due,
+        "resolution_due": complaint.resolution_due,
+        "next_due": complaint.next_due,
+        "first_response_at": complaint.first_response_at,
+        "resolved_at": complaint.resolved_at,
+        "assignee": complaint.assignee.username if complaint.assignee_id else None,
+        "reporter_name": None if hidden else complaint.reporter_name,
+        "reporter_email": None if hidden else complaint.reporter_email,
+        "reporter_phone": None if hidden else complaint.reporter_phone,
+    }
+    if events is not None:
+        data["events"] = [
+            {
+                "at": e.at,
+                "kind": e.kind,
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "actor": e.actor_label,
+                "note": e.note,
+                "reason": e.reason,
+                "internal": e.is_internal,
+            }
+            for e in events
+        ]
+    return data
+
+
+def _queryset():
+    return Complaint.objects.select_related("category", "village", "agency", "assignee")
+
+
+@router.get("/complaints", response=list[ComplaintOut], summary="Aduan yang dapat dilihat token")
+def list_complaints(request, filters: Query[ComplaintFilters]):
+    require_scope(request, Scope.COMPLAINTS_READ)
+    found = _queryset().for_user(request.user)
+    if filters.unit == "mine":
+        found = found.for_unit(request.user)
+    found = found.filter(status=filters.status) if filters.status else found.filter(status__in=OPEN)
+    if filters.category:
+        found = found.filter(category__code=filters.category)
+    if filters.village:
+        found = found.filter(village_id=filters.village)
+    if filters.overdue:
+        found = found.filter(next_due__lt=timezone.now())
+    found = found.order_by("next_due", "created_at")[
+        filters.offset : filters.offset + filters.limit
+    ]
+    return [serialise(c, request.user) for c in found]
+
+
+@router.get("/complaints/{public_id}", response=ComplaintDetailOut, summary="Satu aduan")
+def get_complaint(request, public_id: str):
+    require_scope(request, Scope.COMPLAINTS_READ)
+    complaint = get_for_user_or_404(_queryset(), request.user, public_id=public_id)
+    return serialise(complaint, request.user, complaint.events.order_by("at", "id"))
+
+
+@router.post(
+    "/complaints/{public_id}/actions", response=ComplaintDetailOut, summary="Ubah status aduan"
+)
+def act_on_complaint(request, public_id: str, body: ActionIn):
+    require_scope(request, Scope.COMPLAINTS_WRITE)
+    user = request.user
+    complaint = get_for_user_or_404(_queryset(), user, public_id=public_id)
+    try:
+        run_action(complaint, user, body)
+    except ValidationError as exc:
+        raise HttpError(422, " ".join(exc.messages)) from None
+    complaint.refresh_from_db()
+    return serialise(complaint, user, complaint.events.order_by("at", "id"))
+
+
+def run_action(complaint, user, body: ActionIn) -> None:
+    match body.action:
+        case "verify":
+            actions.verify_complaint(complaint, user, body.note)
+        case "dispatch":
+            actions.dispatch_complaint(complaint, user, _unit(body), body.note, body.reason)
+        case "start":
+            actions.start_progress(complaint, user, body.note)
+        case "respond":
+            actions.respond(complaint, user, body.note)
+        case "resolve":
+            actions.resolve_complaint(complaint, user, body.note)
+        case "reject":
+            duplicate = (
+                Complaint.objects.filter(public_id=body.duplicate_of).first()
+                if body.duplicate_of
+                else None
+            )
+            actions.reject_complaint(
+                complaint, user, body.reject_reason or "", body.note, duplicate
+            )
+        case "return":
+            actions.return_to_triage(complaint, user, body.reason or body.note)
+        case "close":
+            actions.close_complaint(complaint, user, body.note)
+        case "note":
+            actions.add_note(complaint, user, body.note)
+        case "assign":
+            assignee = (
+                User.objects.filter(username=body.assignee).first() if body.assignee else None
+            )
+            if body.assignee and assignee is None:
+                raise ValidationError("Petugas tidak dikenal.")
+            actions.assign(complaint, user, assignee)
+
+
+def _unit(body: ActionIn) -> Unit:
+    from balai.agencies.models import Agency
+
+    if body.unit == "village":
+        return Unit(UnitKind.VILLAGE)
+    agency = Agency.objects.active().filter(slug=body.agency or "").first()
+    if agency is None:
+        raise ValidationError("Sebutkan OPD tujuan (agency).")
+    return Unit(UnitKind.AGENCY, agency.pk)

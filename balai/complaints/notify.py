@@ -69,11 +69,18 @@ def status_changed(complaint, event) -> None:
 
 
 def unit_staff(complaint, *, heads: bool = False):
-    """The people of the unit holding the report; with heads=True its head too."""
+    """The people of the unit holding the report; with heads=True its head instead.
+
+    A village's head is its kepala desa/lurah; an agency's head is reached at
+    the agency's own address (Agency.email), the regency's through the command
+    center and the regency admin.
+    """
     from balai.accounts.models import User
 
     users = User.objects.filter(is_active=True, is_service=False)
     if complaint.unit_kind == UnitKind.AGENCY:
+        if heads:
+            return users.none()
         return users.filter(role=Role.AGENCY_STAFF, agency_id=complaint.agency_id)
     if complaint.unit_kind == UnitKind.VILLAGE:
         roles = (

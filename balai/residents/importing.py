@@ -13,6 +13,8 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import operator
+import os
 import re
 import uuid
 import zipfile
@@ -25,7 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from balai.regions.codes import compact
+from balai.regions.codes import compact, district_codes
 from balai.residents import names
 from balai.residents.choices import (
     BloodType,
@@ -39,7 +41,13 @@ from balai.residents.choices import (
     Status,
 )
 from balai.residents.models import Family, Resident
-from balai.residents.nik import is_temporary_nik, kk_errors, nik_errors, nik_mismatches
+from balai.residents.nik import (
+    is_temporary_nik,
+    kk_errors,
+    nik_date_parts,
+    nik_errors,
+    nik_mismatches,
+)
 
 MAX_FILE_BYTES = 40 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 600 * 1024 * 1024
@@ -385,10 +393,10 @@ CODE_FIELDS = (
 
 def text(value) -> str:
     """A cell as text: numbers without '.0', None as ''."""
+    if value.__class__ is str:
+        return value.strip()
     if value is None:
         return ""
-    if isinstance(value, str):
-        return value.strip()
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, bool):
@@ -408,6 +416,8 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y/%m/%d", "%d.%m.%Y")
 
 
 def parse_date(value) -> dt.date | None:
+    if value.__class__ is dt.date:
+        return value
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
@@ -455,6 +465,9 @@ RESIDENT_COLUMNS = (
 )
 
 
+_PICK_VALUES = operator.itemgetter(*RESIDENT_COLUMNS[:-1])
+
+
 @dataclass
 class Parsed:
     row: int
@@ -484,6 +497,18 @@ def code_of(column: str, raw):
 
 
 _SIXTEEN = re.compile(r"^[0-9]{16}$")
+_DISTRICTS = district_codes()
+_NIK_DATES = nik_date_parts()
+_VALID = {
+    "agama_id": set(Religion.values),
+    "pendidikan_kk_id": set(Education.values),
+    "pekerjaan_id": set(Occupation.values),
+    "status_kawin": set(MaritalStatus.values),
+    "kk_level": set(Relationship.values),
+    "golongan_darah_id": set(BloodType.values),
+    "warganegara_id": set(Citizenship.values),
+    "status_dasar": {1, 2, 3, 4},
+}
 
 
 class Columns:
@@ -508,6 +533,11 @@ def parse_row(cells: list, cols: Columns, rownum, village_code: str, today, resu
 
     def cell(name):
         return cells[index[name]]
+
+    if cells[index["nik"]].__class__ is str and cells[index["no_kk"]].__class__ is str:
+        fast = _fast_row(cells, index, rownum, village_code, today, result)
+        if fast is not None:
+            return fast
 
     bad = result.error_count
     nik = number_text(cell("nik"))
@@ -584,6 +614,82 @@ def parse_row(cells: list, cols: Columns, rownum, village_code: str, today, resu
         text(cell("dusun"))[:100],
         rt_rw(cell("rt")),
         rt_rw(cell("rw")),
+    )
+    return Parsed(rownum, nik, no_kk, family, values)
+
+
+_NUMERIC_CODES = {str(i): i for i in range(1, 100)} | {i: i for i in range(1, 100)}
+
+
+def _fast_row(cells, index, rownum, village_code, today, result):
+    """The common case, checked cheaply: text NIK/KK, numeric codes, typed or ISO date.
+
+    Returns None whenever anything is unusual; parse_row then does the full,
+    explaining check. Both give the same values for the rows this accepts.
+    """
+    nik = cells[index["nik"]]
+    no_kk = cells[index["no_kk"]]
+    if (
+        not _SIXTEEN.match(nik)
+        or nik[0] == "0"
+        or nik[:6] not in _DISTRICTS
+        or nik[6:12] not in _NIK_DATES
+        or nik[12:] == "0000"
+        or not _SIXTEEN.match(no_kk)
+        or no_kk[:6] not in _DISTRICTS
+    ):
+        return None
+    name = cells[index["nama"]]
+    if name.__class__ is not str or not name.strip() or len(name) > 150:
+        return None
+    codes = _NUMERIC_CODES
+    sex = codes.get(cells[index["sex"]])
+    if sex not in (1, 2):
+        return None
+    values = {"name": name.strip(), "sex": sex}
+    for column, fieldname in CODE_FIELDS:
+        raw = cells[index[column]]
+        if raw is None or raw == "":
+            values[fieldname] = None
+            continue
+        code = codes.get(raw)
+        if code is None or code not in _VALID[column]:
+            return None
+        values[fieldname] = code
+    for column, fieldname in (("warganegara_id", "citizenship"), ("status_dasar", "status")):
+        raw = cells[index[column]]
+        code = 1 if raw is None or raw == "" else codes.get(raw)
+        if code is None or code not in _VALID[column]:
+            return None
+        values[fieldname] = code
+    birth = cells[index["tanggallahir"]]
+    if birth.__class__ is not dt.date or birth > today:
+        return None
+    values["birth_date"] = birth
+    values["birth_place"] = text(cells[index["tempatlahir"]])[:100]
+    for column, fieldname in (("ayah_nik", "father_nik"), ("ibu_nik", "mother_nik")):
+        parent = cells[index[column]]
+        if parent is None or parent == "":
+            values[fieldname] = ""
+        elif parent.__class__ is str and _SIXTEEN.match(parent):
+            values[fieldname] = parent
+        else:
+            return None
+    values["father_name"] = text(cells[index["nama_ayah"]])[:150]
+    values["mother_name"] = text(cells[index["nama_ibu"]])[:150]
+    day = int(nik[6:8])
+    nik_sex = 2 if day > 40 else 1
+    if nik_sex != sex or (day - 40 if nik_sex == 2 else day, int(nik[8:10]), int(nik[10:12])) != (
+        birth.day,
+        birth.month,
+        birth.year % 100,
+    ):
+        return None
+    family = (
+        text(cells[index["alamat"]])[:255],
+        text(cells[index["dusun"]])[:100],
+        rt_rw(cells[index["rt"]]),
+        rt_rw(cells[index["rw"]]),
     )
     return Parsed(rownum, nik, no_kk, family, values)
 
@@ -740,10 +846,10 @@ class _Importer:
         self._write_families(batch)
         table = Resident._meta.db_table
         inserts, updates = [], []
-        for p in batch:
-            family_id = self.families[p.no_kk][0]
-            v = p.values
-            row = (*tuple(v[c] for c in RESIDENT_COLUMNS[:-1]), family_id)
+        pick = _PICK_VALUES
+        random_bytes = os.urandom(16 * len(batch))
+        for n, p in enumerate(batch):
+            row = (*pick(p.values), self.families[p.no_kk][0])
             current = self.existing.get(p.nik)
             if current is not None:
                 if current[1] == row:
@@ -755,7 +861,9 @@ class _Importer:
             else:
                 inserts.append(
                     (
-                        self.uuid_prep(uuid.uuid4()),
+                        self.uuid_prep(
+                            uuid.UUID(bytes=random_bytes[16 * n : 16 * n + 16], version=4)
+                        ),
                         p.nik,
                         self.village.pk,
                         *self._db_row(row),
@@ -875,9 +983,13 @@ class _Importer:
                         for kk, fam in new.items()
                     ],
                 )
-                for kk, pk in Family.objects.filter(
-                    village=self.village, no_kk__in=list(new)
-                ).values_list("no_kk", "pk"):
+                kks = list(new)
+                cursor.execute(
+                    f"SELECT no_kk, id FROM {table} WHERE no_kk IN "  # noqa: S608
+                    f"({', '.join(['%s'] * len(kks))})",
+                    kks,
+                )
+                for kk, pk in cursor.fetchall():
                     self.families[kk] = (pk, new[kk])
                 self.result.families_created += len(new)
             if changed:

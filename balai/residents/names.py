@@ -38,8 +38,11 @@ _VOWELS = set("aeiou")
 
 def fold(text: str) -> str:
     """Lower-case ASCII letters and single spaces: the searchable form of a name."""
-    text = unicodedata.normalize("NFKD", text or "")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = text or ""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower()
     text = text.replace("'", "").replace("`", "").replace("\u2019", "")
     return _SPACES.sub(" ", _NON_LETTERS.sub(" ", text)).strip()
 

@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -47,6 +48,22 @@ def is_temporary_nik(value: str) -> bool:
     return bool(_DIGITS16.match(value or "")) and value[0] == "0" and value[-5:] != "00000"
 
 
+@cache
+def nik_date_parts() -> frozenset[str]:
+    """Every valid DDMMYY of a NIK (men and women), for a set lookup per NIK."""
+    found = set()
+    for year in range(1900, 2000):
+        day = dt.date(year, 1, 1)
+        while day.year == year:
+            found.add(f"{day.day:02d}{day.month:02d}{year % 100:02d}")
+            found.add(f"{day.day + 40:02d}{day.month:02d}{year % 100:02d}")
+            day += dt.timedelta(days=1)
+    # 29 February of 2000, 2004, ... share digits with 1900, 1904, ...: 1900 was no leap year.
+    found.add("290200")
+    found.add("690200")
+    return frozenset(found)
+
+
 def nik_errors(value: str, *, allow_temporary: bool = True) -> list[str]:
     """Why `value` is not a NIK, in Indonesian; empty when it is one."""
     value = value or ""
@@ -54,31 +71,20 @@ def nik_errors(value: str, *, allow_temporary: bool = True) -> list[str]:
         return [_("NIK harus 16 angka.")]
     if allow_temporary and is_temporary_nik(value):
         return []
+    if value[:6] in district_codes() and value[6:12] in nik_date_parts() and value[12:] != "0000":
+        return []
     errors = []
     if value[:6] not in district_codes():
         errors.append(
             _("Enam angka pertama NIK (%(code)s) bukan kode kecamatan.") % {"code": value[:6]}
         )
-    day, month = int(value[6:8]), int(value[8:10])
-    if day > 40:
-        day -= 40
-    if not _real_day(day, month, int(value[10:12])):
+    if value[6:12] not in nik_date_parts():
         errors.append(
             _("Bagian tanggal lahir NIK (%(part)s) bukan tanggal.") % {"part": value[6:12]}
         )
     if value[12:] == "0000":
         errors.append(_("Nomor urut NIK tidak boleh 0000."))
     return errors
-
-
-def _real_day(day: int, month: int, year2: int) -> bool:
-    for century in (1900, 2000):
-        try:
-            dt.date(century + year2, month, day)
-        except ValueError:
-            continue
-        return True
-    return False
 
 
 def parse_nik(value: str) -> NikParts | None:

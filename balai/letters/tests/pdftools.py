@@ -57,3 +57,18 @@ def pdfsig(pdf: bytes, workdir: Path, trusted_ca: Path | None = None) -> str:
     return subprocess.run(
         [pdfsig, "-nssdir", f"sql:{nss}", str(letter)], capture_output=True, text=True
     ).stdout
+
+
+def decode_qr_codes(pdf: bytes, workdir: Path) -> list[str]:
+    """The QR codes a phone would read on page 1: poppler renders it, zbar decodes."""
+    pdftoppm, zbarimg = need("pdftoppm"), need("zbarimg")
+    page = workdir / "page"
+    subprocess.run(
+        [pdftoppm, "-r", "150", "-png", "-singlefile", "-f", "1", "-", str(page)],
+        input=pdf,
+        check=True,
+    )
+    out = subprocess.run(
+        [zbarimg, "-q", "--raw", f"{page}.png"], capture_output=True, text=True
+    ).stdout
+    return out.splitlines()

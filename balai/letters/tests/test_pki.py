@@ -134,3 +134,10 @@ def test_trust_roots_include_the_demo_ca_and_extra_pem_files(demo_pki):
     (demo_pki / "trust" / "bsre.pem").write_bytes((demo_pki / "ca.pem").read_bytes())
 
     assert len(pki.trust_roots()) == 2
+
+
+def test_the_demo_step_gives_the_demo_heads_certificates(data_dir, cast):
+    pki.seed_demo(StringIO())
+
+    assert pki.load_signer(cast.head_a).subject_name == "Kades_A"
+    assert pki.load_signer(cast.head_b).subject_name == "Kades_B"

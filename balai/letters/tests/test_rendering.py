@@ -8,12 +8,19 @@ from PIL import Image
 from balai.letters.rendering import (
     LetterData,
     Letterhead,
+    clean_text,
     format_date_id,
     render_letter,
     render_preview,
     sample_letter_data,
 )
-from balai.letters.tests.pdftools import first_page, link_annotations, pdftotext, xmp
+from balai.letters.tests.pdftools import (
+    decode_qr_codes,
+    first_page,
+    link_annotations,
+    pdftotext,
+    xmp,
+)
 
 MM = 72 / 25.4
 
@@ -75,6 +82,12 @@ def test_it_links_a_qr_code_to_the_verification_page():
     assert y1 - y0 == pytest.approx(28 * MM, abs=1)
 
 
+def test_the_qr_code_scans_to_the_verification_url(tmp_path):
+    pdf = render_letter(letter())
+
+    assert decode_qr_codes(pdf, tmp_path) == ["https://balai.example/v/7Q2M-XK4P-93RT-LW8A"]
+
+
 def test_it_leaves_the_qr_code_out_without_a_verification_url():
     pdf = render_letter(letter(verification_url=""))
 
@@ -123,6 +136,20 @@ def test_it_prints_the_delegation_lines_above_the_position():
     )
 
 
+def test_a_long_letter_numbers_its_pages_and_ends_with_the_signature_note():
+    body = [f"Paragraf {i}. " + "Isi yang panjang sekali. " * 30 for i in range(12)]
+    pdf = render_letter(letter(body=body))
+    text = pdftotext(pdf)
+
+    assert "Halaman 1 dari" in text
+    assert text.index("BUDI SANTOSO") < text.rindex("Dokumen ini ditandatangani secara elektronik")
+    assert text.count("Dokumen ini ditandatangani secara elektronik") == 1
+
+
+def test_a_one_page_letter_has_no_page_number():
+    assert "Halaman" not in pdftotext(render_letter(letter()))
+
+
 def test_it_embeds_the_regency_logo():
     buffer = io.BytesIO()
     Image.new("RGB", (64, 80), (0, 120, 60)).save(buffer, "PNG")
@@ -142,6 +169,35 @@ def test_it_embeds_the_regency_logo():
     assert any(int(image["/Width"]) == 64 for image in images)
 
 
+def test_it_refuses_a_logo_that_is_not_png():
+    kop = Letterhead(district="K", village="D", address="A", logo_png=b"GIF89a....")
+
+    with pytest.raises(ValueError, match="PNG"):
+        render_letter(letter(letterhead=kop))
+
+
+def test_it_prints_characters_the_fonts_lack_as_question_marks():
+    # An emoji typed on a phone must not stop a letter: PDF/A forbids blank glyphs.
+    fields = [("Nama", "SITI WAHYUNI"), ("Keperluan", "Melamar kerja 😀🙏 ꦗꦮ, segera")]
+    text = pdftotext(render_letter(letter(fields=fields)))
+
+    assert "Melamar kerja ?? ??, segera" in text
+
+
+def test_it_drops_control_and_direction_override_characters():
+    fields = [("Nama", "SITI\x00 \u202eWAHYUNI\u202c\ud800"), ("Pekerjaan", "Petani\tPekebun")]
+    text = pdftotext(render_letter(letter(fields=fields)))
+
+    assert "SITI WAHYUNI" in text
+    assert "Petani Pekebun" in text
+
+
+def test_clean_text_keeps_letters_and_line_breaks():
+    assert clean_text("Đức Ñoño\r\nbaris dua") == "Đức Ñoño\nbaris dua"
+    assert clean_text(None) == ""
+    assert clean_text(42) == "42"
+
+
 def test_a_preview_is_marked_and_has_no_number_or_signature():
     pdf = render_preview(title="SURAT KETERANGAN USAHA")
     text = pdftotext(pdf)
@@ -156,7 +212,7 @@ def test_the_payload_is_json_only():
     # The data reaches Typst as one JSON document; nothing is spliced into the template.
     from balai.letters.rendering import _payload
 
-    payload = _payload(letter(), preview=False)
+    payload = _payload(letter(), preview=False, logo=None)
 
     assert json.loads(json.dumps(payload))["title"] == "SURAT KETERANGAN DOMISILI"
     assert payload["qr_svg"].startswith("<svg")
@@ -165,3 +221,15 @@ def test_the_payload_is_json_only():
 def test_it_writes_dates_in_indonesian():
     assert format_date_id(datetime.date(2026, 2, 1)) == "1 Februari 2026"
     assert format_date_id(datetime.date(2026, 8, 17)) == "17 Agustus 2026"
+
+
+def test_it_recovers_when_its_scratch_directory_is_cleaned_away():
+    import shutil
+
+    from balai.letters.rendering import _renderer
+
+    render_letter(letter())
+    _compiler, root = _renderer._ready()
+    shutil.rmtree(root)
+
+    assert "SURAT KETERANGAN DOMISILI" in pdftotext(render_letter(letter()))

@@ -7,6 +7,7 @@ from balai.regions.models import Village
 DEMO_STEPS = [
     "balai.core.demo.seed",
     "balai.letters.pki.seed_demo",
+    "balai.complaints.demo.seed",
 ]
 
 

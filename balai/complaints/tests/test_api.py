@@ -1,0 +1,84 @@
+"""/api/v1/complaints for staff tokens."""
+
+from balai.accounts.choices import Scope
+from balai.complaints.choices import Privacy, Status
+
+
+def test_the_list_holds_only_what_the_tokens_user_may_see(
+    client, cast, cats, file_report, api_token, django_assert_max_num_queries
+):
+    mine = [file_report()[0].public_id for _ in range(10)]
+    file_report(category=cats.garbage)
+    headers = api_token(cast.agency_officer, Scope.COMPLAINTS_READ)
+    # Token, its last use, throttling in the cache, then one query for the list.
+    with django_assert_max_num_queries(10):
+        data = client.get("/api/v1/complaints", headers=headers).json()
+    assert sorted(c["id"] for c in data) == sorted(mine)
+
+
+def test_detail_of_another_units_report_is_404(client, cast, cats, file_report, api_token):
+    complaint, _ = file_report()
+    headers = api_token(cast.other_agency_officer, Scope.COMPLAINTS_READ)
+    assert (
+        client.get(f"/api/v1/complaints/{complaint.public_id}", headers=headers).status_code == 404
+    )
+
+
+def test_a_token_without_the_scope_gets_403(client, cast, cats, file_report, api_token):
+    complaint, _ = file_report()
+    headers = api_token(cast.agency_officer, Scope.COMPLAINTS_READ)
+    response = client.post(
+        f"/api/v1/complaints/{complaint.public_id}/actions",
+        {"action": "verify"},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_state_changes_through_the_api(client, cast, cats, file_report, api_token):
+    complaint, _ = file_report(privacy=Privacy.ANONYMOUS)
+    headers = api_token(cast.agency_officer, Scope.COMPLAINTS_READ, Scope.COMPLAINTS_WRITE)
+    url = f"/api/v1/complaints/{complaint.public_id}/actions"
+    for body in ({"action": "verify"}, {"action": "start", "note": "Survei."}):
+        response = client.post(url, body, content_type="application/json", headers=headers)
+        assert response.status_code == 200, response.content
+    data = response.json()
+    assert data["status"] == Status.IN_PROGRESS
+    assert data["reporter_name"] is None and data["reporter_email"] is None
+    response = client.post(
+        url, {"action": "resolve"}, content_type="application/json", headers=headers
+    )
+    assert response.status_code == 422
+
+
+def test_a_unit_cannot_dispatch_through_the_api(client, cast, cats, file_report, api_token):
+    complaint, _ = file_report()
+    headers = api_token(cast.agency_officer, Scope.COMPLAINTS_WRITE)
+    response = client.post(
+        f"/api/v1/complaints/{complaint.public_id}/actions",
+        {"action": "dispatch", "unit": "village"},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert response.status_code == 403
+
+
+def test_the_command_center_dispatches_through_the_api(client, cast, cats, file_report, api_token):
+    complaint, _ = file_report(category=cats.other)
+    headers = api_token(cast.command_center, Scope.COMPLAINTS_READ, Scope.COMPLAINTS_WRITE)
+    response = client.post(
+        f"/api/v1/complaints/{complaint.public_id}/actions",
+        {"action": "dispatch", "unit": "agency", "agency": "dlh"},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert response.status_code == 200
+    assert response.json()["agency"] == "dlh"
+
+
+def test_the_endpoints_are_in_the_openapi_document(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "/api/v1/complaints" in paths
+    assert "/api/v1/complaints/{public_id}/actions" in paths
