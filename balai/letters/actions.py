@@ -338,6 +338,22 @@ def _tell_resident(req: LetterRequest, event: str, subject: str, body: str) -> N
 # ---------------------------------------------------------------- signing
 
 
+def _number_scope(village, letter_type: LetterType) -> str:
+    options = VillageLetterSettings.for_village(village)
+    return letter_type.code if options.numbers_per_type else ""
+
+
+def _peek_number(village, letter_type: LetterType, year: int) -> int:
+    """The number the next letter would get, read without a lock (a guess)."""
+    scope = _number_scope(village, letter_type)
+    last = (
+        NumberCounter.objects.filter(village=village, year=year, scope=scope)
+        .values_list("last", flat=True)
+        .first()
+    )
+    return (last or 0) + 1
+
+
 def _take_number(village, letter_type: LetterType, year: int) -> tuple[str, int]:
     """The next sequence number, the counter row locked until the transaction ends.
 
@@ -345,8 +361,7 @@ def _take_number(village, letter_type: LetterType, year: int) -> tuple[str, int]
     On PostgreSQL the row lock orders concurrent signers; on SQLite the
     IMMEDIATE transaction already holds the one write lock.
     """
-    options = VillageLetterSettings.for_village(village)
-    scope = letter_type.code if options.numbers_per_type else ""
+    scope = _number_scope(village, letter_type)
     try:
         with transaction.atomic():
             NumberCounter.objects.get_or_create(village=village, year=year, scope=scope)
@@ -442,67 +457,122 @@ def letter_data(
     )
 
 
+OPTIMISTIC_ATTEMPTS = 3
+
+
+class _NumberMoved(Exception):
+    """Another letter took the number this PDF was rendered with."""
+
+
 def sign_request(req: LetterRequest, user) -> Letter:
     """Number, render, sign and store the letter: all of it or nothing.
 
     The number, the letter row and the request's new status commit together;
-    the PDF file is written inside the transaction and deleted again if it
-    rolls back, so a failure leaves no letter, no file and no used number.
+    the PDF file is written before the row and deleted again if the
+    transaction rolls back, so a failure leaves no letter, no file and no
+    used number.
+
+    Rendering and signing take ~25 ms, too long to hold SQLite's one write
+    lock (or a village's counter row) for: the PDF is first made with the
+    number the counter says comes next, and the transaction commits it only
+    if that number is still next when the counter row is locked. When another
+    signer of the same village got there first, it is made again with the new
+    number; after a few such collisions it is made inside the lock.
     """
     from balai.letters.pki import load_signer
-    from balai.letters.signing import sign_pdf
 
     cert = load_signer(user)  # raises SignerUnavailable before anything is taken
+    for _attempt in range(OPTIMISTIC_ATTEMPTS):
+        try:
+            return _sign(req, user, cert, render_in_lock=False)
+        except _NumberMoved:
+            continue
+    return _sign(req, user, cert, render_in_lock=True)
+
+
+def _locked_request(req: LetterRequest) -> LetterRequest:
+    req = (
+        LetterRequest.objects.select_for_update(of=("self",))
+        .select_related("letter_type", "village__district", "resident__family")
+        .get(pk=req.pk)
+    )
+    _check_signable(req)
+    return req
+
+
+def _check_signable(req: LetterRequest) -> None:
+    if req.status != RequestStatus.AWAITING_SIGNATURE:
+        raise Refused(
+            _("Permohonan ini berstatus “%(s)s”; tidak dapat ditandatangani.")
+            % {"s": req.get_status_display()}
+        )
+
+
+def _sign(req: LetterRequest, user, cert, *, render_in_lock: bool) -> Letter:
     written: list[str] = []
     try:
+        letter = None
+        if not render_in_lock:
+            req = LetterRequest.objects.select_related(
+                "letter_type", "village__district", "resident__family"
+            ).get(pk=req.pk)
+            _check_signable(req)
+            now = timezone.now()
+            year = timezone.localdate(now).year
+            guess = _peek_number(req.village, req.letter_type, year)
+            letter = make_letter(req, user, cert, guess, now, written)
         with transaction.atomic():
-            req = (
-                LetterRequest.objects.select_for_update(of=("self",))
-                .select_related("letter_type", "village__district", "resident__family")
-                .get(pk=req.pk)
-            )
-            if req.status != RequestStatus.AWAITING_SIGNATURE:
-                raise Refused(
-                    _("Permohonan ini berstatus “%(s)s”; tidak dapat ditandatangani.")
-                    % {"s": req.get_status_display()}
-                )
-            letter = issue_letter(req, user, cert, sign_pdf, written)
-            now = letter.issued_at
-            req.status, req.status_changed_at = RequestStatus.READY, now
-            req.save(update_fields=["status", "status_changed_at"])
-            RequestStep.objects.create(
-                request=req, step=Step.SIGNED, user=user, at=now, note=letter.number
-            )
-            audit.record("letter.signed", letter, user=user, detail={"number": letter.number})
-            _tell_resident(
-                req,
-                "ready",
-                _("Surat Anda siap diambil"),
-                _(
-                    "%(type)s Anda sudah ditandatangani (nomor %(number)s) dan siap diambil "
-                    "di kantor %(village)s. Bawa KTP. Kode lacak: %(code)s\n%(url)s"
-                )
-                % {
-                    "type": req.letter_type.name,
-                    "number": letter.number,
-                    "village": str(req.village),
-                    "code": req.grouped_code,
-                    "url": tracking_url(req),
-                },
-            )
+            req = _locked_request(req)
+            if letter is None:
+                now = timezone.now()
+                year = timezone.localdate(now).year
+                scope, sequence = _take_number(req.village, req.letter_type, year)
+                letter = make_letter(req, user, cert, sequence, now, written)
+            else:
+                scope, sequence = _take_number(req.village, req.letter_type, year)
+                if sequence != letter.sequence:
+                    raise _NumberMoved
+            letter.request, letter.scope = req, scope
+            letter.save()
+            _mark_ready(req, letter, user)
     except BaseException:
         _delete_files(written)
         raise
     return letter
 
 
-def issue_letter(req: LetterRequest, user, cert, sign_pdf, written: list[str]) -> Letter:
-    """The numbered, signed letter for `req`; call inside the signing transaction."""
-    from balai.letters.rendering import render_letter
+def _mark_ready(req: LetterRequest, letter: Letter, user) -> None:
+    now = letter.issued_at
+    req.status, req.status_changed_at = RequestStatus.READY, now
+    req.save(update_fields=["status", "status_changed_at"])
+    RequestStep.objects.create(request=req, step=Step.SIGNED, user=user, at=now, note=letter.number)
+    audit.record("letter.signed", letter, user=user, detail={"number": letter.number})
+    _tell_resident(
+        req,
+        "ready",
+        _("Surat Anda siap diambil"),
+        _(
+            "%(type)s Anda sudah ditandatangani (nomor %(number)s) dan siap diambil "
+            "di kantor %(village)s. Bawa KTP. Kode lacak: %(code)s\n%(url)s"
+        )
+        % {
+            "type": req.letter_type.name,
+            "number": letter.number,
+            "village": str(req.village),
+            "code": req.grouped_code,
+            "url": tracking_url(req),
+        },
+    )
 
-    now = timezone.now()
+
+def make_letter(
+    req: LetterRequest, user, cert, sequence: int, now: dt.datetime, written: list[str]
+) -> Letter:
+    """The numbered, signed letter for `req`, its PDF written to storage, its row unsaved."""
+    from balai.letters.rendering import render_letter
+    from balai.letters.signing import sign_pdf
+
     issued = timezone.localdate(now)  # the regency's local date: numbers restart by it
-    scope, sequence = _take_number(req.village, req.letter_type, issued.year)
     regency_settings = LetterSettings.current()
     number = format_letter_number(req, sequence, issued, regency_settings)
     valid_until = (
@@ -516,7 +586,6 @@ def issue_letter(req: LetterRequest, user, cert, sign_pdf, written: list[str]) -
         letter_type=req.letter_type,
         number=number,
         year=issued.year,
-        scope=scope,
         sequence=sequence,
         issued_at=now,
         signed_by=user,
@@ -538,7 +607,6 @@ def issue_letter(req: LetterRequest, user, cert, sign_pdf, written: list[str]) -
     letter.sha256 = hashlib.sha256(pdf).hexdigest()
     letter.pdf.save(f"{letter.public_id}.pdf", ContentFile(pdf), save=False)
     written.append(letter.pdf.name)
-    letter.save()
     return letter
 
 

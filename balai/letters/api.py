@@ -10,13 +10,15 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import json
 from uuid import UUID
 
+import pydantic
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from balai.accounts.access import get_for_user_or_404, require_role
@@ -184,7 +186,7 @@ def create_request(request, body: RequestIn):
         "tracking_url": actions.tracking_url(req),
         "created": created,
     }
-    return (201 if created else 200), out
+    return Status(201 if created else 200, out)
 
 
 class LetterOut(Schema):
@@ -314,8 +316,10 @@ class StepIn(Schema):
 
 
 @router.post("/letter-requests/{tracking_code}/{action}", auth=TokenAuth(), response=StatusOut)
-def staff_step(request, tracking_code: str, action: str, body: StepIn | None = None):
-    """verify, check, sign, return (reason), reject (reason), collect (collected_by)."""
+def staff_step(request, tracking_code: str, action: str):
+    """verify, check, sign, return (reason), reject (reason), collect (collected_by).
+
+    The body is optional JSON: `{"reason": ...}` or `{"collected_by": ...}`."""
     if action not in API_STEPS:
         raise Http404
     require_scope(request, Scope.LETTERS_WRITE)
@@ -324,7 +328,16 @@ def staff_step(request, tracking_code: str, action: str, body: StepIn | None = N
     req = get_for_user_or_404(LetterRequest.objects.all(), request.user, tracking_code=code)
     step = API_STEPS[action]
     require_role(request.user, *STEP_ROLES[step])
-    body = body or StepIn()
+    try:
+        if request.content_type == "application/json":
+            raw = json.loads(request.body or b"{}")
+        else:
+            raw = request.POST.dict()
+        body = StepIn(**raw) if isinstance(raw, dict) else None
+    except (ValueError, pydantic.ValidationError):
+        body = None
+    if body is None:
+        raise HttpError(400, _("Isi permintaan harus objek JSON."))
     done, message = run_step(req, request.user, step, body.dict())
     if not done:
         return _problem(request, 409, message)

@@ -114,3 +114,18 @@ def test_signing_twice_makes_one_letter(awaiting_signature, world, demo_pki):
     with pytest.raises(actions.Refused):
         actions.sign_request(awaiting_signature, world.head_a)
     assert Letter.objects.count() == 1
+
+
+def test_a_pdf_made_with_a_number_another_signer_took_is_made_again(
+    world, demo_pki, monkeypatch, settings
+):
+    first = sign_next(world)
+    # This signer read the counter before `first` committed: it guesses 1 again.
+    monkeypatch.setattr(actions, "_peek_number", lambda *args: 1)
+    second = sign_next(world)
+    assert (first.sequence, second.sequence) == (1, 2)
+    assert second.number == "470/002/35.08.01.2001/" + str(second.year)
+    files = [p for p in (settings.MEDIA_ROOT / "letters" / "issued").rglob("*.pdf")]
+    assert sorted(p.name for p in files) == sorted(
+        f"{letter.public_id}.pdf" for letter in (first, second)
+    )
