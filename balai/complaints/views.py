@@ -166,7 +166,7 @@ def similar_json(request):
 
 
 def _timeline(complaint):
-    return complaint.events.filter(is_internal=False).order_by("at", "id")
+    return complaint.timeline()
 
 
 def public_detail(request, public_id):
@@ -341,7 +341,7 @@ def staff_detail(request, public_id):
     user = request.user
     context = {
         "complaint": complaint,
-        "events": complaint.events.select_related("actor").order_by("at", "id"),
+        "events": complaint.timeline(internal=True),
         "photos": complaint.photos.all(),
         "can_work": actions.can_work(user, complaint),
         "can_triage": actions.can_triage(user),
