@@ -30,7 +30,7 @@ TIME_ZONE = time_zone_for(BALAI_REGENCY)
 USE_TZ = True
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "balai.accounts.admin_site.BalaiAdminConfig",  # django.contrib.admin, regency admins only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -32,6 +32,37 @@ def village_filter(user, field: str = "village") -> Q:
     return NOTHING
 
 
+def visible_villages(user):
+    """The villages whose records `user` may see (all of them, active or not)."""
+    from django.conf import settings
+
+    from balai.regions.models import Village
+
+    villages = Village.objects.select_related("district")
+    if user is None or not user.is_authenticated or not user.is_active:
+        return villages.none()
+    if user.role in REGENCY_ROLES:
+        return villages.filter(district__regency_id=settings.BALAI_REGENCY)
+    if user.role in VILLAGE_ROLES and user.village_id:
+        return villages.filter(pk=user.village_id)
+    if user.role == Role.DISTRICT_STAFF and user.district_id:
+        return villages.filter(district_id=user.district_id)
+    return villages.none()
+
+
+def village_for_user_or_404(user, code: str):
+    """A village `user` may see by its code, else 404 (audited when it exists)."""
+    from balai.regions.models import Village
+
+    village = visible_villages(user).filter(pk=code).first()
+    if village is None:
+        denied = Village.objects.filter(pk=code).first()
+        if denied is not None:
+            audit.record("access_denied", denied, user=user, detail={"lookup": {"code": code}})
+        raise Http404
+    return village
+
+
 class VillageScopedQuerySet(models.QuerySet):
     """Rows owned by a village; `village_field` names the path to it."""
 

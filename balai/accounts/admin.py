@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Q
 
+from balai.accounts.admin_site import ScopedModelAdmin
 from balai.accounts.models import ApiClient, AuditLog, User
 
 
@@ -14,17 +17,27 @@ class UserAdmin(BaseUserAdmin):
         ("Balai", {"fields": ["role", "village", "district", "agency", "phone"]}),
     ]
 
+    def get_queryset(self, request):
+        # Staff of this regency only: a village, district or agency here, or regency-wide.
+        regency = settings.BALAI_REGENCY
+        return (
+            super()
+            .get_queryset(request)
+            .filter(
+                Q(village__district__regency_id=regency)
+                | Q(district__regency_id=regency)
+                | Q(village__isnull=True, district__isnull=True)
+            )
+        )
+
 
 @admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
+class AuditLogAdmin(ScopedModelAdmin):
     """Read-only: the log is append-only everywhere."""
 
     list_display = ["at", "username", "role", "ip", "action", "object_type", "object_id", "village"]
     list_filter = ["action", "role"]
     search_fields = ["username", "object_id"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).for_user(request.user)
 
     def has_add_permission(self, request):
         return False

@@ -1,13 +1,28 @@
+from urllib.parse import urlencode
+
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 
-# Paths a signed-in regency admin may reach before the second factor.
-SECOND_FACTOR_EXEMPT = ("/akun/", "/i18n/", "/static/", "/healthz", "/readyz")
+# Paths a signed-in user may reach before the second factor.
+SECOND_FACTOR_EXEMPT = (
+    "/akun/masuk/",
+    "/akun/keluar/",
+    "/akun/verifikasi/",
+    "/i18n/",
+    "/static/",
+    "/healthz",
+    "/readyz",
+)
+SESSION_NEEDS_OTP = "balai_needs_otp"  # set by accounts.actions.log_in
 
 
 class StaffSessionMiddleware:
-    """Ends the session of a disabled account; holds regency admins at the TOTP step."""
+    """Ends the session of a disabled account; holds users at the TOTP step.
+
+    Regency admins always need a verified second factor; anyone else who has
+    set one up needs it from their next sign-in (the login marks the session).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -20,9 +35,10 @@ class StaffSessionMiddleware:
             logout(request)
         elif (
             user.is_authenticated
-            and user.requires_second_factor
+            and (user.requires_second_factor or request.session.get(SESSION_NEEDS_OTP))
             and not user.is_verified()
             and not request.path.startswith(SECOND_FACTOR_EXEMPT)
         ):
-            return redirect(reverse("accounts:second-factor") + f"?next={request.path}")
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('accounts:second-factor')}?{query}")
         return self.get_response(request)

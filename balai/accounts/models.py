@@ -62,6 +62,18 @@ class User(AbstractUser):
                     {field: _("Peran ini tidak terikat ke %(f)s.") % {"f": field}}
                 )
 
+    def has_perm(self, perm, obj=None) -> bool:
+        # Regency admins hold every Django permission: the admin site is theirs
+        # alone (BalaiAdminSite), and roles, not permissions, govern the rest.
+        if self.is_active and self.role == Role.REGENCY_ADMIN:
+            return True
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label) -> bool:
+        if self.is_active and self.role == Role.REGENCY_ADMIN:
+            return True
+        return super().has_module_perms(app_label)
+
     @property
     def is_village_staff(self) -> bool:
         return self.role in VILLAGE_ROLES
@@ -100,6 +112,21 @@ class AuditLogQuerySet(models.QuerySet):
         if user.role == Role.AGENCY_STAFF:
             return self.filter(user__agency_id=user.agency_id)
         return self.filter(village_filter(user))
+
+    def filtered(self, *, action="", username="", date_from=None, date_to=None, village=None):
+        """The rows matching the audit page's filters (dates in the local time zone)."""
+        rows = self
+        if action:
+            rows = rows.filter(action=action)
+        if username:
+            rows = rows.filter(username__iexact=username.strip())
+        if date_from:
+            rows = rows.filter(at__date__gte=date_from)
+        if date_to:
+            rows = rows.filter(at__date__lte=date_to)
+        if village is not None:
+            rows = rows.filter(village=village)
+        return rows
 
     def update(self, **kwargs):
         raise PermissionError("the audit log is append-only")

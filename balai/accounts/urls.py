@@ -7,4 +7,7 @@ urlpatterns = [
     path("masuk/", views.login_view, name="login"),
     path("keluar/", views.logout_view, name="logout"),
     path("verifikasi/", views.second_factor, name="second-factor"),
+    path("log-audit/", views.audit_log, name="audit-log"),
+    path("token-api/", views.api_tokens, name="api-tokens"),
+    path("token-api/<int:pk>/cabut/", views.revoke_api_token, name="revoke-api-token"),
 ]

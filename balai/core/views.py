@@ -1,11 +1,17 @@
+from functools import lru_cache
+
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.views.decorators.cache import never_cache
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from balai.regions.models import District, Village
+from balai.regions.models import Village
 
 
 def home(request):
@@ -14,9 +20,30 @@ def home(request):
     return render(request, "core/home.html", {"villages": villages})
 
 
+@lru_cache
+def staff_link_templates() -> tuple[str, ...]:
+    """Each Balai app may add its links to the staff home in `<app>/staff_links.html`."""
+    found = []
+    for app in apps.get_app_configs():
+        if app.name.startswith("balai.") and app.label != "core":
+            name = f"{app.label}/staff_links.html"
+            try:
+                get_template(name)
+            except TemplateDoesNotExist:
+                continue
+            found.append(name)
+    return tuple(found)
+
+
 @login_required
 def staff_home(request):
-    return render(request, "core/staff_home.html", {"districts": District.objects.in_regency()})
+    """The user's scope and links to their work; each app adds its own links."""
+    has_device = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
+    return render(
+        request,
+        "core/staff_home.html",
+        {"link_templates": staff_link_templates(), "has_second_factor": has_device},
+    )
 
 
 @never_cache

@@ -1,3 +1,144 @@
-from ninja import Router
+"""Residents API: a masked, paginated search for staff tokens; public aggregates."""
+
+from django.conf import settings
+from django.http import Http404
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from balai.accounts.access import require_role
+from balai.accounts.api_auth import TokenAuth, require_scope
+from balai.accounts.choices import Scope
+from balai.regions.codes import level_of
+from balai.regions.models import District, Village
+from balai.residents import stats
+from balai.residents.models import Resident
+from balai.residents.roles import READERS, may_see_village
 
 router = Router(tags=["residents"])
+MAX_PAGE_SIZE = 100
+
+
+class ResidentOut(Schema):
+    id: str
+    nik: str
+    no_kk: str
+    name: str
+    sex: int
+    birth_year: int | None
+    dusun: str
+    rt: str
+    rw: str
+    status: int
+    village: str
+
+
+class ResidentPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[ResidentOut]
+
+
+class ResidentFilter(Schema):
+    village: str
+    q: str = ""
+    page: int = 1
+    page_size: int = 50
+
+
+@router.get(
+    "/residents",
+    response=ResidentPage,
+    auth=TokenAuth(),
+    summary="Search a village's residents (masked NIK/KK)",
+)
+def residents(request, filters: Query[ResidentFilter]):
+    """Residents of one village, `q` by NIK/no. KK (exact) or name; needs `residents:read`.
+
+    NIK and no. KK come masked (`3508••••••••0001`); the total is in `count`.
+    """
+    require_scope(request, Scope.RESIDENTS_READ)
+    require_role(request.user, *READERS)
+    if filters.page < 1 or not 1 <= filters.page_size <= MAX_PAGE_SIZE:
+        raise HttpError(400, f"page >= 1 dan page_size 1-{MAX_PAGE_SIZE}.")
+    qs = Resident.objects.for_user(request.user).filter(village_id=filters.village)
+    if not qs.exists() and not _visible_village(request.user, filters.village):
+        raise Http404
+    if filters.q:
+        qs = qs.search(filters.q)
+    count = qs.count()
+    start = (filters.page - 1) * filters.page_size
+    rows = qs.select_related("family").order_by("name_key", "id")[start : start + filters.page_size]
+    return {
+        "count": count,
+        "page": filters.page,
+        "page_size": filters.page_size,
+        "results": [
+            {
+                "id": str(r.uuid),
+                "nik": r.masked_nik,
+                "no_kk": r.family.masked_kk if r.family else "",
+                "name": r.name,
+                "sex": r.sex,
+                "birth_year": r.birth_date.year if r.birth_date else None,
+                "dusun": r.family.dusun if r.family else "",
+                "rt": r.family.rt if r.family else "",
+                "rw": r.family.rw if r.family else "",
+                "status": r.status,
+                "village": r.village_id,
+            }
+            for r in rows
+        ],
+    }
+
+
+def _visible_village(user, code) -> bool:
+    village = Village.objects.filter(code=code).first()
+    return village is not None and may_see_village(user, village)
+
+
+class CountOut(Schema):
+    code: int | None
+    label: str
+    count: int | None
+
+
+class AgeGroupOut(Schema):
+    label: str
+    male: int | None
+    female: int | None
+    count: int | None
+
+
+class PopulationOut(Schema):
+    region: str
+    total: int
+    small_count_threshold: int
+    sex: list[CountOut]
+    religion: list[CountOut]
+    education: list[CountOut]
+    occupation: list[CountOut]
+    marital_status: list[CountOut]
+    age_groups: list[AgeGroupOut]
+
+
+@router.get(
+    "/stats/population/{region_code}",
+    response=PopulationOut,
+    auth=None,
+    summary="Population aggregates of the regency, a district or a village",
+)
+def population(request, region_code: str):
+    """Living residents by sex, age group, religion, education, occupation and marital status.
+
+    Counts from 1 to 4 are `null` so that nobody can be singled out.
+    """
+    level = level_of(region_code)
+    ok = (
+        (level == "regency" and region_code == settings.BALAI_REGENCY)
+        or (level == "district" and District.objects.in_regency().filter(code=region_code).exists())
+        or (level == "village" and Village.objects.active().filter(code=region_code).exists())
+    )
+    if not ok:
+        raise Http404
+    return stats.population(region_code)

@@ -1,1 +1,278 @@
-from django.db import models  # noqa: F401
+"""Families (keluarga) and residents (penduduk) of the regency's villages.
+
+A NIK is unique across the regency; so is a no. KK. Each row carries its
+village (denormalised on residents) so `for_user` scopes with one filter.
+Public pages name residents and families by random UUIDs, never by NIK/KK.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import connection, models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from balai.accounts.access import VillageScopedQuerySet
+from balai.residents import names
+from balai.residents.choices import (
+    BloodType,
+    Citizenship,
+    Education,
+    EventKind,
+    ImportStatus,
+    MaritalStatus,
+    Occupation,
+    Relationship,
+    Religion,
+    Sex,
+    Status,
+)
+from balai.residents.nik import mask, validate_kk, validate_nik
+
+
+def prefix_q(field: str, prefix: str) -> Q:
+    """Rows whose `field` starts with `prefix`, using its index on either database."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__startswith": prefix})
+    low, high = names.prefix_range(prefix)
+    return Q(**{f"{field}__gte": low, f"{field}__lt": high})
+
+
+class FamilyQuerySet(VillageScopedQuerySet):
+    pass
+
+
+class Family(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    no_kk = models.CharField(_("nomor KK"), max_length=16, unique=True, validators=[validate_kk])
+    village = models.ForeignKey(
+        "regions.Village", models.PROTECT, related_name="families", verbose_name=_("desa")
+    )
+    address = models.CharField(_("alamat"), max_length=255, blank=True)
+    dusun = models.CharField(_("dusun"), max_length=100, blank=True)
+    rt = models.CharField(_("RT"), max_length=3, blank=True)
+    rw = models.CharField(_("RW"), max_length=3, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FamilyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("keluarga")
+        verbose_name_plural = _("keluarga")
+        indexes = [models.Index(fields=["village", "dusun", "rw", "rt"])]
+
+    def __str__(self) -> str:
+        return self.masked_kk
+
+    @property
+    def masked_kk(self) -> str:
+        return mask(self.no_kk)
+
+
+class ResidentQuerySet(VillageScopedQuerySet):
+    def alive(self):
+        return self.filter(status=Status.ALIVE)
+
+    def search(self, text: str):
+        """NIK or no. KK (16 digits, exact) or name (folded prefix, phonetic prefix)."""
+        text = (text or "").strip()
+        digits = text.replace(" ", "").replace(".", "")
+        if digits.isdigit():
+            if len(digits) != 16:
+                return self.none()
+            return self.filter(Q(nik=digits) | Q(family__no_kk=digits))
+        folded = names.fold(text)
+        if not folded:
+            return self
+        return self.filter(prefix_q("name_key", folded) | prefix_q("name_sound", names.sound(text)))
+
+
+class Resident(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    nik = models.CharField(_("NIK"), max_length=16, unique=True, validators=[validate_nik])
+    village = models.ForeignKey(
+        "regions.Village", models.PROTECT, related_name="residents", verbose_name=_("desa")
+    )
+    family = models.ForeignKey(
+        Family,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("keluarga"),
+    )
+    name = models.CharField(_("nama"), max_length=150)
+    name_key = models.CharField(max_length=150, editable=False, default="")
+    name_sound = models.CharField(max_length=150, editable=False, default="")
+    sex = models.PositiveSmallIntegerField(_("jenis kelamin"), choices=Sex.choices)
+    birth_place = models.CharField(_("tempat lahir"), max_length=100, blank=True)
+    birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
+    religion = models.PositiveSmallIntegerField(
+        _("agama"), choices=Religion.choices, null=True, blank=True
+    )
+    education = models.PositiveSmallIntegerField(
+        _("pendidikan dalam KK"), choices=Education.choices, null=True, blank=True
+    )
+    occupation = models.PositiveSmallIntegerField(
+        _("pekerjaan"), choices=Occupation.choices, null=True, blank=True
+    )
+    marital_status = models.PositiveSmallIntegerField(
+        _("status perkawinan"), choices=MaritalStatus.choices, null=True, blank=True
+    )
+    relationship = models.PositiveSmallIntegerField(
+        _("hubungan dalam keluarga"), choices=Relationship.choices, null=True, blank=True
+    )
+    citizenship = models.PositiveSmallIntegerField(
+        _("kewarganegaraan"), choices=Citizenship.choices, default=Citizenship.WNI
+    )
+    blood_type = models.PositiveSmallIntegerField(
+        _("golongan darah"), choices=BloodType.choices, null=True, blank=True
+    )
+    father_name = models.CharField(_("nama ayah"), max_length=150, blank=True)
+    father_nik = models.CharField(_("NIK ayah"), max_length=16, blank=True)
+    mother_name = models.CharField(_("nama ibu"), max_length=150, blank=True)
+    mother_nik = models.CharField(_("NIK ibu"), max_length=16, blank=True)
+    phone = models.CharField(_("telepon"), max_length=30, blank=True)
+    status = models.PositiveSmallIntegerField(
+        _("status"), choices=Status.choices, default=Status.ALIVE
+    )
+    # Staff accept a NIK whose date or sex disagrees with the record by giving a reason.
+    nik_mismatch_reason = models.CharField(
+        _("alasan NIK berbeda dengan data"), max_length=255, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ResidentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("penduduk")
+        verbose_name_plural = _("penduduk")
+        indexes = [
+            models.Index(fields=["village", "name_key"], name="resident_village_name"),
+            models.Index(
+                fields=["name_key"], name="resident_name_key", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["name_sound"], name="resident_name_sound", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(fields=["village", "status", "sex"], name="resident_village_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.set_name_keys()
+        self.updated_at = timezone.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key", "name_sound", "updated_at"}
+        super().save(*args, **kwargs)
+
+    def set_name_keys(self) -> None:
+        self.name_key = names.fold(self.name)[:150]
+        self.name_sound = names.sound(self.name)[:150]
+
+    @property
+    def masked_nik(self) -> str:
+        return mask(self.nik)
+
+    def age(self, on=None) -> int | None:
+        if self.birth_date is None:
+            return None
+        on = on or timezone.localdate()
+        b = self.birth_date
+        return on.year - b.year - ((on.month, on.day) < (b.month, b.day))
+
+
+class EventQuerySet(VillageScopedQuerySet):
+    pass
+
+
+class RegistryEvent(models.Model):
+    """A change in the registry (peristiwa): birth, death, move in, move out."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    village = models.ForeignKey("regions.Village", models.PROTECT, related_name="+")
+    resident = models.ForeignKey(Resident, models.PROTECT, related_name="events")
+    kind = models.CharField(_("peristiwa"), max_length=10, choices=EventKind.choices)
+    date = models.DateField(_("tanggal peristiwa"))
+    note = models.CharField(_("keterangan"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-recorded_at"]
+        verbose_name = _("peristiwa")
+        verbose_name_plural = _("peristiwa")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date}"
+
+
+class ImportQuerySet(VillageScopedQuerySet):
+    pass
+
+
+class ResidentImport(models.Model):
+    """One uploaded file and how its import went (progress, counts, errors)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    village = models.ForeignKey("regions.Village", models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+"
+    )
+    file_name = models.CharField(max_length=255)
+    file = models.FileField(upload_to="residents/imports/", blank=True)
+    dry_run = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+    # [[row, column, value, reason], ...], capped; the full report is built from it.
+    errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class PopulationCount(models.Model):
+    """Per-village counts kept beside the registry so regency statistics stay instant.
+
+    Rebuilt for a village after each import or registry event. `dimension` is
+    one of sex, religion, education, occupation, marital_status or birth_year
+    (key "YYYY-S": birth year and sex, from which age groups are derived).
+    """
+
+    village = models.ForeignKey("regions.Village", models.CASCADE, related_name="+")
+    dimension = models.CharField(max_length=20)
+    key = models.CharField(max_length=10)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["village", "dimension", "key"], name="popcount_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}={self.key}: {self.count}"

@@ -1,2 +1,19 @@
+from django.urls import path
+
+from balai.residents import views
+
 app_name = "residents"
-urlpatterns = []
+urlpatterns = [
+    path("", views.resident_list, name="list"),
+    path("ekspor.<fmt>", views.export, name="export"),
+    path("impor/", views.import_page, name="import"),
+    path("impor/<uuid:uuid>/", views.import_status, name="import-status"),
+    path("impor/<uuid:uuid>/laporan.<str:fmt>", views.import_report, name="import-report"),
+    path("statistik/", views.statistics, name="statistics"),
+    path("statistik/<str:code>/", views.statistics, name="statistics-region"),
+    path("keluarga/<uuid:uuid>/", views.family_detail, name="family"),
+    path("<uuid:uuid>/", views.resident_detail, name="detail"),
+    path("<uuid:uuid>/peristiwa/", views.record_event, name="record-event"),
+    path("<uuid:uuid>/nik-berbeda/", views.accept_mismatch, name="accept-mismatch"),
+    path("<uuid:uuid>/data-pribadi.xlsx", views.own_data, name="own-data"),
+]

@@ -6,6 +6,7 @@ from balai.regions.models import Village
 # Each domain adds its demo data after the foundation's; every step is idempotent.
 DEMO_STEPS = [
     "balai.core.demo.seed",
+    "balai.letters.pki.seed_demo",
     "balai.complaints.demo.seed",
 ]
 

@@ -1,0 +1,62 @@
+"""The Django admin: regency admins only, through Balai's login, scoped, log read-only."""
+
+import pytest
+from django.urls import reverse
+
+from balai.accounts import audit
+from balai.accounts.models import AuditLog
+from balai.accounts.tests.roles import NOT_REGENCY_ADMIN
+
+
+def test_the_regency_admin_uses_the_admin(cast, login_as, client):
+    login_as(cast.admin)
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/accounts/user/").status_code == 200
+
+
+@pytest.mark.parametrize("who", NOT_REGENCY_ADMIN)
+def test_other_roles_are_refused_even_when_marked_staff(cast, login_as, client, who):
+    user = getattr(cast, who)
+    user.is_staff = True
+    user.save()
+    login_as(user)
+    assert client.get("/admin/").status_code == 403
+    assert client.get("/admin/accounts/auditlog/").status_code == 403
+
+
+def test_strangers_sign_in_through_balais_login_not_the_admins(db, client):
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("accounts:login"))
+    assert client.post("/admin/login/", {"username": "x", "password": "y"}).status_code == 302
+
+
+def test_an_admin_without_the_code_step_is_held_back(cast, client):
+    client.force_login(cast.admin)
+    assert client.get("/admin/")["Location"].startswith(reverse("accounts:second-factor"))
+
+
+def test_the_audit_log_in_the_admin_is_scoped_and_read_only(cast, login_as, client):
+    here = audit.record("probe_here", cast.village_a, user=cast.operator_a)
+    there = audit.record("probe_there", cast.foreign_village, user=cast.operator_a)
+    login_as(cast.admin)
+    listing = client.get("/admin/accounts/auditlog/").content.decode()
+    assert "probe_here" in listing
+    assert "probe_there" not in listing
+    assert client.get(f"/admin/accounts/auditlog/{there.pk}/change/").status_code == 302
+    assert client.get("/admin/accounts/auditlog/add/").status_code == 403
+    assert client.post(f"/admin/accounts/auditlog/{here.pk}/delete/").status_code == 403
+    client.post(f"/admin/accounts/auditlog/{here.pk}/change/", {"action": "nothing_happened"})
+    here.refresh_from_db()
+    assert here.action == "probe_here"
+    assert AuditLog.objects.filter(pk=there.pk).exists()
+
+
+def test_the_user_admin_lists_this_regencys_staff_only(cast, login_as, client):
+    from balai.accounts.choices import Role
+    from conftest import make_user
+
+    make_user("operator_jember", Role.VILLAGE_OPERATOR, village=cast.foreign_village)
+    login_as(cast.admin)
+    listing = client.get("/admin/accounts/user/").content.decode()
+    assert "operator_a" in listing
+    assert "operator_jember" not in listing

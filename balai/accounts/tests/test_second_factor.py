@@ -1,0 +1,97 @@
+"""TOTP: required for regency admins, asked of anyone who set it up, throttled."""
+
+import time_machine
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from balai.accounts.models import AuditLog
+from balai.core.tests.browser import totp_code
+
+PASSWORD = "correct horse battery"
+VERIFY = "/akun/verifikasi/"
+
+
+def sign_in(client, username):
+    response = client.post("/akun/masuk/", {"username": username, "password": PASSWORD})
+    assert response.status_code == 302
+    return response
+
+
+def test_an_admin_is_held_at_the_code_step_until_verified(cast, client):
+    sign_in(client, "admin")
+    response = client.get("/staf/")
+    assert response.status_code == 302
+    assert response["Location"] == f"{VERIFY}?next=%2Fstaf%2F"
+    assert client.get("/admin/").status_code == 302
+
+
+def test_the_current_code_lets_the_admin_in(cast, client):
+    sign_in(client, "admin")
+    before = client.session.session_key
+    response = client.post(VERIFY, {"code": totp_code(cast.admin_totp), "next": "/staf/"})
+    assert response["Location"] == "/staf/"
+    assert client.get("/staf/").status_code == 200
+    assert client.session.session_key != before
+    assert AuditLog.objects.filter(action="second_factor_verified", user=cast.admin).exists()
+
+
+def test_a_wrong_code_is_refused_beside_the_field_and_audited(cast, client):
+    sign_in(client, "admin")
+    page = client.post(VERIFY, {"code": "000000"}).content.decode()
+    assert 'id="id_code_error">Kode salah atau sudah kedaluwarsa' in page
+    assert client.get("/staf/").status_code == 302
+    assert AuditLog.objects.filter(action="second_factor_failed", user=cast.admin).exists()
+
+
+def test_guessing_codes_is_throttled(cast, client):
+    sign_in(client, "admin")
+    with time_machine.travel("2026-03-02 08:00 +0700", tick=False):
+        client.post(VERIFY, {"code": "000000"})
+        page = client.post(VERIFY, {"code": totp_code(cast.admin_totp)}).content.decode()
+    assert "Terlalu banyak kode salah" in page
+    assert client.get("/staf/").status_code == 302
+
+
+def test_a_code_cannot_be_used_twice(cast, client):
+    from django.test import Client
+
+    with time_machine.travel("2026-03-02 08:00 +0700", tick=False):
+        code = totp_code(cast.admin_totp)
+        sign_in(client, "admin")
+        assert client.post(VERIFY, {"code": code})["Location"] == "/staf/"
+        other = Client()
+        sign_in(other, "admin")
+        assert other.post(VERIFY, {"code": code}).status_code == 200
+
+
+def test_an_admin_without_a_device_sets_one_up_with_a_qr_code(cast, client):
+    cast.admin_totp.delete()
+    sign_in(client, "admin")
+    page = client.get(VERIFY).content.decode()
+    assert "<svg" in page
+    assert 'class="secret"' in page
+    device = TOTPDevice.objects.get(user=cast.admin, confirmed=False)
+    assert client.get(VERIFY).status_code == 200  # same device shown again
+    assert TOTPDevice.objects.filter(user=cast.admin).count() == 1
+    response = client.post(VERIFY, {"code": totp_code(device), "next": "/staf/"})
+    assert response["Location"] == "/staf/"
+    device.refresh_from_db()
+    assert device.confirmed
+    assert AuditLog.objects.filter(action="second_factor_enrolled", user=cast.admin).exists()
+    assert client.get("/staf/").status_code == 200
+
+
+def test_other_staff_need_a_code_only_once_they_set_up_a_device(cast, client):
+    sign_in(client, "operator_a")
+    assert client.get("/staf/").status_code == 200
+    client.post(reverse("accounts:logout"))
+    device = TOTPDevice.objects.create(user=cast.operator_a, name="default", confirmed=True)
+    sign_in(client, "operator_a")
+    assert client.get("/staf/").status_code == 302
+    client.post(VERIFY, {"code": totp_code(device)})
+    assert client.get("/staf/").status_code == 200
+
+
+def test_the_code_page_needs_a_signed_in_user(db, client):
+    response = client.get(VERIFY)
+    assert response["Location"].startswith("/akun/masuk/")

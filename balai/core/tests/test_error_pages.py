@@ -1,0 +1,58 @@
+"""404, 403 and 500 pages speak the user's language and never show a stack trace."""
+
+import pytest
+from django.test import Client
+
+
+def get(path, language=None, user=None):
+    client = Client(raise_request_exception=False)
+    if language:
+        client.cookies["django_language"] = language
+    if user:
+        from conftest import login
+
+        login(client, user)
+    return client.get(path)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [(None, "Halaman tidak ditemukan"), ("en", "Page not found")]
+)
+def test_the_404_page_is_in_the_users_language(db, language, text):
+    response = get("/tidak-ada/", language)
+    assert response.status_code == 404
+    assert text in response.content.decode()
+
+
+@pytest.mark.parametrize(("language", "text"), [(None, "Tidak diizinkan"), ("en", "Not allowed")])
+def test_the_403_page_is_in_the_users_language(cast, language, text):
+    response = get("/akun/token-api/", language, user=cast.operator_a)
+    assert response.status_code == 403
+    assert text in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [(None, "Terjadi gangguan"), ("en", "Something went wrong")]
+)
+def test_the_500_page_is_in_the_users_language_without_a_trace(db, settings, language, text):
+    settings.ROOT_URLCONF = "balai.core.tests.urls_failing"
+    response = get("/gagal/", language)
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert text in page
+    assert "RuntimeError" not in page and "Traceback" not in page
+
+
+def test_an_english_browser_gets_english_pages(db):
+    page = Client(HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.8").get("/").content.decode()
+    assert "Villages that have joined" in page
+    assert '<html lang="en">' in page
+
+
+def test_switching_language_sets_the_cookie_and_returns_to_the_page(db, client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/akun/masuk/"})
+    assert response["Location"] == "/akun/masuk/"
+    page = client.get("/akun/masuk/").content.decode()
+    assert "Staff sign-in" in page and 'for="id_username">Username' in page
+    client.post("/i18n/setlang/", {"language": "id", "next": "/"})
+    assert "Masuk staf" in client.get("/akun/masuk/").content.decode()

@@ -1,0 +1,111 @@
+"""PAdES signatures on letters (pyHanko), and checking them.
+
+Signing makes a PAdES B-B signature (ETSI.CAdES.detached, SHA-256, no
+timestamp: there is no timestamp server here) in an invisible field; the QR
+code printed on the page does the visual job. `bytes_reserved` is fixed so
+pyHanko does not sign once more just to measure the signature's size.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from asn1crypto import x509 as asn1_x509
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+
+log = logging.getLogger(__name__)
+
+FIELD_NAME = "TandaTanganElektronik"
+BYTES_RESERVED = 16384
+
+
+def sign_pdf(pdf: bytes, signer: signers.Signer, *, reason: str, location: str) -> bytes:
+    """`pdf` with a PAdES B-B signature by `signer` appended as an incremental update."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    meta = signers.PdfSignatureMetadata(
+        field_name=FIELD_NAME,
+        reason=reason,
+        location=location,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+    )
+    pdf_signer = signers.PdfSigner(
+        meta, signer=signer, new_field_spec=fields.SigFieldSpec(sig_field_name=FIELD_NAME)
+    )
+    out = pdf_signer.sign_pdf(writer, bytes_reserved=BYTES_RESERVED)
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class VerificationResult:
+    """What a PDF's signature says, in the terms the verification page shows."""
+
+    signed: bool
+    intact: bool
+    valid: bool
+    trusted: bool
+    whole_document: bool
+    signer_name: str = ""
+    signed_at: datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.signed and self.intact and self.valid and self.trusted and self.whole_document
+
+
+UNSIGNED = VerificationResult(
+    signed=False, intact=False, valid=False, trusted=False, whole_document=False
+)
+
+
+def verify_pdf(
+    pdf: bytes, trust_roots: Iterable[asn1_x509.Certificate] | None = None
+) -> VerificationResult:
+    """Check the last signature of `pdf` against `trust_roots` (default: pki.trust_roots()).
+
+    Offline: no certificate is fetched and revocation is not checked (revocation of
+    a letter is recorded by Balai itself). Anything unreadable counts as unsigned.
+    """
+    if trust_roots is None:
+        from balai.letters.pki import trust_roots as configured_roots
+
+        trust_roots = configured_roots()
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        signatures = reader.embedded_signatures
+    except (PdfError, ValueError, KeyError, TypeError) as exc:
+        log.info("verify_pdf: unreadable PDF: %s", exc)
+        return UNSIGNED
+    if not signatures:
+        return UNSIGNED
+    embedded = signatures[-1]
+    context = ValidationContext(
+        trust_roots=list(trust_roots), allow_fetching=False, revocation_mode="soft-fail"
+    )
+    try:
+        status = validate_pdf_signature(embedded, context)
+    except Exception as exc:  # pyHanko raises many kinds on malformed signatures
+        log.info("verify_pdf: signature could not be validated: %s", exc)
+        return VerificationResult(
+            signed=True, intact=False, valid=False, trusted=False, whole_document=False
+        )
+    cert = status.signing_cert
+    return VerificationResult(
+        signed=True,
+        intact=status.intact,
+        valid=status.valid,
+        trusted=status.trusted,
+        whole_document=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
+        signer_name=cert.subject.native.get("common_name", "") if cert else "",
+        signed_at=status.signer_reported_dt,
+    )

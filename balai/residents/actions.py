@@ -1,0 +1,167 @@
+"""State changes of the registry: each in one transaction with its audit row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from balai.accounts import audit
+from balai.residents import stats
+from balai.residents.choices import EventKind, ImportStatus, Status
+from balai.residents.importing import FileProblem, ImportResult, import_file, import_sheets
+from balai.residents.models import RegistryEvent, Resident, ResidentImport
+from balai.residents.nik import nik_mismatches
+
+EVENT_STATUS = {
+    EventKind.BIRTH: Status.ALIVE,
+    EventKind.MOVE_IN: Status.ALIVE,
+    EventKind.DEATH: Status.DEAD,
+    EventKind.MOVE_OUT: Status.MOVED,
+}
+
+
+def import_residents(
+    path, village, *, user=None, dry_run=False, progress=None, sheets=None
+) -> ImportResult:
+    """Import a file (or generated sheets) into a village; all or nothing, audited.
+
+    Raises FileProblem when the file as a whole is refused.
+    """
+    show_other = user is not None and getattr(user, "sees_whole_regency", False)
+    kwargs = {"dry_run": dry_run, "progress": progress, "show_other_village": show_other}
+    if sheets is not None:
+        result = import_sheets(sheets, village, **kwargs)
+    else:
+        result = import_file(Path(path), village, **kwargs)
+    if result.ok and not dry_run:
+        with transaction.atomic():
+            stats.rebuild_counts(village)
+            audit.record(
+                "residents.imported",
+                village,
+                user=user,
+                detail={
+                    "file": Path(path).name if path else "generated",
+                    "rows": result.rows,
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                },
+            )
+    return result
+
+
+def run_import_job(job: ResidentImport, progress=None) -> ResidentImport:
+    """Run an uploaded file's import and store its outcome on the job."""
+    ResidentImport.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
+    try:
+        result = import_residents(
+            job.file.path, job.village, user=job.uploaded_by, dry_run=job.dry_run, progress=progress
+        )
+    except FileProblem as exc:
+        job.status = ImportStatus.FAILED
+        job.message = str(exc)
+    except Exception:
+        job.status = ImportStatus.FAILED
+        job.message = _("Impor gagal karena kesalahan sistem; data penduduk tidak berubah.")
+        job.finished_at = timezone.now()
+        job.save()
+        raise
+    else:
+        job.status = ImportStatus.DONE if result.ok else ImportStatus.FAILED
+        job.rows_total = job.rows_done = result.rows
+        job.created, job.updated, job.unchanged = result.created, result.updated, result.unchanged
+        job.errors = [list(p) for p in result.problems]
+        job.error_count = result.error_count
+        notes = list(result.notes)
+        if not result.ok:
+            notes.insert(
+                0,
+                _(
+                    "%(n)s galat ditemukan; tidak ada data yang disimpan. "
+                    "Perbaiki lalu unggah ulang."
+                )
+                % {"n": result.error_count},
+            )
+        elif job.dry_run:
+            notes.insert(0, _("Uji coba: berkas sah, tidak ada data yang disimpan."))
+        job.message = " ".join(notes)
+    job.finished_at = timezone.now()
+    job.save()
+    return job
+
+
+@transaction.atomic
+def record_event(
+    resident: Resident, kind: str, date, *, note: str = "", user=None
+) -> RegistryEvent:
+    """Record a birth, death, move in or move out and set the resident's status."""
+    event = RegistryEvent.objects.create(
+        village_id=resident.village_id,
+        resident=resident,
+        kind=kind,
+        date=date,
+        note=note,
+        recorded_by=user,
+    )
+    resident.status = EVENT_STATUS[kind]
+    resident.save(update_fields=["status"])
+    stats.rebuild_counts(resident.village)
+    audit.record(
+        f"resident.event.{kind}", resident, user=user, detail={"date": str(date), "note": note}
+    )
+    return event
+
+
+@transaction.atomic
+def register_resident(village, family, data: dict, kind: str, date, *, user=None) -> Resident:
+    """Add a resident born in or moving into the village, with the event."""
+    resident = Resident(village=village, family=family, **data)
+    resident.full_clean()
+    resident.save()
+    RegistryEvent.objects.create(
+        village=village, resident=resident, kind=kind, date=date, recorded_by=user
+    )
+    stats.rebuild_counts(village)
+    audit.record(f"resident.event.{kind}", resident, user=user, detail={"date": str(date)})
+    return resident
+
+
+@transaction.atomic
+def accept_nik_mismatch(resident: Resident, reason: str, *, user=None) -> None:
+    """Keep a NIK that disagrees with the recorded birth date or sex, with a reason."""
+    warnings = nik_mismatches(resident.nik, resident.birth_date, resident.sex)
+    resident.nik_mismatch_reason = reason
+    resident.save(update_fields=["nik_mismatch_reason"])
+    audit.record(
+        "resident.nik_mismatch_accepted",
+        resident,
+        user=user,
+        detail={"reason": reason, "warnings": warnings},
+    )
+
+
+def record_detail_view(resident: Resident, *, user=None) -> None:
+    """Seeing a full NIK/KK is audited."""
+    audit.record("resident.viewed", resident, user=user)
+
+
+def record_detail_view_family(family, *, user=None) -> None:
+    audit.record("family.viewed", family, user=user)
+
+
+def record_export(village, *, user=None, count: int, fmt: str, filters: dict) -> None:
+    audit.record(
+        "residents.exported",
+        village,
+        user=user,
+        village=village,
+        detail={"count": count, "format": fmt, "filters": filters},
+    )
+
+
+def record_own_data_export(resident: Resident, *, user=None) -> None:
+    audit.record("resident.own_data_exported", resident, user=user)

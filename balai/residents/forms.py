@@ -1,0 +1,118 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from balai.residents.choices import EventKind, Sex, Status
+from balai.residents.importing import MAX_FILE_BYTES
+
+SORTS = {
+    "nama": ("name_key", "id"),
+    "-nama": ("-name_key", "-id"),
+    "lahir": ("birth_date", "id"),
+    "-lahir": ("-birth_date", "-id"),
+    "nik": ("nik",),
+    "-nik": ("-nik",),
+    "baru": ("-created_at", "-id"),
+}
+
+
+class ResidentFilterForm(forms.Form):
+    q = forms.CharField(label=_("Cari (NIK, no. KK atau nama)"), required=False, max_length=100)
+    desa = forms.CharField(label=_("Kode desa"), required=False, max_length=13)
+    dusun = forms.CharField(label=_("Dusun"), required=False, max_length=100)
+    rw = forms.CharField(label=_("RW"), required=False, max_length=3)
+    rt = forms.CharField(label=_("RT"), required=False, max_length=3)
+    sex = forms.TypedChoiceField(
+        label=_("Jenis kelamin"),
+        required=False,
+        choices=[("", _("Semua")), *list(Sex.choices)],
+        coerce=int,
+        empty_value=None,
+    )
+    status = forms.TypedChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Semua")), *list(Status.choices)],
+        coerce=int,
+        empty_value=None,
+    )
+    umur_min = forms.IntegerField(label=_("Umur dari"), required=False, min_value=0, max_value=150)
+    umur_max = forms.IntegerField(
+        label=_("Umur sampai"), required=False, min_value=0, max_value=150
+    )
+    urut = forms.ChoiceField(
+        label=_("Urutkan"),
+        required=False,
+        choices=[
+            ("nama", _("Nama A-Z")),
+            ("-nama", _("Nama Z-A")),
+            ("lahir", _("Tertua dulu")),
+            ("-lahir", _("Termuda dulu")),
+            ("nik", _("NIK")),
+            ("baru", _("Terbaru")),
+        ],
+    )
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("umur_min"), data.get("umur_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("umur_max", _("Umur sampai harus sama atau lebih dari umur dari."))
+        for key in ("rt", "rw"):
+            if data.get(key) and data[key].isdigit():
+                data[key] = data[key].zfill(3)
+        return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Berkas data penduduk"),
+        help_text=_(
+            'Ekspor "Data Penduduk" dari OpenSID (.xlsx/.xls) atau lembar kerja .ods/.csv '
+            "dengan kolom yang sama. Maksimal %(mb)s MB."
+        )
+        % {"mb": MAX_FILE_BYTES // (1024 * 1024)},
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods,.csv"}),
+    )
+    dry_run = forms.BooleanField(label=_("Uji coba saja (periksa tanpa menyimpan)"), required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _("Berkas terlalu besar (maksimal %(mb)s MB).")
+                % {"mb": MAX_FILE_BYTES // (1024 * 1024)}
+            )
+        name = upload.name.lower()
+        if not name.endswith((".xlsx", ".xls", ".ods", ".csv")):
+            raise forms.ValidationError(_("Unggah berkas .xlsx, .xls, .ods atau .csv."))
+        return upload
+
+
+class EventForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Peristiwa"),
+        choices=[
+            (EventKind.DEATH, EventKind.DEATH.label),
+            (EventKind.MOVE_OUT, EventKind.MOVE_OUT.label),
+            (EventKind.MOVE_IN, EventKind.MOVE_IN.label),
+        ],
+    )
+    date = forms.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Keterangan"), required=False, max_length=255)
+
+    def clean_date(self):
+        from django.utils import timezone
+
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("Tanggal peristiwa tidak boleh di masa depan."))
+        return date
+
+
+class MismatchForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan NIK dipertahankan"),
+        max_length=255,
+        min_length=10,
+        help_text=_("Misalnya: tanggal lahir dikoreksi dengan akta; NIK tidak berubah."),
+    )

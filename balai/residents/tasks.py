@@ -1,0 +1,42 @@
+"""Long imports run as a task; the page polls the progress file."""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django_tasks import task
+
+from balai.residents.actions import run_import_job
+from balai.residents.models import ResidentImport
+
+
+def progress_path(job: ResidentImport) -> Path:
+    return Path(settings.MEDIA_ROOT) / "residents" / "progress" / f"{job.uuid}.json"
+
+
+def read_progress(job: ResidentImport) -> tuple[int, int]:
+    """(rows done, rows total) of a running import; written outside its transaction."""
+    try:
+        data = json.loads(progress_path(job).read_text())
+        return int(data["done"]), int(data["total"])
+    except (OSError, ValueError, KeyError):
+        return 0, 0
+
+
+@task()
+def import_residents_task(job_id: int) -> None:
+    job = ResidentImport.objects.select_related("village", "uploaded_by").get(pk=job_id)
+    path = progress_path(job)
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+    def progress(done: int, total: int) -> None:
+        # A file, not the database: the import's transaction would hide (SQLite:
+        # block) a progress row until the end.
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"done": done, "total": total}))
+        tmp.replace(path)
+
+    try:
+        run_import_job(job, progress=progress)
+    finally:
+        path.unlink(missing_ok=True)

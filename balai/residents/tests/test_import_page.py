@@ -1,0 +1,72 @@
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from python_calamine import CalamineWorkbook
+
+from balai.residents.choices import ImportStatus
+from balai.residents.models import Resident, ResidentImport
+from balai.residents.tests.conftest import person, write_csv
+
+
+def upload(client, path, **extra):
+    with open(path, "rb") as f:
+        data = SimpleUploadedFile(path.name, f.read())
+    return client.post(reverse("residents:import"), {"file": data, **extra})
+
+
+def test_an_upload_runs_the_import_and_shows_the_outcome(cast, client, login_as, tmp_path):
+    login_as(cast.operator_a)
+    response = upload(client, write_csv(tmp_path / "warga.csv", [person()]))
+    job = ResidentImport.objects.get()
+    assert response.status_code == 302 and str(job.uuid) in response["Location"]
+    assert job.status == ImportStatus.DONE and job.created == 1
+    assert Resident.objects.get().village == cast.village_a
+    body = client.get(response["Location"]).content.decode()
+    assert "1 baru" in body
+
+
+def test_a_bad_file_shows_every_problem_with_a_downloadable_report(
+    cast, client, login_as, tmp_path
+):
+    login_as(cast.operator_a)
+    upload(client, write_csv(tmp_path / "warga.csv", [person(nik="123"), person(nama="")]))
+    job = ResidentImport.objects.get()
+    assert job.status == ImportStatus.FAILED and job.error_count == 2
+    assert Resident.objects.count() == 0
+    body = client.get(reverse("residents:import-status", args=[job.uuid])).content.decode()
+    assert "NIK harus 16 angka" in body and "tidak ada data yang disimpan" in body
+    xlsx = client.get(reverse("residents:import-report", args=[job.uuid, "xlsx"]))
+    rows = (
+        CalamineWorkbook.from_filelike(io.BytesIO(xlsx.content)).get_sheet_by_index(0).to_python()
+    )
+    assert rows[0][:4] == ["baris", "kolom", "nilai", "alasan"] and len(rows) == 3
+    csv = client.get(reverse("residents:import-report", args=[job.uuid, "csv"]))
+    assert "Nama wajib diisi" in csv.content.decode("utf-8-sig")
+
+
+def test_a_refused_file_gets_its_reason(cast, client, login_as, tmp_path):
+    login_as(cast.operator_a)
+    path = tmp_path / "foto.xlsx"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    upload(client, path)
+    job = ResidentImport.objects.get()
+    assert job.status == ImportStatus.FAILED and "Format berkas" in job.message
+
+
+def test_the_form_refuses_other_extensions(cast, client, login_as):
+    login_as(cast.operator_a)
+    response = client.post(
+        reverse("residents:import"), {"file": SimpleUploadedFile("a.exe", b"MZ")}
+    )
+    assert "xlsx" in response.content.decode() and not ResidentImport.objects.exists()
+
+
+def test_another_villages_import_is_404(cast, client, login_as, tmp_path):
+    login_as(cast.operator_a)
+    upload(client, write_csv(tmp_path / "warga.csv", [person()]))
+    job = ResidentImport.objects.get()
+    login_as(cast.operator_b)
+    assert client.get(reverse("residents:import-status", args=[job.uuid])).status_code == 404
+    report = reverse("residents:import-report", args=[job.uuid, "csv"])
+    assert client.get(report).status_code == 404

@@ -1,0 +1,243 @@
+import io
+
+import pytest
+from django.urls import reverse
+from python_calamine import CalamineWorkbook
+
+from balai.accounts.models import AuditLog
+from balai.residents.choices import Status
+from balai.residents.models import RegistryEvent, Resident
+
+
+def first(village):
+    return Resident.objects.filter(village=village).select_related("family").order_by("pk").first()
+
+
+def pages(resident):
+    """Every staff page about one resident, as (name, url, method)."""
+    return [
+        ("detail", reverse("residents:detail", args=[resident.uuid]), "get"),
+        ("family", reverse("residents:family", args=[resident.family.uuid]), "get"),
+        ("own-data", reverse("residents:own-data", args=[resident.uuid]), "get"),
+        ("event", reverse("residents:record-event", args=[resident.uuid]), "post"),
+        ("mismatch", reverse("residents:accept-mismatch", args=[resident.uuid]), "post"),
+    ]
+
+
+def test_village_staff_get_404_for_another_villages_resident(registry, client, login_as):
+    login_as(registry.operator_a)
+    for name, url, method in pages(first(registry.village_b)):
+        response = getattr(client, method)(url, {"kind": "death", "date": "2026-01-01"})
+        assert response.status_code == 404, name
+    assert AuditLog.objects.filter(action="access_denied").exists()
+
+
+def test_district_staff_get_404_outside_their_district(registry, client, login_as):
+    login_as(registry.district_a)
+    assert (
+        client.get(reverse("residents:detail", args=[first(registry.village_b).uuid])).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("residents:detail", args=[first(registry.village_a).uuid])).status_code
+        == 200
+    )
+
+
+@pytest.mark.parametrize("who", ["agency_officer", "command_center", "outsider"])
+def test_roles_without_residents_access_get_403(registry, client, login_as, who):
+    login_as(getattr(registry, who))
+    resident = first(registry.village_a)
+    urls = [
+        reverse("residents:list"),
+        reverse("residents:import"),
+        reverse("residents:export", args=["csv"]),
+    ]
+    urls += [url for _name, url, _method in pages(resident)]
+    for url in urls:
+        assert client.get(url).status_code in (403, 405), url
+        assert client.post(url).status_code in (403, 405), url
+
+
+def test_read_only_roles_cannot_change_or_import(registry, client, login_as):
+    login_as(registry.district_a)
+    resident = first(registry.village_a)
+    for _name, url, method in pages(resident):
+        if method == "post":
+            assert client.post(url, {"kind": "death", "date": "2026-01-01"}).status_code == 403
+    assert client.get(reverse("residents:import")).status_code == 403
+    assert client.get(reverse("residents:own-data", args=[resident.uuid])).status_code == 403
+
+
+def test_the_list_masks_numbers_and_shows_the_total(
+    registry, client, login_as, django_assert_max_num_queries
+):
+    login_as(registry.operator_a)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("residents:list"))
+    body = response.content.decode()
+    resident = first(registry.village_a)
+    assert resident.masked_nik in body and resident.nik not in body
+    assert resident.family.no_kk not in body
+    assert "30 penduduk" in body
+    assert first(registry.village_b).name not in body or first(registry.village_b).name in {
+        r.name for r in Resident.objects.filter(village=registry.village_a)
+    }
+
+
+def test_the_list_filters_and_sorts(registry, client, login_as):
+    login_as(registry.operator_a)
+    women = Resident.objects.filter(village=registry.village_a, sex=2).count()
+    response = client.get(reverse("residents:list"), {"sex": 2, "urut": "-lahir"})
+    assert response.context["page"].paginator.count == women
+    response = client.get(reverse("residents:list"), {"umur_min": 60, "umur_max": 10})
+    assert "Umur sampai" in response.content.decode()
+    resident = first(registry.village_a)
+    response = client.get(
+        reverse("residents:list"),
+        {
+            "dusun": resident.family.dusun,
+            "rt": resident.family.rt.lstrip("0"),
+            "rw": resident.family.rw,
+        },
+    )
+    assert (
+        resident in response.context["page"].object_list
+        or response.context["page"].paginator.count > 0
+    )
+
+
+def test_search_by_nik_kk_and_name(registry, client, login_as):
+    login_as(registry.operator_a)
+    resident = first(registry.village_a)
+    found = client.get(reverse("residents:list"), {"q": resident.nik}).context["page"].object_list
+    assert list(found) == [resident]
+    found = client.get(reverse("residents:list"), {"q": resident.family.no_kk}).context["page"]
+    assert resident in found.object_list
+    other = first(registry.village_b)
+    found = client.get(reverse("residents:list"), {"q": other.nik}).context["page"]
+    assert found.paginator.count == 0
+    shouty = resident.name.upper()[:4]
+    found = client.get(reverse("residents:list"), {"q": shouty}).context["page"]
+    assert resident in found.object_list
+
+
+def test_name_search_is_accent_insensitive_prefix_and_typo_tolerant(cast):
+    import datetime as dt
+    import pathlib
+    import tempfile
+
+    from balai.residents.actions import import_residents
+    from balai.residents.nik import make_nik
+    from balai.residents.tests.conftest import person, write_csv
+
+    rows = [
+        person(nama="Mochamad Sjaifoel Arief"),
+        person(
+            nama="Zoë Putri", sex=2, nik=make_nik("350801", dt.date(1985, 3, 14), 2, 2), kk_level=3
+        ),
+    ]
+    path = write_csv(pathlib.Path(tempfile.mkdtemp()) / "n.csv", rows)
+    assert import_residents(path, cast.village_a).ok
+    search = Resident.objects.search
+    assert search("muhammad").get().name == "Mochamad Sjaifoel Arief"
+    assert search("MOCHA").get().name == "Mochamad Sjaifoel Arief"
+    assert search("zoe").get().name == "Zoë Putri"
+    assert search("Muhamad Saifu").get().name == "Mochamad Sjaifoel Arief"
+    assert not search("12345").exists()
+
+
+def test_the_detail_shows_full_numbers_and_is_audited(registry, client, login_as):
+    login_as(registry.secretary_a)
+    resident = first(registry.village_a)
+    body = client.get(reverse("residents:detail", args=[resident.uuid])).content.decode()
+    assert resident.nik in body and resident.family.no_kk in body
+    log = AuditLog.objects.get(action="resident.viewed")
+    assert log.object_id == str(resident.pk) and log.user == registry.secretary_a
+
+
+def test_the_family_page_lists_members(registry, client, login_as):
+    login_as(registry.head_a)
+    resident = first(registry.village_a)
+    response = client.get(reverse("residents:family", args=[resident.family.uuid]))
+    assert resident.name in response.content.decode()
+    assert AuditLog.objects.filter(action="family.viewed").exists()
+
+
+def test_recording_a_death_sets_the_status_and_the_history(registry, client, login_as):
+    login_as(registry.operator_a)
+    resident = first(registry.village_a)
+    url = reverse("residents:record-event", args=[resident.uuid])
+    response = client.post(url, {"kind": "death", "date": "2026-01-05", "note": "sakit"})
+    assert response.status_code == 302
+    resident.refresh_from_db()
+    assert resident.status == Status.DEAD
+    event = RegistryEvent.objects.get()
+    assert event.recorded_by == registry.operator_a and str(event.date) == "2026-01-05"
+    body = client.get(reverse("residents:detail", args=[resident.uuid])).content.decode()
+    assert "Kematian" in body and "05-01-2026" in body
+    response = client.post(url, {"kind": "death", "date": "2999-01-01"}, follow=True)
+    assert "masa depan" in response.content.decode()
+
+
+def test_staff_keep_a_mismatched_nik_with_a_reason(registry, client, login_as):
+    login_as(registry.operator_a)
+    resident = first(registry.village_a)
+    Resident.objects.filter(pk=resident.pk).update(birth_date="1970-01-01")
+    body = client.get(reverse("residents:detail", args=[resident.uuid])).content.decode()
+    assert "Peringatan NIK" in body
+    url = reverse("residents:accept-mismatch", args=[resident.uuid])
+    client.post(url, {"reason": "Dikoreksi dengan akta kelahiran."})
+    resident.refresh_from_db()
+    assert resident.nik_mismatch_reason == "Dikoreksi dengan akta kelahiran."
+    assert AuditLog.objects.filter(action="resident.nik_mismatch_accepted").exists()
+
+
+def test_export_is_audited_and_formula_safe(registry, client, login_as):
+    resident = first(registry.village_a)
+    Resident.objects.filter(pk=resident.pk).update(name='=HYPERLINK("http://x","klik")')
+    login_as(registry.operator_a)
+    response = client.get(reverse("residents:export", args=["csv"]))
+    text = response.content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and resident.nik in text
+    assert first(registry.village_b).nik not in text
+    response = client.get(reverse("residents:export", args=["xlsx"]))
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0)
+    rows = sheet.to_python()
+    assert len(rows) == 31
+    assert any(row[2] == '=HYPERLINK("http://x","klik")' for row in rows)
+    assert AuditLog.objects.filter(action="residents.exported").count() == 2
+
+
+def test_regency_admin_exports_one_village_at_a_time(registry, client, login_as):
+    login_as(registry.admin)
+    assert client.get(reverse("residents:export", args=["csv"])).status_code == 302
+    response = client.get(
+        reverse("residents:export", args=["csv"]), {"desa": registry.foreign_village.code}
+    )
+    assert response.status_code == 404
+    response = client.get(
+        reverse("residents:export", args=["csv"]), {"desa": registry.village_b.code}
+    )
+    assert first(registry.village_b).nik in response.content.decode("utf-8-sig")
+
+
+def test_own_data_export_holds_the_residents_data_and_is_audited(registry, client, login_as):
+    login_as(registry.operator_a)
+    resident = first(registry.village_a)
+    response = client.get(reverse("residents:own-data", args=[resident.uuid]))
+    rows = (
+        CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
+    assert ["NIK", resident.nik] in [list(r) for r in rows]
+    assert AuditLog.objects.filter(
+        action="resident.own_data_exported", object_id=str(resident.pk)
+    ).exists()
+
+
+def test_regency_admin_lists_every_village(registry, client, login_as):
+    login_as(registry.admin)
+    response = client.get(reverse("residents:list"))
+    assert response.context["page"].paginator.count == 60

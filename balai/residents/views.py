@@ -1,0 +1,411 @@
+"""Staff pages of the registry and the public statistics pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from balai.accounts.access import get_for_user_or_404, require_role
+from balai.regions.models import District, Regency, Village
+from balai.residents import actions, stats
+from balai.residents.choices import ImportStatus
+from balai.residents.exports import to_csv, to_xlsx
+from balai.residents.forms import (
+    SORTS,
+    EventForm,
+    ImportForm,
+    MismatchForm,
+    ResidentFilterForm,
+)
+from balai.residents.models import Family, Resident, ResidentImport
+from balai.residents.nik import nik_mismatches
+from balai.residents.roles import EXPORTERS, READERS, WRITERS, may_see_village
+from balai.residents.tasks import import_residents_task, read_progress
+
+PAGE_SIZE = 50
+EXPORT_LIMIT = 100_000
+
+
+def years_ago(today: dt.date, years: int) -> dt.date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def filtered_residents(user, data):
+    """The residents `user` may see, filtered by a bound ResidentFilterForm's data."""
+    qs = Resident.objects.for_user(user)
+    if data.get("desa"):
+        qs = qs.filter(village_id=data["desa"])
+    if data.get("q"):
+        qs = qs.search(data["q"])
+    for key, lookup in (("dusun", "family__dusun"), ("rw", "family__rw"), ("rt", "family__rt")):
+        if data.get(key):
+            qs = qs.filter(**{lookup: data[key]})
+    if data.get("sex"):
+        qs = qs.filter(sex=data["sex"])
+    if data.get("status"):
+        qs = qs.filter(status=data["status"])
+    today = timezone.localdate()
+    if data.get("umur_min") is not None:
+        qs = qs.filter(birth_date__lte=years_ago(today, data["umur_min"]))
+    if data.get("umur_max") is not None:
+        qs = qs.filter(birth_date__gt=years_ago(today, data["umur_max"] + 1))
+    return qs.order_by(*SORTS.get(data.get("urut") or "nama", SORTS["nama"]))
+
+
+def _filter_form(request):
+    form = ResidentFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    return form, data
+
+
+@login_required
+def resident_list(request):
+    require_role(request.user, *READERS)
+    form, data = _filter_form(request)
+    residents = filtered_residents(request.user, data).select_related("family", "village")
+    page = Paginator(residents, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "residents/list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
+            "can_write": request.user.role in WRITERS,
+            "can_export": request.user.role in EXPORTERS,
+        },
+    )
+
+
+@login_required
+def resident_detail(request, uuid):
+    require_role(request.user, *READERS)
+    resident = get_for_user_or_404(
+        Resident.objects.select_related("family", "village"), request.user, uuid=uuid
+    )
+    actions.record_detail_view(resident, user=request.user)
+    can_write = request.user.role in WRITERS
+    return render(
+        request,
+        "residents/detail.html",
+        {
+            "resident": resident,
+            "events": resident.events.select_related("recorded_by"),
+            "members": resident.family.members.exclude(pk=resident.pk).order_by("relationship")
+            if resident.family_id
+            else [],
+            "mismatches": nik_mismatches(resident.nik, resident.birth_date, resident.sex),
+            "can_write": can_write,
+            "event_form": EventForm() if can_write else None,
+            "mismatch_form": MismatchForm() if can_write else None,
+        },
+    )
+
+
+@login_required
+def family_detail(request, uuid):
+    require_role(request.user, *READERS)
+    family = get_for_user_or_404(Family.objects.select_related("village"), request.user, uuid=uuid)
+    actions.record_detail_view_family(family, user=request.user)
+    return render(
+        request,
+        "residents/family.html",
+        {"family": family, "members": family.members.order_by("relationship", "birth_date")},
+    )
+
+
+@login_required
+@require_POST
+def record_event(request, uuid):
+    require_role(request.user, *WRITERS)
+    resident = get_for_user_or_404(Resident.objects, request.user, uuid=uuid)
+    form = EventForm(request.POST)
+    if form.is_valid():
+        actions.record_event(
+            resident,
+            form.cleaned_data["kind"],
+            form.cleaned_data["date"],
+            note=form.cleaned_data["note"],
+            user=request.user,
+        )
+        messages.success(request, _("Peristiwa dicatat."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("residents:detail", uuid=resident.uuid)
+
+
+@login_required
+@require_POST
+def accept_mismatch(request, uuid):
+    require_role(request.user, *WRITERS)
+    resident = get_for_user_or_404(Resident.objects, request.user, uuid=uuid)
+    form = MismatchForm(request.POST)
+    if form.is_valid():
+        actions.accept_nik_mismatch(resident, form.cleaned_data["reason"], user=request.user)
+        messages.success(request, _("Alasan disimpan; NIK dipertahankan."))
+    else:
+        for error in form.errors.get("reason", []):
+            messages.error(request, error)
+    return redirect("residents:detail", uuid=resident.uuid)
+
+
+EXPORT_HEADERS = [
+    "nik", "no_kk", "nama", "jenis_kelamin", "tempat_lahir", "tanggal_lahir", "agama",
+    "pendidikan", "pekerjaan", "status_kawin", "hubungan_keluarga", "alamat", "dusun", "rt",
+    "rw", "status",
+]  # fmt: skip
+
+
+def _export_row(r: Resident) -> list:
+    family = r.family
+    return [
+        r.nik,
+        family.no_kk if family else "",
+        r.name,
+        r.get_sex_display(),
+        r.birth_place,
+        r.birth_date,
+        r.get_religion_display() if r.religion else "",
+        r.get_education_display() if r.education else "",
+        r.get_occupation_display() if r.occupation else "",
+        r.get_marital_status_display() if r.marital_status else "",
+        r.get_relationship_display() if r.relationship else "",
+        family.address if family else "",
+        family.dusun if family else "",
+        family.rt if family else "",
+        family.rw if family else "",
+        r.get_status_display(),
+    ]
+
+
+@login_required
+def export(request, fmt):
+    """The filtered list of one village as xlsx/csv: full numbers, audited."""
+    require_role(request.user, *EXPORTERS)
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    _form, data = _filter_form(request)
+    village_code = request.user.village_id or data.get("desa")
+    if not village_code:
+        messages.error(request, _("Pilih satu desa (kode desa) untuk diekspor."))
+        return redirect("residents:list")
+    village = _village_or_404(request.user, village_code)
+    qs = filtered_residents(request.user, {**data, "desa": village.code}).select_related("family")
+    rows = [_export_row(r) for r in qs[:EXPORT_LIMIT].iterator(chunk_size=2000)]
+    actions.record_export(
+        village,
+        user=request.user,
+        count=len(rows),
+        fmt=fmt,
+        filters={k: str(v) for k, v in data.items() if v not in (None, "")},
+    )
+    name = f"penduduk-{village.code}-{timezone.localdate():%Y%m%d}"
+    return _download(EXPORT_HEADERS, rows, fmt, name)
+
+
+def _download(headers, rows, fmt, name):
+    if fmt == "csv":
+        response = HttpResponse(to_csv(headers, rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            to_xlsx(headers, rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _village_or_404(user, code):
+    village = Village.objects.filter(code=code).first()
+    if village is None or not may_see_village(user, village):
+        raise Http404
+    return village
+
+
+@login_required
+def own_data(request, uuid):
+    """A resident's own data (UU PDP right of access), handed over by village staff."""
+    require_role(request.user, *WRITERS)
+    resident = get_for_user_or_404(
+        Resident.objects.select_related("family", "village"), request.user, uuid=uuid
+    )
+    actions.record_own_data_export(resident, user=request.user)
+    family = resident.family
+    pairs = [
+        (_("NIK"), resident.nik),
+        (_("Nomor KK"), family.no_kk if family else ""),
+        (_("Nama"), resident.name),
+        (_("Jenis kelamin"), resident.get_sex_display()),
+        (_("Tempat lahir"), resident.birth_place),
+        (_("Tanggal lahir"), resident.birth_date),
+        (_("Agama"), resident.get_religion_display() if resident.religion else ""),
+        (_("Pendidikan"), resident.get_education_display() if resident.education else ""),
+        (_("Pekerjaan"), resident.get_occupation_display() if resident.occupation else ""),
+        (
+            _("Status perkawinan"),
+            resident.get_marital_status_display() if resident.marital_status else "",
+        ),
+        (
+            _("Hubungan dalam keluarga"),
+            resident.get_relationship_display() if resident.relationship else "",
+        ),
+        (_("Kewarganegaraan"), resident.get_citizenship_display()),
+        (_("Golongan darah"), resident.get_blood_type_display() if resident.blood_type else ""),
+        (_("Nama ayah"), resident.father_name),
+        (_("NIK ayah"), resident.father_nik),
+        (_("Nama ibu"), resident.mother_name),
+        (_("NIK ibu"), resident.mother_nik),
+        (_("Telepon"), resident.phone),
+        (_("Alamat"), family.address if family else ""),
+        (_("Dusun"), family.dusun if family else ""),
+        (_("RT/RW"), f"{family.rt}/{family.rw}" if family else ""),
+        (_("Desa"), str(resident.village)),
+        (_("Status"), resident.get_status_display()),
+    ]
+    pairs += [
+        (_("Peristiwa: %(kind)s") % {"kind": e.get_kind_display()}, e.date)
+        for e in resident.events.all()
+    ]
+    return _download(
+        [_("Data"), _("Isi")], pairs, "xlsx", f"data-pribadi-{timezone.localdate():%Y%m%d}"
+    )
+
+
+# --- imports --------------------------------------------------------------------------
+
+
+@login_required
+def import_page(request):
+    require_role(request.user, *WRITERS)
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            job = ResidentImport.objects.create(
+                village_id=request.user.village_id,
+                uploaded_by=request.user,
+                file_name=upload.name[:255],
+                dry_run=form.cleaned_data["dry_run"],
+            )
+            job.file.save(f"{job.uuid}.bin", upload, save=True)
+            import_residents_task.enqueue(job.pk)
+            return redirect("residents:import-status", uuid=job.uuid)
+    else:
+        form = ImportForm()
+    jobs = ResidentImport.objects.for_user(request.user).select_related("uploaded_by")[:10]
+    return render(request, "residents/import.html", {"form": form, "jobs": jobs})
+
+
+@login_required
+def import_status(request, uuid):
+    require_role(request.user, *WRITERS)
+    job = get_for_user_or_404(ResidentImport.objects, request.user, uuid=uuid)
+    running = job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+    done, total = read_progress(job) if running else (job.rows_done, job.rows_total)
+    percent = 100 * done // total if total else (0 if running else 100)
+    return render(
+        request,
+        "residents/import_status.html",
+        {
+            "job": job,
+            "running": running,
+            "done": done,
+            "total": total,
+            "percent": percent,
+            "problems": job.errors[:100],
+        },
+    )
+
+
+@login_required
+def import_report(request, uuid, fmt):
+    require_role(request.user, *WRITERS)
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    job = get_for_user_or_404(ResidentImport.objects, request.user, uuid=uuid)
+    headers = [_("baris"), _("kolom"), _("nilai"), _("alasan"), _("jenis")]
+    return _download(headers, job.errors, fmt, f"laporan-impor-{job.created_at:%Y%m%d-%H%M}")
+
+
+# --- statistics (public) --------------------------------------------------------------
+
+
+def _region(code: str):
+    if code.count(".") == 1 and code == settings.BALAI_REGENCY:
+        return Regency.objects.get(code=code), "regency"
+    if code.count(".") == 2:
+        district = District.objects.in_regency().filter(code=code).first()
+        if district:
+            return district, "district"
+    if code.count(".") == 3:
+        village = Village.objects.active().filter(code=code).first()
+        if village:
+            return village, "village"
+    raise Http404
+
+
+def statistics(request, code=None):
+    code = code or settings.BALAI_REGENCY
+    region, level = _region(code)
+    data = stats.population(code)
+    children = []
+    if level == "regency":
+        children = District.objects.in_regency()
+    elif level == "district":
+        children = Village.objects.active().filter(district=region)
+    return render(
+        request,
+        "residents/statistics.html",
+        {
+            "region": region,
+            "level": level,
+            "data": data,
+            "children": children,
+            "pyramid": _pyramid(data["age_groups"]),
+            "bars": {
+                dimension: _bars(data[dimension])
+                for dimension in ("religion", "education", "occupation", "marital_status")
+            },
+        },
+    )
+
+
+def _bars(items):
+    items = sorted(items, key=lambda i: -(i["count"] or 0))[:12]
+    top = max((i["count"] or 0 for i in items), default=0) or 1
+    return [{**i, "percent": round(100 * (i["count"] or 0) / top, 1)} for i in items]
+
+
+def _pyramid(groups):
+    top = max((max(g["male"] or 0, g["female"] or 0) for g in groups), default=0) or 1
+    rows = []
+    for i, g in enumerate(reversed(groups)):
+        rows.append(
+            {
+                **g,
+                "y": i * 22,
+                "male_w": round(45 * (g["male"] or 0) / top, 2),
+                "female_w": round(45 * (g["female"] or 0) / top, 2),
+            }
+        )
+    for row in rows:
+        row["male_x"] = round(50 - row["male_w"], 2)
+    return {"rows": rows, "height": len(rows) * 22}
