@@ -85,6 +85,7 @@ def setup(url: str) -> None:
     django.setup()
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
     from balai.regions.models import Village
 
     if not Village.objects.in_regency().exists():

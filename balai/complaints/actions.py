@@ -215,18 +215,21 @@ def submit_complaint(
     )
     complaint.is_public = _publicity(complaint)
     complaint.next_due = next_due(complaint)
-    complaint.save()
+    complaint.save(force_insert=True)
     for photo in photos:
         ComplaintPhoto.objects.create(complaint=complaint, image=photo, kind=PhotoKind.REPORT)
-    _event(complaint, None, EventKind.STATUS, now=now, note="")
+    # The timeline's first line ("received") is the report itself (Complaint.timeline).
     audit.record(
         "complaint_submitted",
         complaint,
         user=client,
         detail={"category": category.code, "unit": unit.kind, "source": source},
     )
-    notify.received(complaint, code)
-    notify.unit_new(complaint)
+    # Messages to the reporter and the unit are written by a task queued in
+    # this transaction: it exists only if the report does.
+    from balai.complaints.tasks import complaint_submitted
+
+    complaint_submitted.enqueue(complaint.pk, code)
     return complaint, code
 
 

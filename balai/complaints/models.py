@@ -279,6 +279,7 @@ class Complaint(models.Model):
             ),
             models.Index(fields=["category", "latitude", "longitude"], name="complaint_nearby"),
             models.Index(fields=["next_due"], name="complaint_due"),
+            models.Index(fields=["client", "created_at"], name="complaint_client_recent"),
         ]
 
     def __str__(self) -> str:
@@ -318,6 +319,20 @@ class Complaint(models.Model):
     @property
     def expected_at(self):
         return self.resolution_due
+
+    def timeline(self, internal: bool = False) -> list:
+        """Every change, oldest first, starting with the report's arrival."""
+        events = self.events.select_related("actor").order_by("at", "id")
+        if not internal:
+            events = events.filter(is_internal=False)
+        arrival = ComplaintEvent(
+            complaint=self,
+            at=self.created_at,
+            kind=EventKind.STATUS,
+            to_status=Status.RECEIVED,
+            actor_label=str(_("Pelapor")),
+        )
+        return [arrival, *events]
 
     def public_reporter(self) -> str:
         """The name the public may see: nothing for anonymous or confidential reports."""
@@ -396,3 +411,19 @@ def _local_holidays_changed(**kwargs):
     from balai.lib.workdays import clear_local_cache
 
     clear_local_cache()
+
+
+@receiver([post_save, post_delete])
+def _routing_changed(sender, **kwargs):
+    if sender._meta.label_lower in ROUTING_TABLES:
+        from balai.complaints import lookups
+
+        lookups.clear()
+
+
+ROUTING_TABLES = {
+    "complaints.category",
+    "complaints.routingoverride",
+    "agencies.agency",
+    "regions.village",
+}

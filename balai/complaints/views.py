@@ -1,9 +1,11 @@
 """Pages: the public report form, list, map, figures and tracking; the staff queue."""
 
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,6 +74,63 @@ def public_list(request):
             "chosen": {"kategori": category or "", "status": status or ""},
         },
     )
+
+
+EXPORT_MAX = 10_000
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """A cell spreadsheets show as text: no formula from a stranger's words."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def export_csv(request):
+    """Public reports as CSV (open data): the newest 10,000 matching the list's filters."""
+    if is_ratelimited(request, group="complaints:export", key="ip", rate="30/h", increment=True):
+        return HttpResponse(_("Terlalu banyak unduhan. Coba lagi nanti."), status=429)
+    complaints = _public_list()
+    if request.GET.get("kategori"):
+        complaints = complaints.filter(category__code=request.GET["kategori"])
+    if request.GET.get("status") in Status.values:
+        complaints = complaints.filter(status=request.GET["status"])
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="aduan-publik.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "id",
+            "kategori",
+            "kode_desa",
+            "desa",
+            "kecamatan",
+            "status",
+            "unit",
+            "diterima",
+            "selesai",
+            "uraian",
+        ]
+    )
+    for c in complaints.order_by("-created_at")[:EXPORT_MAX]:
+        writer.writerow(
+            [
+                csv_cell(v)
+                for v in (
+                    c.public_id,
+                    c.category.name,
+                    c.village_id,
+                    c.village.name,
+                    c.village.district.name,
+                    c.get_status_display(),
+                    c.unit_label,
+                    c.created_at.isoformat(),
+                    c.resolved_at.isoformat() if c.resolved_at else "",
+                    c.description,
+                )
+            ]
+        )
+    return response
 
 
 def report(request):
@@ -166,7 +225,7 @@ def similar_json(request):
 
 
 def _timeline(complaint):
-    return complaint.events.filter(is_internal=False).order_by("at", "id")
+    return complaint.timeline()
 
 
 def public_detail(request, public_id):
@@ -341,7 +400,7 @@ def staff_detail(request, public_id):
     user = request.user
     context = {
         "complaint": complaint,
-        "events": complaint.events.select_related("actor").order_by("at", "id"),
+        "events": complaint.timeline(internal=True),
         "photos": complaint.photos.all(),
         "can_work": actions.can_work(user, complaint),
         "can_triage": actions.can_triage(user),
