@@ -41,13 +41,28 @@ def village_context(village) -> dict:
     }
 
 
-def village_fragment(village) -> str:
-    key = _key(village.code, translation.get_language() or settings.LANGUAGE_CODE)
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string("portal/_village_body.html", village_context(village))
-        cache.set(key, html, PAGE_CACHE_SECONDS)
-    return html
+def active_village(code: str):
+    from balai.regions.models import Village
+
+    return Village.objects.active().select_related("district").filter(code=code).first()
+
+
+def village_page(code: str):
+    """(village, rendered fragment) for an onboarded village, else None; cached together.
+
+    A hit costs one cache read and no other query. A village taken off Balai
+    drops out within PAGE_CACHE_SECONDS.
+    """
+    key = _key(code, translation.get_language() or settings.LANGUAGE_CODE)
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    village = active_village(code)
+    if village is None:
+        return None
+    hit = (village, render_to_string("portal/_village_body.html", village_context(village)))
+    cache.set(key, hit, PAGE_CACHE_SECONDS)
+    return hit
 
 
 def description(village) -> str:

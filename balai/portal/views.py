@@ -30,10 +30,6 @@ from balai.regions.models import Village
 # ---- public pages -------------------------------------------------------------
 
 
-def _active_village(code: str):
-    return Village.objects.active().select_related("district").filter(code=code).first()
-
-
 def _regency_portal_url(request) -> str:
     """The regency portal's home: on a village's own host `/` is the village page."""
     return settings.SITE_URL + "/" if request.village_host else "/"
@@ -58,13 +54,14 @@ def home(request):
     return render(request, "portal/home.html", {"villages": villages, "form": form, "query": query})
 
 
-def _render_village(request, village, path: str):
+def _render_village(request, found, path: str):
+    village, body = found
     return render(
         request,
         "portal/village.html",
         {
             "village": village,
-            "body": pages.village_fragment(village),
+            "body": body,
             "description": pages.description(village),
             "canonical": request.build_absolute_uri(path),
             "regency_portal_url": _regency_portal_url(request),
@@ -73,20 +70,20 @@ def _render_village(request, village, path: str):
 
 
 def village_page(request, code: str):
-    village = _active_village(code)
-    if village is None:
+    found = pages.village_page(code)
+    if found is None:
         return _village_not_found(request, code)
-    if request.village_host == village.code:
+    if request.village_host == code:
         return redirect("/")  # not permanent: the mapping may change
-    return _render_village(request, village, request.path)
+    return _render_village(request, found, request.path)
 
 
 def village_home(request):
     """`/` on a host mapped to a village (see hosts.py)."""
-    village = _active_village(request.village_host)
-    if village is None:
+    found = pages.village_page(request.village_host)
+    if found is None:
         raise Http404
-    return _render_village(request, village, "/")
+    return _render_village(request, found, "/")
 
 
 @cache_control(public=True, max_age=86400)
@@ -130,7 +127,7 @@ def widget(request, code: str):
     which browsers do not send to a third-party frame; the code never sits in
     a URL.
     """
-    village = _active_village(code)
+    village = pages.active_village(code)
     if village is None:
         response = _village_not_found(request, code)
         response["Content-Security-Policy"] = "frame-ancestors 'self'"
