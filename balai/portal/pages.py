@@ -18,8 +18,12 @@ from balai.portal.models import Announcement, VillageProfile
 ANNOUNCEMENTS_SHOWN = 5
 
 
+# Raise when the cached value changes shape, so a deployment never reads old entries.
+CACHE_FORMAT = 2
+
+
 def _key(code: str, language: str) -> str:
-    return f"portal:village-page:{code}:{language}"
+    return f"portal:village-page:v{CACHE_FORMAT}:{code}:{language}"
 
 
 def forget(code: str) -> None:
