@@ -233,8 +233,8 @@ def main() -> None:
     ratio = statistics.median(cached) / statistics.median(baseline)
     print(f"    cached page / baseline: {ratio:.1f}x  (load average at the end: {load:.1f})")
     print("  CPU time per request, in process (median):")
-    print(f"    /healthz {cpu_baseline:.2f} ms, village page cached {cpu_cached:.2f} ms, ")
-    print(f"    uncached {cpu_uncached:.2f} ms")
+    print(f"    /healthz {cpu_baseline:.2f} ms, village page cached {cpu_cached:.2f} ms,")
+    print(f"    village page uncached {cpu_uncached:.2f} ms")
 
 
 if __name__ == "__main__":
