@@ -31,4 +31,5 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_staff_pages_out(client, cast
     text = response.content.decode()
     assert response["Content-Type"].startswith("text/plain")
     assert "Disallow: /staf/" in text and "Disallow: /akun/" in text
+    assert "Disallow: /surat/lacak/" in text  # tracking pages carry codes
     assert "Sitemap: http://testserver/sitemap.xml" in text
