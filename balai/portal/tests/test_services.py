@@ -17,14 +17,27 @@ def test_the_village_page_lists_its_letter_services_with_request_links(client, l
     assert "Surat Keterangan Domisili" not in client.get("/desa/35.08.02.2001/").content.decode()
 
 
-def test_a_letter_switched_off_disappears_from_the_page(client, letters_world):
+def test_a_letter_switched_off_disappears_from_the_page_at_once(client, letters_world):
     from balai.letters.models import VillageLetterType
-    from balai.portal import pages
 
-    VillageLetterType.objects.filter(letter_type__code="usaha").update(enabled=False)
-    pages.forget("35.08.01.2001")
+    assert "Surat Keterangan Usaha" in client.get("/desa/35.08.01.2001/").content.decode()
+    offered = VillageLetterType.objects.get(
+        village=letters_world.village_a, letter_type__code="usaha"
+    )
+    offered.enabled = False
+    offered.save()
     page = client.get("/desa/35.08.01.2001/").content.decode()
     assert "Surat Keterangan Usaha" not in page and "Surat Keterangan Domisili" in page
+
+
+def test_a_renamed_letter_shows_at_once(client, letters_world):
+    from balai.letters.models import LetterType
+
+    client.get("/desa/35.08.01.2001/")
+    usaha = LetterType.objects.get(code="usaha")
+    usaha.name = "Surat Keterangan Usaha Mikro"
+    usaha.save()
+    assert "Surat Keterangan Usaha Mikro" in client.get("/desa/35.08.01.2001/").content.decode()
 
 
 def test_the_village_page_shows_letters_issued_this_month_and_median_time(client, letters_world):
