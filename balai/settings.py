@@ -135,7 +135,13 @@ CACHES = {
         if _redis_url
         # Shared by every worker process, unlike the local-memory cache, so
         # rate limits hold across processes without another service.
-        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "balai_cache"}
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "balai_cache",
+            # Room for the login counters of a password spray: the default 300
+            # entries would let an attacker cull their own rate-limit counters.
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
+        }
     )
 }
 RATELIMIT_USE_CACHE = "default"
