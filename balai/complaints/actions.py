@@ -213,6 +213,10 @@ def submit_complaint(
         verify_due=due_at(now, VERIFY_DAYS),
         resolution_due=due_at(now, VERIFY_DAYS + category.resolution_days),
     )
+    if unit.agency_id:
+        from balai.complaints import lookups
+
+        complaint.agency = lookups.agency(unit.agency_id)  # known already: no query
     complaint.is_public = _publicity(complaint)
     complaint.next_due = next_due(complaint)
     complaint.save(force_insert=True)

@@ -14,7 +14,7 @@ from django_ratelimit.core import is_ratelimited
 
 from balai.accounts.access import get_for_user_or_404
 from balai.accounts.choices import REGENCY_ROLES, VILLAGE_ROLES, Role
-from balai.complaints import actions, forms, stats
+from balai.complaints import actions, forms, lookups, stats
 from balai.complaints.choices import OPEN, Status, UnitKind
 from balai.complaints.models import Category, Complaint, ComplaintPhoto
 
@@ -59,7 +59,9 @@ def public_list(request):
     complaints = _public_list()
     category = request.GET.get("kategori")
     if category:
-        complaints = complaints.filter(category__code=category)
+        # By id, not by a join on the code: the planner then uses the category's index.
+        found = lookups.category(category)
+        complaints = complaints.filter(category_id=found.pk if found else None)
     status = request.GET.get("status")
     if status in Status.values:
         complaints = complaints.filter(status=status)
