@@ -31,7 +31,7 @@ from django_ratelimit.core import is_ratelimited
 
 from balai.accounts.choices import Scope
 from balai.accounts.models import ApiToken, token_digest
-from balai.complaints import actions, limits, lookups
+from balai.complaints import actions, lookups
 from balai.complaints.choices import OPEN311_CLOSED, Privacy
 from balai.complaints.forms import LUMAJANG_BOX
 from balai.complaints.models import Category, Complaint
@@ -252,8 +252,6 @@ def _float(request, name):
 
 def create_request(request, fmt):
     token = authenticate(request)
-    if limits.hit(f"open311:{token.user_id}", SUBMIT_PER_HOUR):
-        raise Open311Error(400, "Terlalu banyak laporan dari api_key ini dalam satu jam.")
     code = param(request, "service_code")
     if not code:
         raise Open311Error(400, "service_code wajib diisi.")
@@ -306,7 +304,10 @@ def create_request(request, fmt):
             photos=photos,
             source="open311",
             client=token.user,
+            limit=(f"open311:{token.user_id}", SUBMIT_PER_HOUR),
         )
+    except actions.TooManyReports:
+        raise Open311Error(400, "Terlalu banyak laporan dari api_key ini dalam satu jam.") from None
     except ValidationError as exc:
         raise Open311Error(400, " ".join(exc.messages)) from None
     notice = (
