@@ -255,19 +255,22 @@ class Complaint(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("aduan")
         verbose_name_plural = _("aduan")
+        # Queues list open reports by deadline: partial indexes hold only those.
         indexes = [
             models.Index(
                 fields=["agency", "next_due"],
                 name="complaint_agency_queue",
-                condition=Q(unit_kind="agency"),
+                condition=Q(unit_kind="agency", status__in=OPEN),
             ),
             models.Index(
                 fields=["village", "next_due"],
                 name="complaint_village_queue",
+                condition=Q(status__in=OPEN),
             ),
             models.Index(
                 fields=["unit_kind", "next_due"],
                 name="complaint_unit_queue",
+                condition=Q(status__in=OPEN),
             ),
             models.Index(
                 fields=["-created_at"], name="complaint_public_list", condition=Q(is_public=True)
@@ -278,7 +281,7 @@ class Complaint(models.Model):
                 condition=Q(is_public=True),
             ),
             models.Index(fields=["category", "latitude", "longitude"], name="complaint_nearby"),
-            models.Index(fields=["next_due"], name="complaint_due"),
+            models.Index(fields=["next_due"], name="complaint_due", condition=Q(status__in=OPEN)),
             models.Index(fields=["client", "created_at"], name="complaint_client_recent"),
         ]
 
@@ -427,3 +430,22 @@ ROUTING_TABLES = {
     "agencies.agency",
     "regions.village",
 }
+
+
+class SubmissionCount(models.Model):
+    """Reports received per key (an api_key's user) and hour: the Open311 limit.
+
+    One upsert per submission (balai.complaints.limits), exact across processes.
+    """
+
+    key = models.CharField(max_length=80)
+    hour = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "hour"], name="submission_count_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.hour:%Y-%m-%d %H}:00 {self.count}"

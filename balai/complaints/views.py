@@ -13,12 +13,14 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
 from balai.accounts.access import get_for_user_or_404
+from balai.accounts.audit import client_ip
 from balai.accounts.choices import REGENCY_ROLES, VILLAGE_ROLES, Role
-from balai.complaints import actions, forms, stats
+from balai.complaints import actions, forms, lookups, stats
 from balai.complaints.choices import OPEN, Status, UnitKind
 from balai.complaints.models import Category, Complaint, ComplaintPhoto
 
 PAGE = 20
+WEB_REPORTS_PER_HOUR = 10  # per IP address
 STAFF_ROLES = [*REGENCY_ROLES, *VILLAGE_ROLES, Role.DISTRICT_STAFF, Role.AGENCY_STAFF]
 
 
@@ -59,7 +61,9 @@ def public_list(request):
     complaints = _public_list()
     category = request.GET.get("kategori")
     if category:
-        complaints = complaints.filter(category__code=category)
+        # By id, not by a join on the code: the planner then uses the category's index.
+        found = lookups.category(category)
+        complaints = complaints.filter(category_id=found.pk if found else None)
     status = request.GET.get("status")
     if status in Status.values:
         complaints = complaints.filter(status=status)
@@ -137,9 +141,7 @@ def report(request):
     """Step 1 (GET) what and where; similar open reports nearby; step 2 (POST) the rest."""
     if request.method == "POST":
         form = forms.ReportForm(request.POST, request.FILES)
-        if _limited(request, "complaints:submit", "10/h"):
-            form.add_error(None, _("Terlalu banyak aduan dari alamat ini. Coba lagi nanti."))
-        elif form.is_valid():
+        if form.is_valid():
             data = form.cleaned_data
             try:
                 complaint, code = actions.submit_complaint(
@@ -154,7 +156,10 @@ def report(request):
                     reporter_email=data["reporter_email"],
                     reporter_phone=data["reporter_phone"],
                     photos=data["photos"],
+                    limit=(f"web:{client_ip(request)}", WEB_REPORTS_PER_HOUR),
                 )
+            except actions.TooManyReports:
+                form.add_error(None, _("Terlalu banyak aduan dari alamat ini. Coba lagi nanti."))
             except ValidationError as exc:
                 _attach(form, exc)
             else:
