@@ -186,13 +186,18 @@ def submit_complaint(
     source: str = "web",
     client=None,
     limit: tuple[str, int] | None = None,
+    client_limit: int | None = None,
     now=None,
 ) -> tuple[Complaint, str]:
     """File a report; returns it and its tracking code (shown to the reporter once).
 
     `limit` = (key, reports per hour): counted in the same transaction, so a
-    report over the limit is never stored (TooManyReports).
+    report over the limit is never stored (TooManyReports). `client_limit`:
+    reports per hour for an API client, counted per process.
     """
+    over = client is not None and client_limit is not None
+    if over and limits.hit_in_process(f"client:{client.pk}", client_limit, now=now):
+        raise TooManyReports(_("Terlalu banyak aduan dalam satu jam. Coba lagi nanti."))
     check_village(village)
     if not category.is_active:
         raise ValidationError({"category": _("Kategori ini tidak lagi dipakai.")})

@@ -44,7 +44,7 @@ CHANGESET = "2026-11-28T00:00:00+07:00"
 MAX_RESULTS = 1000
 DEFAULT_DAYS = 90
 XML_TYPE = "text/xml; charset=utf-8"
-SUBMIT_PER_HOUR = 600  # per api_key's user (balai.complaints.limits)
+SUBMIT_PER_HOUR = 600  # per api_key's user and server process (limits.hit_in_process)
 
 
 class Open311Error(Exception):
@@ -304,7 +304,7 @@ def create_request(request, fmt):
             photos=photos,
             source="open311",
             client=token.user,
-            limit=(f"open311:{token.user_id}", SUBMIT_PER_HOUR),
+            client_limit=SUBMIT_PER_HOUR,
         )
     except actions.TooManyReports:
         raise Open311Error(400, "Terlalu banyak laporan dari api_key ini dalam satu jam.") from None
