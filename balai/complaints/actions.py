@@ -195,8 +195,8 @@ def submit_complaint(
     report over the limit is never stored (TooManyReports). `client_limit`:
     reports per hour for an API client, counted per process.
     """
-    over = client is not None and client_limit is not None
-    if over and limits.hit_in_process(f"client:{client.pk}", client_limit, now=now):
+    counted = client is not None and client_limit is not None
+    if counted and limits.hit_in_process(f"client:{client.pk}", client_limit, now=now):
         raise TooManyReports(_("Terlalu banyak aduan dalam satu jam. Coba lagi nanti."))
     check_village(village)
     if not category.is_active:
