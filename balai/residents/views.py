@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 from balai.accounts.access import get_for_user_or_404, require_role
 from balai.regions.models import District, Regency, Village
 from balai.residents import actions, stats
-from balai.residents.choices import ImportStatus
+from balai.residents.choices import ImportStatus, Sex, Status
 from balai.residents.exports import to_csv, to_xlsx
 from balai.residents.forms import (
     SORTS,
@@ -76,6 +77,25 @@ def resident_list(request):
     form, data = _filter_form(request)
     residents = filtered_residents(request.user, data).select_related("family", "village")
     page = Paginator(residents, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    detail_base = reverse("residents:list")
+    status_labels = dict(Status.choices)
+    rows = [
+        {
+            "nik": r.masked_nik,
+            "name": r.name,
+            "url": f"{detail_base}{r.uuid}/",
+            "sex": "L" if r.sex == Sex.MALE else "P",
+            "age": r.age(today),
+            "kk": r.family.masked_kk if r.family else "",
+            "family_url": f"{detail_base}keluarga/{r.family.uuid}/" if r.family else "",
+            "place": f"{r.family.dusun}, {r.family.rt}/{r.family.rw}" if r.family else "",
+            "status": status_labels[r.status],
+            "alive": r.status == Status.ALIVE,
+            "village": r.village.name,
+        }
+        for r in page
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -84,8 +104,8 @@ def resident_list(request):
         {
             "form": form,
             "page": page,
+            "rows": rows,
             "query": query.urlencode(),
-            "today": timezone.localdate(),
             "can_write": request.user.role in WRITERS,
             "can_export": request.user.role in EXPORTERS,
         },
