@@ -229,13 +229,12 @@ def authenticate(request):
     key = param(request, "api_key")
     if not key:
         raise Open311Error(403, "api_key wajib diisi.")
-    token = (
-        ApiToken.objects.usable()
-        .select_related("user")
-        .filter(digest=token_digest(key), user__is_active=True)
-        .first()
+    # By the unique digest alone; the rest is checked here (a simpler query).
+    token = next(
+        iter(ApiToken.objects.select_related("user").filter(digest=token_digest(key))[:1]), None
     )
-    if token is None or not token.has_scope(Scope.OPEN311):
+    usable = token is not None and token.is_usable and token.user.is_active
+    if not usable or not token.has_scope(Scope.OPEN311):
         raise Open311Error(403, "api_key tidak sah atau tidak memiliki cakupan open311.")
     return token
 

@@ -256,3 +256,28 @@ def test_submissions_per_api_key_are_limited_per_hour(client, cats, key, monkeyp
     response = post(client, key)
     assert response.status_code == 400
     assert "Terlalu banyak" in xml(response).findtext("./error/description")
+
+
+def test_revoked_expired_or_disabled_keys_get_403(client, cats, cast, key):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from balai.accounts.models import ApiToken
+
+    token = ApiToken.objects.get(user=cast.command_center)
+    token.revoked_at = timezone.now()
+    token.save()
+    assert post(client, key).status_code == 403
+    token.revoked_at = None
+    token.expires_at = timezone.now() - timedelta(seconds=1)
+    token.save()
+    assert post(client, key).status_code == 403
+    token.expires_at = timezone.now() + timedelta(days=1)
+    token.save()
+    cast.command_center.is_active = False
+    cast.command_center.save()
+    assert post(client, key).status_code == 403
+    cast.command_center.is_active = True
+    cast.command_center.save()
+    assert post(client, key).status_code == 200
