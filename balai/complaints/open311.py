@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse, JsonResponse
 from django.urls import re_path
 from django.utils import timezone
@@ -34,7 +35,7 @@ from balai.accounts.models import ApiToken, token_digest
 from balai.complaints import actions, lookups
 from balai.complaints.choices import OPEN311_CLOSED, Privacy
 from balai.complaints.forms import LUMAJANG_BOX
-from balai.complaints.models import Category, Complaint
+from balai.complaints.models import Category, Complaint, ComplaintPhoto
 from balai.lib.uploads import clean_image
 from balai.lib.workdays import local_tz
 from balai.regions.models import Village
@@ -328,7 +329,7 @@ def create_request(request, fmt):
 
 
 def request_item(complaint: Complaint) -> dict:
-    photo = next(iter(complaint.photos.all()), None)
+    photo = complaint.first_photo
     return {
         "service_request_id": complaint.public_id,
         "status": "closed" if complaint.status in OPEN311_CLOSED else "open",
@@ -346,15 +347,18 @@ def request_item(complaint: Complaint) -> dict:
         "zipcode": None,
         "lat": complaint.latitude,
         "long": complaint.longitude,
-        "media_url": settings.SITE_URL + f"/aduan/foto/{photo.public_id}/" if photo else None,
+        "media_url": settings.SITE_URL + f"/aduan/foto/{photo}/" if photo else None,
     }
 
 
 def _public_requests():
+    first_photo = (
+        ComplaintPhoto.objects.filter(complaint=OuterRef("pk")).order_by("id").values("public_id")
+    )
     return (
         Complaint.objects.public()
         .select_related("category", "village", "village__district", "agency")
-        .prefetch_related("photos")
+        .annotate(first_photo=Subquery(first_photo[:1]))
     )
 
 

@@ -281,3 +281,13 @@ def test_revoked_expired_or_disabled_keys_get_403(client, cats, cast, key):
     cast.command_center.is_active = True
     cast.command_center.save()
     assert post(client, key).status_code == 200
+
+
+def test_get_requests_uses_a_fixed_number_of_queries(
+    client, cats, file_report, django_assert_max_num_queries
+):
+    for i in range(12):
+        file_report(photos=[jpeg_upload()] if i % 2 else [])
+    with django_assert_max_num_queries(3):
+        data = client.get(f"{BASE}requests.json").json()
+    assert len(data) == 12 and sum(1 for r in data if r["media_url"]) == 6
