@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from balai.accounts import audit
 from balai.accounts.choices import VILLAGE_ROLES, Role
-from balai.letters import placeholders
+from balai.letters import limits, placeholders
 from balai.letters.choices import OPEN_STATUSES, RequestStatus, Step
 from balai.letters.models import (
     Letter,
@@ -73,8 +73,8 @@ def check_open_for_requests(village, letter_type: LetterType) -> None:
         )
 
 
-def _first_status(village) -> str:
-    options = VillageLetterSettings.for_village(village)
+def _first_status(village, loaded: bool = False) -> str:
+    options = VillageLetterSettings.for_village(village, loaded=loaded)
     if options.uses_verification:
         return RequestStatus.SUBMITTED
     if options.uses_secretary_check:
@@ -106,17 +106,25 @@ def submit_request(
     email: str = "",
     documents: Iterable[tuple[str, str, ContentFile]] = (),
     idempotency_key=None,
+    count_for: str | None = None,
+    checked: bool = False,
 ) -> tuple[LetterRequest, bool]:
-    """A new request, or the one this form already made (created=False)."""
-    if idempotency_key is not None:
-        found = LetterRequest.objects.filter(idempotency_key=idempotency_key).first()
-        if found is not None:
-            return found, False
-    check_open_for_requests(village, letter_type)
+    """A new request, or the one this form already made (created=False).
+
+    `count_for` (the client's IP) counts the submission against its rate limit
+    inside the same transaction; `checked` says the caller has just checked
+    this village serves this type, loading the village with its settings.
+    """
+    # A repeated idempotency key fails the insert below (unique), and the first
+    # request is returned: no extra read on the common path.
+    if not checked:
+        check_open_for_requests(village, letter_type)
     written: list[str] = []
     now = timezone.now()
     try:
         with transaction.atomic():
+            if count_for is not None:
+                limits.hit(limits.SUBMIT_IP, count_for)
             req = LetterRequest.objects.create(
                 idempotency_key=idempotency_key,
                 village=village,
@@ -126,7 +134,7 @@ def submit_request(
                 values=values,
                 phone=phone,
                 email=email,
-                status=_first_status(village),
+                status=_first_status(village, loaded=checked),
                 submitted_at=now,
                 status_changed_at=now,
                 due_at=due_after(now, letter_type.sla_days),
