@@ -68,11 +68,27 @@ def types(request, village):
     return render(request, "letters/types.html", {"village": village, "letter_types": letter_types})
 
 
+OFFER_FIELDS = (
+    "village__code",
+    "village__name",
+    "village__is_active",
+    "village__district_id",
+    "village__letter_settings__uses_verification",
+    "village__letter_settings__uses_secretary_check",
+    "letter_type__code",
+    "letter_type__name",
+    "letter_type__requirements",
+    "letter_type__extra_fields",
+    "letter_type__sla_days",
+)
+
+
 def _offer(village: str, letter_type: str) -> VillageLetterType | None:
     """This village's switched-on online `letter_type`, with village, type and
     settings, in one query; None when any of that is not so."""
     offer = (
         VillageLetterType.objects.select_related("village__letter_settings", "letter_type")
+        .only(*OFFER_FIELDS)
         .filter(
             village_id=village,
             village__is_active=True,
