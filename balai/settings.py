@@ -18,6 +18,11 @@ DATA_DIR = Path(env_str("BALAI_DATA_DIR", "var")).resolve()
 DEBUG = env_bool("BALAI_DEBUG", False)
 SECRET_KEY = env_secret("BALAI_SECRET_KEY", DATA_DIR)
 ALLOWED_HOSTS = env_list("BALAI_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+# Domains under which the regency admin may map a host name to a village
+# (e.g. ".lumajangkab.go.id": a leading dot admits every subdomain). They are
+# allowed hosts; one that maps to no village gets the regency portal.
+BALAI_VILLAGE_HOST_DOMAINS = env_list("BALAI_VILLAGE_HOST_DOMAINS", [])
+ALLOWED_HOSTS += BALAI_VILLAGE_HOST_DOMAINS
 CSRF_TRUSTED_ORIGINS = env_list("BALAI_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("BALAI_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -38,6 +43,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_tasks",
@@ -57,6 +63,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "balai.portal.hosts.VillageHostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -128,7 +135,13 @@ CACHES = {
         if _redis_url
         # Shared by every worker process, unlike the local-memory cache, so
         # rate limits hold across processes without another service.
-        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "balai_cache"}
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "balai_cache",
+            # Room for the login counters of a password spray: the default 300
+            # entries would let an attacker cull their own rate-limit counters.
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
+        }
     )
 }
 RATELIMIT_USE_CACHE = "default"

@@ -2,7 +2,7 @@
 
 The bare view is the baseline for submissions: a Django view that inserts one
 row and answers, through the same middleware, server and database. The
-Open311 submission limit is raised (not removed) so its cost stays in.
+Open311 submission limit is raised (not removed), so its query stays in.
 """
 
 import os
@@ -21,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt  # noqa: E402
 import balai.urls  # noqa: E402
 from balai.complaints import open311  # noqa: E402
 
-open311.SUBMIT_RATE = "100000000/h"
+open311.SUBMIT_PER_HOUR = 10_000_000
 
 
 @csrf_exempt

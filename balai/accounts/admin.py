@@ -3,12 +3,12 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Q
 
-from balai.accounts.admin_site import ScopedModelAdmin
+from balai.accounts.admin_site import AuditedModelAdmin, ScopedModelAdmin
 from balai.accounts.models import ApiClient, AuditLog, User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
     list_display = ["username", "first_name", "role", "village", "district", "agency", "is_active"]
     list_filter = ["role", "is_active"]
     autocomplete_fields = ["village", "district", "agency"]
@@ -50,5 +50,5 @@ class AuditLogAdmin(ScopedModelAdmin):
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(admin.ModelAdmin):
+class ApiClientAdmin(AuditedModelAdmin):
     list_display = ["name", "description", "user"]

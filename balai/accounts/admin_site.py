@@ -55,7 +55,35 @@ class BalaiAdminConfig(AdminConfig):
     default_site = "balai.accounts.admin_site.BalaiAdminSite"
 
 
-class ScopedModelAdmin(admin.ModelAdmin):
+def _audit(action, obj, request, **detail):
+    # Imported here: this module is loaded (by BalaiAdminConfig) before models are.
+    from balai.accounts import audit
+
+    audit.record(action, obj, user=request.user, detail={"repr": str(obj)[:200], **detail})
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """Every add, change and delete through the admin also goes to the audit log.
+
+    Hooks the admin's own change logging, which runs inside the save's
+    transaction (and before a deletion), so no write escapes it.
+    """
+
+    def log_addition(self, request, obj, message):
+        _audit("admin_added", obj, request)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        _audit("admin_changed", obj, request, changes=message)
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            _audit("admin_deleted", obj, request)
+        return super().log_deletions(request, queryset)
+
+
+class ScopedModelAdmin(AuditedModelAdmin):
     """A model admin whose rows are what `for_user` lets the signed-in user see."""
 
     def get_queryset(self, request):

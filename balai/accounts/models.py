@@ -175,6 +175,10 @@ class AuditLog(models.Model):
     def delete(self, *args, **kwargs):
         raise PermissionError("the audit log is append-only")
 
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label if self.role in Role.values else self.role
+
 
 class ApiClient(models.Model):
     """An agency's or village's system calling the API; acts through a service user."""

@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from balai.accounts import actions
 from balai.accounts.access import require_role, village_for_user_or_404, visible_villages
-from balai.accounts.choices import VILLAGE_ROLES, Role
+from balai.accounts.choices import REGENCY_ROLES, Role
 from balai.accounts.forms import AuditFilterForm, LoginForm, TokenCodeForm, TokenForm
 from balai.accounts.models import ApiToken, AuditLog
 from balai.accounts.throttle import set_device_cookie
@@ -88,6 +88,7 @@ def _base32(device) -> str:
 
 
 AUDIT_PAGE_SIZE = 50
+NEW_TOKEN_SESSION_KEY = "balai_new_token"  # noqa: S105 - a session key name, not a secret
 
 
 @require_safe
@@ -101,7 +102,8 @@ def audit_log(request):
         village = village_for_user_or_404(user, request.GET["village"])
     rows = AuditLog.objects.for_user(user)
     actions_seen = rows.order_by("action").values_list("action", flat=True).distinct()
-    villages = visible_villages(user) if user.role not in VILLAGE_ROLES else None
+    wide = user.role in REGENCY_ROLES or user.role == Role.DISTRICT_STAFF
+    villages = visible_villages(user) if wide else None
     form = AuditFilterForm(actions_seen, villages, data=request.GET or None)
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if k != "village"}
@@ -124,13 +126,16 @@ def api_tokens(request):
     """The regency admin lists, creates and revokes API tokens; a new value shows once."""
     require_role(request.user, Role.REGENCY_ADMIN)
     form = TokenForm(data=request.POST or None)
-    new_value = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        _token, new_value = actions.create_token(
+        _token, value = actions.create_token(
             data["owner"], data["scopes"], data["days"], by=request.user, name=data["name"]
         )
-        form = TokenForm()
+        # Shown once, on the page this redirects to; a reload neither shows it
+        # again nor creates another token.
+        request.session[NEW_TOKEN_SESSION_KEY] = value
+        return redirect("accounts:api-tokens")
+    new_value = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
     tokens = ApiToken.objects.select_related("user", "user__api_client", "created_by")
     return render(
         request,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from balai.accounts import audit
 from balai.accounts.choices import REGENCY_ROLES, VILLAGE_ROLES, Role
-from balai.complaints import notify
+from balai.complaints import limits, notify
 from balai.complaints.choices import (
     PAUSED,
     EventKind,
@@ -32,6 +32,10 @@ VERIFY_DAYS = 1
 RESPONSE_DAYS = 3
 CONFIRM_DAYS = 10
 MAX_PHOTOS = 5
+
+
+class TooManyReports(ValidationError):
+    pass
 
 
 def tracking_digest(code: str) -> str:
@@ -181,9 +185,14 @@ def submit_complaint(
     photos=(),
     source: str = "web",
     client=None,
+    limit: tuple[str, int] | None = None,
     now=None,
 ) -> tuple[Complaint, str]:
-    """File a report; returns it and its tracking code (shown to the reporter once)."""
+    """File a report; returns it and its tracking code (shown to the reporter once).
+
+    `limit` = (key, reports per hour): counted in the same transaction, so a
+    report over the limit is never stored (TooManyReports).
+    """
     check_village(village)
     if not category.is_active:
         raise ValidationError({"category": _("Kategori ini tidak lagi dipakai.")})
@@ -213,20 +222,30 @@ def submit_complaint(
         verify_due=due_at(now, VERIFY_DAYS),
         resolution_due=due_at(now, VERIFY_DAYS + category.resolution_days),
     )
+    if unit.agency_id:
+        from balai.complaints import lookups
+
+        complaint.agency = lookups.agency(unit.agency_id)  # known already: no query
     complaint.is_public = _publicity(complaint)
     complaint.next_due = next_due(complaint)
-    complaint.save()
+    complaint.save(force_insert=True)
     for photo in photos:
         ComplaintPhoto.objects.create(complaint=complaint, image=photo, kind=PhotoKind.REPORT)
-    _event(complaint, None, EventKind.STATUS, now=now, note="")
+    # The timeline's first line ("received") is the report itself (Complaint.timeline).
     audit.record(
         "complaint_submitted",
         complaint,
         user=client,
         detail={"category": category.code, "unit": unit.kind, "source": source},
     )
-    notify.received(complaint, code)
-    notify.unit_new(complaint)
+    # Messages to the reporter and the unit are written by a task queued in
+    # this transaction: it exists only if the report does.
+    from balai.complaints.tasks import complaint_submitted
+
+    complaint_submitted.enqueue(complaint.pk, code)
+    # Last, so the counter row is locked only until the commit just after.
+    if limit is not None and limits.hit(*limit, now=now):
+        raise TooManyReports(_("Terlalu banyak aduan dalam satu jam. Coba lagi nanti."))
     return complaint, code
 
 

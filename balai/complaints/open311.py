@@ -31,7 +31,7 @@ from django_ratelimit.core import is_ratelimited
 
 from balai.accounts.choices import Scope
 from balai.accounts.models import ApiToken, token_digest
-from balai.complaints import actions
+from balai.complaints import actions, lookups
 from balai.complaints.choices import OPEN311_CLOSED, Privacy
 from balai.complaints.forms import LUMAJANG_BOX
 from balai.complaints.models import Category, Complaint
@@ -44,7 +44,7 @@ CHANGESET = "2026-11-28T00:00:00+07:00"
 MAX_RESULTS = 1000
 DEFAULT_DAYS = 90
 XML_TYPE = "text/xml; charset=utf-8"
-SUBMIT_RATE = "600/h"  # per api_key
+SUBMIT_PER_HOUR = 600  # per api_key's user (balai.complaints.limits)
 
 
 class Open311Error(Exception):
@@ -252,18 +252,10 @@ def _float(request, name):
 
 def create_request(request, fmt):
     token = authenticate(request)
-    if SUBMIT_RATE and is_ratelimited(
-        request,
-        group="open311:submit",
-        key=lambda group, request: token.digest,
-        rate=SUBMIT_RATE,
-        increment=True,
-    ):
-        raise Open311Error(400, "Terlalu banyak laporan dari api_key ini.")
     code = param(request, "service_code")
     if not code:
         raise Open311Error(400, "service_code wajib diisi.")
-    category = Category.objects.active().filter(code=code).first()
+    category = lookups.category(code)
     if category is None:
         raise Open311Error(404, f"service_code tidak dikenal: {code}")
     lat, lng = _float(request, "lat"), _float(request, "long")
@@ -276,9 +268,12 @@ def create_request(request, fmt):
     village_code = param(request, "attribute[village]") or param(request, "address_id")
     if not village_code:
         raise Open311Error(400, "attribute[village] (kode desa/kelurahan) wajib diisi.")
-    village = Village.objects.select_related("district").filter(code=village_code).first()
+    village = lookups.village(village_code)
     if village is None:
-        raise Open311Error(400, f"Kode desa/kelurahan tidak dikenal: {village_code}")
+        raise Open311Error(
+            400,
+            f"Desa/kelurahan {village_code} tidak ada di kabupaten ini atau belum bergabung.",
+        )
     description = param(request, "description")
     if not description:
         raise Open311Error(400, "description wajib diisi.")
@@ -309,7 +304,10 @@ def create_request(request, fmt):
             photos=photos,
             source="open311",
             client=token.user,
+            limit=(f"open311:{token.user_id}", SUBMIT_PER_HOUR),
         )
+    except actions.TooManyReports:
+        raise Open311Error(400, "Terlalu banyak laporan dari api_key ini dalam satu jam.") from None
     except ValidationError as exc:
         raise Open311Error(400, " ".join(exc.messages)) from None
     notice = (

@@ -155,3 +155,4 @@ def seed(stdout) -> None:
     stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for username, label in accounts:
         stdout.write(f"  {username:<14} {label}")
+    stdout.write("  (admin sets up a TOTP authenticator app on first sign-in, from a QR code)")

@@ -60,3 +60,19 @@ def test_the_user_admin_lists_this_regencys_staff_only(cast, login_as, client):
     listing = client.get("/admin/accounts/user/").content.decode()
     assert "operator_a" in listing
     assert "operator_jember" not in listing
+
+
+def test_writes_through_the_admin_are_audited(cast, login_as, client):
+    login_as(cast.admin)
+    village = cast.inactive_village
+    response = client.post(f"/admin/regions/village/{village.code}/change/", {"is_active": "on"})
+    assert response.status_code == 302
+    village.refresh_from_db()
+    assert village.is_active and village.activated_at is not None
+    assert AuditLog.objects.get(action="village_onboarded").object_id == village.code
+    row = AuditLog.objects.get(action="admin_changed")
+    assert (row.user, row.object_id, row.village_id) == (cast.admin, village.code, village.code)
+    client.post(f"/admin/accounts/user/{cast.operator_b.pk}/delete/", {"post": "yes"})
+    assert AuditLog.objects.filter(
+        action="admin_deleted", object_id=str(cast.operator_b.pk)
+    ).exists()

@@ -109,9 +109,14 @@ def test_regency_roles_filter_by_village(cast, log, login_as, client):
     assert probes(client.get(URL, {"village": cast.village_b.code})) == {"b"}
 
 
-def test_village_staff_get_no_village_filter(cast, log, login_as, client):
-    login_as(cast.operator_a)
-    assert 'name="village"' not in client.get(URL).content.decode()
+def test_only_district_and_regency_roles_get_a_village_filter(cast, log, login_as, client):
+    for user in [cast.operator_a, cast.agency_officer]:
+        login_as(user)
+        assert 'name="village"' not in client.get(URL).content.decode()
+    login_as(cast.district_a)
+    page = client.get(URL).content.decode()
+    assert 'value="35.08.01.2002"' in page
+    assert 'value="35.08.02.2001"' not in page
 
 
 def test_filters_on_action_user_and_dates(cast, login_as, client):

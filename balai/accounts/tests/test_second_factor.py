@@ -95,3 +95,13 @@ def test_other_staff_need_a_code_only_once_they_set_up_a_device(cast, client):
 def test_the_code_page_needs_a_signed_in_user(db, client):
     response = client.get(VERIFY)
     assert response["Location"].startswith("/akun/masuk/")
+
+
+def test_other_staff_may_turn_on_a_second_factor(cast, login_as, client):
+    login_as(cast.operator_a)
+    assert "<svg" in client.get(VERIFY).content.decode()
+    device = TOTPDevice.objects.get(user=cast.operator_a, confirmed=False)
+    assert client.post(VERIFY, {"code": totp_code(device)})["Location"] == "/staf/"
+    device.refresh_from_db()
+    assert device.confirmed
+    assert "Verifikasi dua langkah aktif" in client.get("/staf/").content.decode()

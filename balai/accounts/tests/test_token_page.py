@@ -27,7 +27,8 @@ def test_the_admin_creates_a_token_and_sees_its_value_once(cast, login_as, clien
             "days": 30,
         },
     )
-    assert response.status_code == 200
+    assert response["Location"] == URL
+    response = client.get(URL)
     value = response.content.decode().split('class="mono secret">')[1].split("<")[0]
     token = ApiToken.objects.get()
     assert token.digest == token_digest(value)

@@ -244,3 +244,14 @@ def test_submission_is_audited(client, cats, key):
 def test_json_errors_are_a_bare_array(client, cats):
     data = json.loads(client.get(f"{BASE}requests/none.json").content)
     assert isinstance(data, list)
+
+
+def test_submissions_per_api_key_are_limited_per_hour(client, cats, key, monkeypatch):
+    from balai.complaints import open311
+
+    monkeypatch.setattr(open311, "SUBMIT_PER_HOUR", 2)
+    assert post(client, key).status_code == 200
+    assert post(client, key).status_code == 200
+    response = post(client, key)
+    assert response.status_code == 400
+    assert "Terlalu banyak" in xml(response).findtext("./error/description")

@@ -10,6 +10,7 @@ DEMO_STEPS = [
     "balai.complaints.demo.seed",
     "balai.residents.demo.seed",
     "balai.letters.demo.seed",
+    "balai.portal.demo.seed",
 ]
 
 
