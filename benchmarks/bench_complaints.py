@@ -21,8 +21,8 @@ import os
 import random
 import secrets
 import signal
-import statistics
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
