@@ -60,7 +60,8 @@ def hit(limit: Limit, value: str) -> int:
     """Count one event; returns the count in this window (this one included)."""
     key, window = limit.key(value, time.time())
     table = RateCounter._meta.db_table
-    with transaction.atomic(), connection.cursor() as cursor:
+    # One statement: no savepoint needed inside a caller's transaction.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (key, window_start, count) VALUES (%s, %s, 1) "  # noqa: S608
             f"ON CONFLICT (key, window_start) DO UPDATE SET count = {table}.count + 1 "

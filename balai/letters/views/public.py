@@ -193,6 +193,9 @@ TRACK_FIELDS = (
     "village_id",
     "village__name",
     "letter_type__name",
+    "letter__public_id",
+    "letter__revoked_at",
+    "village__letter_settings__allows_download",
 )
 BADGES = {
     RequestStatus.READY: "ok",
@@ -233,8 +236,8 @@ def next_step(status: str, row: dict) -> str:
 def track(request, code):
     """Status and what happens next; no personal data (the code may be shared).
 
-    One query without model instances in the common case: this page is what
-    residents reload while they wait.
+    One query (request, village, type, letter and the download setting joined),
+    no model instances: this is the page residents reload while they wait.
     """
     normal = tracking.normalise(code)
     values = (
@@ -250,16 +253,13 @@ def track(request, code):
     status = row["status"]
     kind = village_kind(row["village_id"]).title()
     row["village"] = f"{Village.Kind(kind.lower()).label} {row['village__name']}"
-    letter, can_download = None, False
-    if status in (RequestStatus.READY, RequestStatus.COLLECTED):  # only these have letters
-        letter = Letter.objects.filter(request_id=row["pk"]).only("public_id", "revoked_at").first()
-        options = VillageLetterSettings.objects.filter(village_id=row["village_id"]).first()
-        can_download = (
-            letter is not None
-            and not letter.is_revoked
-            and options is not None
-            and options.allows_download
-        )
+    # The letter and the village's download setting came in the same query.
+    can_download = bool(
+        row["letter__public_id"]
+        and row["letter__revoked_at"] is None
+        and row["village__letter_settings__allows_download"]
+        and status in (RequestStatus.READY, RequestStatus.COLLECTED)
+    )
     context = {
         "row": row,
         "grouped_code": tracking.grouped(row["tracking_code"]),
@@ -267,7 +267,7 @@ def track(request, code):
         "badge": BADGES.get(status, ""),
         "next_step": next_step(status, row),
         "returned": status == RequestStatus.RETURNED,
-        "letter": letter,
+        "revoked": row["letter__revoked_at"] is not None,
         "new": "baru" in request.GET,
         "can_download": can_download,
     }
