@@ -8,6 +8,9 @@ DEMO_STEPS = [
     "balai.core.demo.seed",
     "balai.letters.pki.seed_demo",
     "balai.complaints.demo.seed",
+    "balai.residents.demo.seed",
+    "balai.letters.demo.seed",
+    "balai.portal.demo.seed",
 ]
 
 

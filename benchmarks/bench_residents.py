@@ -1,0 +1,288 @@
+"""Residents registry at regency scale: import, list, search, statistics.
+
+    .venv/bin/python benchmarks/bench_residents.py                       # 110,000 in 20 files
+    .venv/bin/python benchmarks/bench_residents.py --residents 1100000 --files 205   # Lumajang
+    .venv/bin/python benchmarks/bench_residents.py --database postgres://postgres@127.0.0.1:5432/balai_bench
+
+Targets (issue 3): importing OpenSID xlsx files takes at most 2x reading the same
+files with python-calamine plus a raw bulk insert of the same rows (baseline,
+measured in the same run), peak memory under 1 GB, a 10,000-resident file in
+under 1 s; with the registry loaded, list page, name search and NIK search p95
+under 50 ms and regency statistics under 500 ms. The generated files are kept
+with --files-dir DIR and reused when they are already there.
+"""
+
+import argparse
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import p95, setup_django, stamp  # noqa: E402
+
+
+def lumajang_villages(count: int) -> list[str]:
+    import csv
+
+    from balai.regions.codes import DATA_DIR
+
+    with open(DATA_DIR / "villages.csv", newline="", encoding="utf-8") as f:
+        codes = sorted(row["code"] for row in csv.DictReader(f) if row["code"].startswith("35.08."))
+    if count > len(codes):
+        raise SystemExit(f"Lumajang has {len(codes)} villages; asked for {count} files")
+    return codes[:count]
+
+
+def generate(files_dir: Path, residents: int, files: int) -> None:
+    """Write the OpenSID-format files (run in a child process: its memory is not the import's)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "balai.settings")
+    os.environ.setdefault("BALAI_DATA_DIR", tempfile.mkdtemp(prefix="balai-bench-gen-"))
+    import django
+
+    django.setup()
+    from balai.residents.generate import Generator, write_opensid_xlsx
+
+    generator = Generator(seed=2026)
+    per_file = residents // files
+    for i, code in enumerate(lumajang_villages(files)):
+        count = per_file + (residents % files if i == files - 1 else 0)
+        write_opensid_xlsx(files_dir / f"{code}.xlsx", generator.residents(code, count))
+    write_opensid_xlsx(files_dir / "extra-10000.xlsx", generator.residents("35.08.21.2001", 10_000))
+
+
+def baseline(paths: list[Path]) -> float:
+    """Read every file with python-calamine and bulk-insert its rows raw (43 text columns)."""
+    from django.db import connection, transaction
+    from python_calamine import CalamineWorkbook
+
+    columns = 43
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_raw")
+        cursor.execute(
+            f"CREATE TABLE bench_raw ({', '.join(f'c{i} TEXT' for i in range(columns))})"
+        )
+    start = time.perf_counter()
+    for path in paths:
+        rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Data Penduduk").iter_rows()
+        next(rows)
+        batch = []
+        with transaction.atomic(), connection.cursor() as cursor:
+            for row in rows:
+                if row[1] == "###":
+                    break
+                batch.append([None if v == "" else str(v) for v in row[:columns]])
+            cursor.executemany(
+                f"INSERT INTO bench_raw VALUES ({', '.join(['%s'] * columns)})",  # noqa: S608
+                batch,
+            )
+    elapsed = time.perf_counter() - start
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE bench_raw")
+    return elapsed
+
+
+CPU: dict[int, list[float]] = {}
+
+
+def timed(fn, n: int) -> list[float]:
+    """Wall-clock milliseconds per call; the CPU milliseconds go to CPU[id(result)]."""
+    samples, cpu = [], []
+    for i in range(n):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        fn(i)
+        samples.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    CPU[id(samples)] = cpu
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--residents", type=int, default=110_000)
+    parser.add_argument("--files", type=int, default=20)
+    parser.add_argument("--database", help="DATABASE_URL; default a fresh SQLite file")
+    parser.add_argument("--files-dir", help="keep/reuse the generated files here")
+    parser.add_argument("--requests", type=int, default=100, help="requests per query figure")
+    parser.add_argument("--generate-only", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.generate_only:
+        generate(Path(args.generate_only), args.residents, args.files)
+        return
+
+    files_dir = Path(args.files_dir or tempfile.mkdtemp(prefix="balai-bench-files-"))
+    files_dir.mkdir(parents=True, exist_ok=True)
+    codes = lumajang_villages(args.files)
+    paths = [files_dir / f"{code}.xlsx" for code in codes]
+    extra = files_dir / "extra-10000.xlsx"
+    generated = None
+    if not all(p.exists() for p in [*paths, extra]):
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, __file__, "--generate-only", str(files_dir),
+             "--residents", str(args.residents), "--files", str(args.files)],
+            check=True,
+        )  # fmt: skip
+        generated = time.perf_counter() - start
+
+    setup_django(args.database)
+    from django.conf import settings
+    from django.core.management import call_command
+
+    # Serve static file names without a collectstatic manifest, as tests do.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        call_command("flush", interactive=False, verbosity=0)
+    from balai.regions.actions import onboard_villages
+    from balai.regions.loading import load_regions
+
+    load_regions()
+    villages = onboard_villages([*codes, "35.08.21.2001"])
+    by_code = {v.code: v for v in villages}
+
+    from balai.residents.actions import import_residents
+    from balai.residents.models import Resident
+
+    load_before = os.getloadavg()[0]
+    cpu_start = time.process_time()
+    base = baseline(paths)
+    base_cpu = time.process_time() - cpu_start
+    cpu_start = time.process_time()
+    start = time.perf_counter()
+    slowest = 0.0
+    for code, path in zip(codes, paths, strict=True):
+        t = time.perf_counter()
+        result = import_residents(path, by_code[code])
+        slowest = max(slowest, time.perf_counter() - t)
+        assert result.ok, (path, result.problems[:3])
+    imported = time.perf_counter() - start
+    imported_cpu = time.process_time() - cpu_start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    total = Resident.objects.count()
+
+    print(
+        f"import done: {total:,} rows, baseline {base:.1f} s, import {imported:.1f} s "
+        f"({imported / base:.2f}x), CPU {base_cpu:.1f} / {imported_cpu:.1f} s, "
+        f"peak {peak_mb:,.0f} MB, slowest file {slowest:.2f} s",
+        flush=True,
+    )
+    t = time.perf_counter()
+    result = import_residents(extra, by_code["35.08.21.2001"])
+    ten_k = time.perf_counter() - t
+    assert result.created == 10_000
+    t = time.perf_counter()
+    again = import_residents(paths[0], by_code[codes[0]])
+    reimport = time.perf_counter() - t
+    assert again.created == again.updated == 0
+
+    # --- queries through the real views (middleware, sessions, templates) ---
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from balai.accounts.actions import create_token
+    from balai.accounts.choices import Role, Scope
+    from balai.accounts.models import User
+    from balai.residents import stats
+
+    village = by_code[codes[0]]
+    operator = User.objects.create_user("bench-op", role=Role.VILLAGE_OPERATOR, village=village)
+    admin = User.objects.create_user("bench-admin", role=Role.REGENCY_ADMIN)
+    device = TOTPDevice.objects.create(user=admin, name="default", confirmed=True)
+    op_client = Client(HTTP_HOST="localhost")
+    op_client.force_login(operator)
+    admin_client = Client(HTTP_HOST="localhost")
+    admin_client.force_login(admin)
+    session = admin_client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    _, token = create_token(operator, [Scope.RESIDENTS_READ], 30)
+
+    rnd = random.Random(1)
+    sample = list(Resident.objects.order_by("?").values_list("nik", "name")[:500])
+    local = list(Resident.objects.filter(village=village).values_list("nik", "name")[:500])
+    n = args.requests
+
+    def get(client, params, **extra):
+        response = client.get("/penduduk/", params, **extra)
+        assert response.status_code == 200, response.status_code
+
+    figures = {
+        "list page, village operator (random page)": timed(
+            lambda i: get(op_client, {"page": rnd.randint(1, 50)}), n
+        ),
+        "list page, regency admin (page 1..20)": timed(
+            lambda i: get(admin_client, {"page": rnd.randint(1, 20)}), n
+        ),
+        "name search, village operator (4-letter prefix)": timed(
+            lambda i: get(op_client, {"q": rnd.choice(local)[1][:4]}), n
+        ),
+        "name search, regency admin (full first name)": timed(
+            lambda i: get(admin_client, {"q": rnd.choice(sample)[1].split()[0]}), n
+        ),
+        "NIK search, regency admin": timed(
+            lambda i: get(admin_client, {"q": rnd.choice(sample)[0]}), n
+        ),
+        "API list + name search, village token": timed(
+            lambda i: op_client.get(
+                "/api/v1/residents",
+                {"village": village.code, "q": rnd.choice(local)[1][:3]},
+                HTTP_AUTHORIZATION=f"Bearer {token}",
+            ),
+            n,
+        ),
+    }
+    stats_ms = timed(lambda i: stats.population("35.08"), 20)
+    stats_api = timed(
+        lambda i: Client(HTTP_HOST="localhost").get("/api/v1/stats/population/35.08"), 20
+    )
+    stats_page = timed(lambda i: Client(HTTP_HOST="localhost").get("/penduduk/statistik/"), 20)
+
+    print(
+        f"bench_residents, {stamp()}, {connection.vendor}, "
+        f"load average {load_before:.1f} before / {os.getloadavg()[0]:.1f} after"
+    )
+    print(f"| residents imported | {total:,} in {args.files} OpenSID xlsx files |")
+    if generated is not None:
+        print(f"| generating the files (not part of the import) | {generated:.1f} s |")
+    print(
+        f"| baseline: calamine read + raw bulk insert | {base:.1f} s ({total / base:,.0f} rows/s) |"
+    )
+    print(
+        f"| import (validate, upsert, families, search keys, statistics) | {imported:.1f} s "
+        f"({total / imported:,.0f} rows/s), **{imported / base:.2f}x baseline** |"
+    )
+    print(
+        f"| same, CPU time of this process (database work of PostgreSQL not included) | "
+        f"baseline {base_cpu:.1f} s, import {imported_cpu:.1f} s, "
+        f"{imported_cpu / base_cpu:.2f}x |"
+    )
+    print(f"| slowest single file ({args.residents // args.files:,} rows) | {slowest:.2f} s |")
+    print(f"| peak memory of the importing process (ru_maxrss) | {peak_mb:,.0f} MB |")
+    print(f"| a 10,000-resident file into the loaded registry | {ten_k:.2f} s |")
+    print(f"| importing a file again (nothing changes) | {reimport:.2f} s |")
+    for name, samples in figures.items():
+        median = sorted(samples)[len(samples) // 2]
+        cpu = p95(CPU[id(samples)])
+        print(f"| {name}: p95 | {p95(samples):.1f} ms (median {median:.1f}; CPU p95 {cpu:.1f}) |")
+    print(
+        f"| regency statistics (aggregates only): p95 | {p95(stats_ms):.1f} ms "
+        f"(CPU {p95(CPU[id(stats_ms)]):.1f}) |"
+    )
+    api_page = f"{p95(stats_api):.1f} ms / {p95(stats_page):.1f} ms"
+    print(f"| regency statistics API / page: p95 | {api_page} |")
+
+
+if __name__ == "__main__":
+    main()
