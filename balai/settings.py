@@ -18,6 +18,11 @@ DATA_DIR = Path(env_str("BALAI_DATA_DIR", "var")).resolve()
 DEBUG = env_bool("BALAI_DEBUG", False)
 SECRET_KEY = env_secret("BALAI_SECRET_KEY", DATA_DIR)
 ALLOWED_HOSTS = env_list("BALAI_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+# Domains under which the regency admin may map a host name to a village
+# (e.g. ".lumajangkab.go.id": a leading dot admits every subdomain). They are
+# allowed hosts; one that maps to no village gets the regency portal.
+BALAI_VILLAGE_HOST_DOMAINS = env_list("BALAI_VILLAGE_HOST_DOMAINS", [])
+ALLOWED_HOSTS += BALAI_VILLAGE_HOST_DOMAINS
 CSRF_TRUSTED_ORIGINS = env_list("BALAI_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("BALAI_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -38,6 +43,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_tasks",
@@ -57,6 +63,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "balai.portal.hosts.VillageHostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -100,6 +107,10 @@ def _database(url: str) -> dict:
         # write lock at BEGIN so concurrent writers wait (busy timeout) instead
         # of failing with "database is locked" half-way through.
         config["CONN_MAX_AGE"] = 0
+        # Tests use a file too (not shared-cache memory, whose table locks fail
+        # at once), so tests with concurrent threads see SQLite as production does.
+        db_path = Path(config["NAME"])
+        config["TEST"] = {"NAME": str(db_path.with_name(f"test_{db_path.name}"))}
         config["OPTIONS"] = {
             "timeout": 20,
             "transaction_mode": "IMMEDIATE",

@@ -7,6 +7,18 @@ from balai.complaints.models import Category, LocalHoliday, RoutingOverride
 
 
 class AuditedAdmin(admin.ModelAdmin):
+    """Regency admins (the only users of this admin site) edit these; every change is audited."""
+
+    def has_module_permission(self, request):
+        return self.admin_site.has_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self.admin_site.has_permission(request)
+
+    has_add_permission = has_module_permission
+    has_change_permission = has_view_permission
+    has_delete_permission = has_view_permission
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         action = "changed" if change else "added"
@@ -21,6 +33,13 @@ class RoutingOverrideInline(admin.TabularInline):
     model = RoutingOverride
     extra = 0
     autocomplete_fields = ["district", "village"]
+
+    def has_view_permission(self, request, obj=None):
+        return self.admin_site.has_permission(request)
+
+    has_add_permission = has_view_permission
+    has_change_permission = has_view_permission
+    has_delete_permission = has_view_permission
 
 
 @admin.register(Category)

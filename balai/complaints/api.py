@@ -170,7 +170,7 @@ def list_complaints(request, filters: Query[ComplaintFilters]):
 def get_complaint(request, public_id: str):
     require_scope(request, Scope.COMPLAINTS_READ)
     complaint = get_for_user_or_404(_queryset(), request.user, public_id=public_id)
-    return serialise(complaint, request.user, complaint.events.order_by("at", "id"))
+    return serialise(complaint, request.user, complaint.timeline(internal=True))
 
 
 @router.post(
@@ -185,7 +185,7 @@ def act_on_complaint(request, public_id: str, body: ActionIn):
     except ValidationError as exc:
         raise HttpError(422, " ".join(exc.messages)) from None
     complaint.refresh_from_db()
-    return serialise(complaint, user, complaint.events.order_by("at", "id"))
+    return serialise(complaint, user, complaint.timeline(internal=True))
 
 
 def run_action(complaint, user, body: ActionIn) -> None:

@@ -10,9 +10,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from balai.accounts import audit
-from balai.complaints import notify
+from balai.complaints import limits, notify
 from balai.complaints.actions import close_complaint
-from balai.complaints.choices import Clock, EventKind, Status
+from balai.complaints.choices import OPEN, Clock, EventKind, Status
 from balai.complaints.models import Complaint, ComplaintEvent, Reminder
 from balai.lib.workdays import due_at
 
@@ -73,8 +73,7 @@ def check(now=None) -> Outcome:
     now = now or timezone.now()
     outcome = Outcome()
     overdue = (
-        Complaint.objects.filter(next_due__lt=now)
-        .exclude(status__in=[Status.RESOLVED, Status.CLOSED, Status.REJECTED])
+        Complaint.objects.filter(next_due__lt=now, status__in=OPEN)
         .select_related("category", "village", "agency")
         .order_by("next_due")
     )
@@ -90,6 +89,7 @@ def check(now=None) -> Outcome:
                     continue
                 if _send_reminder(complaint, clock, due, level, now):
                     outcome.reminders += 1
+    limits.prune(now)
     expired = Complaint.objects.filter(status=Status.RESOLVED, confirm_due__lt=now)
     for complaint in expired.select_related("category", "village").iterator(chunk_size=BATCH):
         close_complaint(complaint, None, now=now)

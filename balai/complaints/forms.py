@@ -60,8 +60,6 @@ class LocateForm(forms.Form):
         label=_("Bujur (opsional)"), required=False, min_value=-180, max_value=180
     )
 
-    error_messages = {"village_code": _("Desa/kelurahan ini belum bergabung dengan Balai.")}
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = village_choices()

@@ -255,19 +255,22 @@ class Complaint(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("aduan")
         verbose_name_plural = _("aduan")
+        # Queues list open reports by deadline: partial indexes hold only those.
         indexes = [
             models.Index(
                 fields=["agency", "next_due"],
                 name="complaint_agency_queue",
-                condition=Q(unit_kind="agency"),
+                condition=Q(unit_kind="agency", status__in=OPEN),
             ),
             models.Index(
                 fields=["village", "next_due"],
                 name="complaint_village_queue",
+                condition=Q(status__in=OPEN),
             ),
             models.Index(
                 fields=["unit_kind", "next_due"],
                 name="complaint_unit_queue",
+                condition=Q(status__in=OPEN),
             ),
             models.Index(
                 fields=["-created_at"], name="complaint_public_list", condition=Q(is_public=True)
@@ -278,7 +281,8 @@ class Complaint(models.Model):
                 condition=Q(is_public=True),
             ),
             models.Index(fields=["category", "latitude", "longitude"], name="complaint_nearby"),
-            models.Index(fields=["next_due"], name="complaint_due"),
+            models.Index(fields=["next_due"], name="complaint_due", condition=Q(status__in=OPEN)),
+            models.Index(fields=["client", "created_at"], name="complaint_client_recent"),
         ]
 
     def __str__(self) -> str:
@@ -318,6 +322,20 @@ class Complaint(models.Model):
     @property
     def expected_at(self):
         return self.resolution_due
+
+    def timeline(self, internal: bool = False) -> list:
+        """Every change, oldest first, starting with the report's arrival."""
+        events = self.events.select_related("actor").order_by("at", "id")
+        if not internal:
+            events = events.filter(is_internal=False)
+        arrival = ComplaintEvent(
+            complaint=self,
+            at=self.created_at,
+            kind=EventKind.STATUS,
+            to_status=Status.RECEIVED,
+            actor_label=str(_("Pelapor")),
+        )
+        return [arrival, *events]
 
     def public_reporter(self) -> str:
         """The name the public may see: nothing for anonymous or confidential reports."""
@@ -396,3 +414,38 @@ def _local_holidays_changed(**kwargs):
     from balai.lib.workdays import clear_local_cache
 
     clear_local_cache()
+
+
+@receiver([post_save, post_delete])
+def _routing_changed(sender, **kwargs):
+    if sender._meta.label_lower in ROUTING_TABLES:
+        from balai.complaints import lookups
+
+        lookups.clear()
+
+
+ROUTING_TABLES = {
+    "complaints.category",
+    "complaints.routingoverride",
+    "agencies.agency",
+    "regions.village",
+}
+
+
+class SubmissionCount(models.Model):
+    """Reports received per key (an api_key's user) and hour: the Open311 limit.
+
+    One upsert per submission (balai.complaints.limits), exact across processes.
+    """
+
+    key = models.CharField(max_length=80)
+    hour = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "hour"], name="submission_count_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.hour:%Y-%m-%d %H}:00 {self.count}"

@@ -8,10 +8,9 @@ center for triage.
 
 from dataclasses import dataclass
 
-from django.db.models import Q
-
+from balai.complaints import lookups
 from balai.complaints.choices import UnitKind
-from balai.complaints.models import Category, RoutingOverride
+from balai.complaints.models import Category
 
 
 @dataclass(frozen=True)
@@ -28,15 +27,15 @@ def route(category: Category, village) -> Unit:
         return COMMAND_CENTER
     overrides = {
         ("v" if o.village_id else "d"): o
-        for o in RoutingOverride.objects.filter(
-            Q(village_id=village.pk) | Q(district_id=village.district_id), category=category
-        )
+        for o in lookups.overrides(category.pk)
+        if o.village_id == village.pk or o.district_id == village.district_id
     }
     override = overrides.get("v") or overrides.get("d")
     if override is not None:
         return Unit(override.unit_kind, override.agency_id)
     if category.handled_by_village:
         return Unit(UnitKind.VILLAGE)
-    if category.agency_id and category.agency.is_active:
+    agency = lookups.agency(category.agency_id) if category.agency_id else None
+    if agency is not None and agency.is_active:
         return Unit(UnitKind.AGENCY, category.agency_id)
     return COMMAND_CENTER

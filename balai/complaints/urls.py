@@ -5,6 +5,7 @@ from balai.complaints import views
 app_name = "complaints"
 urlpatterns = [
     path("", views.public_list, name="public-list"),
+    path("ekspor.csv", views.export_csv, name="export"),
     path("lapor/", views.report, name="report"),
     path("lapor/terkirim/", views.submitted, name="submitted"),
     path("lapor/serupa.json", views.similar_json, name="similar"),

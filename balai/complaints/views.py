@@ -1,9 +1,11 @@
 """Pages: the public report form, list, map, figures and tracking; the staff queue."""
 
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,12 +13,14 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
 from balai.accounts.access import get_for_user_or_404
+from balai.accounts.audit import client_ip
 from balai.accounts.choices import REGENCY_ROLES, VILLAGE_ROLES, Role
-from balai.complaints import actions, forms, stats
+from balai.complaints import actions, forms, lookups, stats
 from balai.complaints.choices import OPEN, Status, UnitKind
 from balai.complaints.models import Category, Complaint, ComplaintPhoto
 
 PAGE = 20
+WEB_REPORTS_PER_HOUR = 10  # per IP address
 STAFF_ROLES = [*REGENCY_ROLES, *VILLAGE_ROLES, Role.DISTRICT_STAFF, Role.AGENCY_STAFF]
 
 
@@ -57,7 +61,9 @@ def public_list(request):
     complaints = _public_list()
     category = request.GET.get("kategori")
     if category:
-        complaints = complaints.filter(category__code=category)
+        # By id, not by a join on the code: the planner then uses the category's index.
+        found = lookups.category(category)
+        complaints = complaints.filter(category_id=found.pk if found else None)
     status = request.GET.get("status")
     if status in Status.values:
         complaints = complaints.filter(status=status)
@@ -74,13 +80,68 @@ def public_list(request):
     )
 
 
+EXPORT_MAX = 10_000
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """A cell spreadsheets show as text: no formula from a stranger's words."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def export_csv(request):
+    """Public reports as CSV (open data): the newest 10,000 matching the list's filters."""
+    if is_ratelimited(request, group="complaints:export", key="ip", rate="30/h", increment=True):
+        return HttpResponse(_("Terlalu banyak unduhan. Coba lagi nanti."), status=429)
+    complaints = _public_list()
+    if request.GET.get("kategori"):
+        complaints = complaints.filter(category__code=request.GET["kategori"])
+    if request.GET.get("status") in Status.values:
+        complaints = complaints.filter(status=request.GET["status"])
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="aduan-publik.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "id",
+            "kategori",
+            "kode_desa",
+            "desa",
+            "kecamatan",
+            "status",
+            "unit",
+            "diterima",
+            "selesai",
+            "uraian",
+        ]
+    )
+    for c in complaints.order_by("-created_at")[:EXPORT_MAX]:
+        writer.writerow(
+            [
+                csv_cell(v)
+                for v in (
+                    c.public_id,
+                    c.category.name,
+                    c.village_id,
+                    c.village.name,
+                    c.village.district.name,
+                    c.get_status_display(),
+                    c.unit_label,
+                    c.created_at.isoformat(),
+                    c.resolved_at.isoformat() if c.resolved_at else "",
+                    c.description,
+                )
+            ]
+        )
+    return response
+
+
 def report(request):
     """Step 1 (GET) what and where; similar open reports nearby; step 2 (POST) the rest."""
     if request.method == "POST":
         form = forms.ReportForm(request.POST, request.FILES)
-        if _limited(request, "complaints:submit", "10/h"):
-            form.add_error(None, _("Terlalu banyak aduan dari alamat ini. Coba lagi nanti."))
-        elif form.is_valid():
+        if form.is_valid():
             data = form.cleaned_data
             try:
                 complaint, code = actions.submit_complaint(
@@ -95,7 +156,10 @@ def report(request):
                     reporter_email=data["reporter_email"],
                     reporter_phone=data["reporter_phone"],
                     photos=data["photos"],
+                    limit=(f"web:{client_ip(request)}", WEB_REPORTS_PER_HOUR),
                 )
+            except actions.TooManyReports:
+                form.add_error(None, _("Terlalu banyak aduan dari alamat ini. Coba lagi nanti."))
             except ValidationError as exc:
                 _attach(form, exc)
             else:
@@ -166,7 +230,7 @@ def similar_json(request):
 
 
 def _timeline(complaint):
-    return complaint.events.filter(is_internal=False).order_by("at", "id")
+    return complaint.timeline()
 
 
 def public_detail(request, public_id):
@@ -341,7 +405,7 @@ def staff_detail(request, public_id):
     user = request.user
     context = {
         "complaint": complaint,
-        "events": complaint.events.select_related("actor").order_by("at", "id"),
+        "events": complaint.timeline(internal=True),
         "photos": complaint.photos.all(),
         "can_work": actions.can_work(user, complaint),
         "can_triage": actions.can_triage(user),

@@ -11,14 +11,6 @@ from django.template.loader import get_template
 from django.views.decorators.cache import never_cache
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from balai.regions.models import Village
-
-
-def home(request):
-    """The regency portal: onboarded villages by district."""
-    villages = Village.objects.active().select_related("district").order_by("district", "name")
-    return render(request, "core/home.html", {"villages": villages})
-
 
 @lru_cache
 def staff_link_templates() -> tuple[str, ...]:

@@ -1,3 +1,361 @@
-from ninja import Router
+"""Letters API for village kiosks and mobile apps: the same rules as the pages.
+
+Public: a village's letter types, submitting a request, a request's status by
+tracking code (no personal data). Staff tokens: the queue (`letters:read`),
+the workflow steps (`letters:write`) and issued PDFs (`letters:read`).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+from uuid import UUID
+
+import pydantic
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+
+from balai.accounts.access import get_for_user_or_404, require_role
+from balai.accounts.api_auth import TokenAuth, require_scope
+from balai.accounts.choices import Scope
+from balai.letters import actions, limits
+from balai.letters.forms import EXTRA, UPLOAD, LetterRequestForm
+from balai.letters.models import Letter, LetterRequest, LetterType
+from balai.letters.views.public import client_ip
+from balai.letters.views.staff import QUEUE_ROLES, STEP_ROLES, run_step
+from balai.lib import tracking
+from balai.regions.models import Village
 
 router = Router(tags=["letters"])
+
+NEXT_STEP = {
+    "submitted": _lazy("Petugas desa akan memeriksa data dan dokumen."),
+    "returned": _lazy("Pemohon perlu memperbaiki permohonan melalui halaman lacak."),
+    "awaiting_check": _lazy("Sekretaris desa sedang memeriksa surat."),
+    "awaiting_signature": _lazy("Surat menunggu tanda tangan kepala desa."),
+    "ready": _lazy("Surat siap diambil di kantor desa dengan membawa KTP-el."),
+    "collected": _lazy("Surat sudah diambil."),
+    "rejected": _lazy("Permohonan ditolak; lihat alasannya."),
+}
+API_STEPS = {
+    "verify": "verifikasi",
+    "check": "periksa",
+    "sign": "tandatangani",
+    "return": "kembalikan",
+    "reject": "tolak",
+    "collect": "ambil",
+}
+
+
+class FieldOut(Schema):
+    name: str
+    label: str
+    kind: str = "text"
+    required: bool = False
+    choices: list[str] = []
+
+
+class RequirementOut(Schema):
+    key: str
+    label: str
+    upload: bool = False
+    required: bool = False
+
+
+class LetterTypeOut(Schema):
+    code: str
+    name: str
+    classification: str
+    description: str
+    online: bool
+    validity_days: int
+    sla_days: int
+    requirements: list[RequirementOut]
+    extra_fields: list[FieldOut]
+
+
+@router.get("/villages/{code}/letter-types", response=list[LetterTypeOut])
+def village_letter_types(request, code: str):
+    """The letter types an onboarded village serves (all of them, `online` says which
+    may be requested here)."""
+    village = Village.objects.active().filter(code=code).first()
+    if village is None:
+        raise Http404
+    return list(LetterType.objects.enabled_in(village))
+
+
+class DocumentIn(Schema):
+    name: str
+    content_base64: str
+
+
+class RequestIn(Schema):
+    village: str
+    letter_type: str
+    nik: str
+    no_kk: str
+    birth_date: dt.date
+    purpose: str
+    fields: dict[str, str] = {}
+    documents: dict[str, DocumentIn] = {}
+    phone: str = ""
+    email: str = ""
+    idempotency_key: UUID
+
+
+class CreatedOut(Schema):
+    tracking_code: str
+    tracking_code_grouped: str
+    status: str
+    tracking_url: str
+    created: bool
+
+
+def _problem(request, status: int, title: str, **extra):
+    from balai.api import problem
+
+    return problem(request, status, title, **extra)
+
+
+@router.post("/letter-requests", response={200: CreatedOut, 201: CreatedOut})
+def create_request(request, body: RequestIn):
+    """Submit a request (the same checks as the form). Documents come base64-encoded
+    by requirement key. Repeating the same `idempotency_key` returns the first request."""
+    if limits.reached((limits.SUBMIT_IP, client_ip(request))):
+        raise HttpError(429, _("Terlalu banyak permohonan dari alamat ini. Coba lagi nanti."))
+    village = Village.objects.in_regency().filter(code=body.village).first()
+    letter_type = LetterType.objects.filter(code=body.letter_type).first()
+    if village is None or letter_type is None:
+        raise HttpError(404, _("Desa atau jenis surat tidak ditemukan."))
+    try:
+        actions.check_open_for_requests(village, letter_type)
+    except actions.Refused as refused:
+        return _problem(request, 403, refused.message)
+    data = {
+        "nik": body.nik,
+        "no_kk": body.no_kk,
+        "birth_date": body.birth_date.isoformat(),
+        "purpose": body.purpose,
+        "phone": body.phone,
+        "email": body.email,
+        "idempotency_key": str(body.idempotency_key),
+        **{EXTRA + k: v for k, v in body.fields.items()},
+    }
+    files = {}
+    for key, doc in body.documents.items():
+        try:
+            content = base64.b64decode(doc.content_base64, validate=True)
+        except (binascii.Error, ValueError):
+            return _problem(
+                request,
+                422,
+                _("Data tidak valid"),
+                errors={UPLOAD + key: [_("Isi berkas bukan base64 yang sah.")]},
+            )
+        files[UPLOAD + key] = SimpleUploadedFile(doc.name[:100] or key, content)
+    form = LetterRequestForm(
+        data, files, letter_type=letter_type, village=village, http_request=request
+    )
+    if not form.is_valid():
+        errors = {k: [str(m) for m in v] for k, v in form.errors.items()}
+        return _problem(request, 422, _("Data tidak valid"), errors=errors)
+    try:
+        req, created = actions.submit_request(
+            village=village,
+            letter_type=letter_type,
+            resident=form.resident,
+            purpose=form.cleaned_data["purpose"],
+            values=form.values,
+            phone=form.cleaned_data["phone"],
+            email=form.cleaned_data["email"],
+            documents=form.documents,
+            idempotency_key=form.cleaned_data["idempotency_key"],
+            count_for=client_ip(request),
+            checked=True,
+        )
+    except actions.Refused as refused:
+        return _problem(request, 403, refused.message)
+    out = {
+        "tracking_code": req.tracking_code,
+        "tracking_code_grouped": req.grouped_code,
+        "status": req.status,
+        "tracking_url": actions.tracking_url(req),
+        "created": created,
+    }
+    return Status(201 if created else 200, out)
+
+
+class LetterOut(Schema):
+    number: str
+    issued_at: dt.datetime
+    revoked: bool
+    verification_url: str
+
+
+class StatusOut(Schema):
+    tracking_code: str
+    letter_type: str
+    village: str
+    status: str
+    status_label: str
+    next_step: str
+    submitted_at: dt.datetime
+    status_changed_at: dt.datetime
+    due_at: dt.datetime | None
+    reason: str
+    letter: LetterOut | None
+
+
+def _status(req: LetterRequest) -> dict:
+    letter = Letter.objects.filter(request=req).first()
+    reason = req.return_reason if req.status == "returned" else ""
+    reason = req.reject_reason if req.status == "rejected" else reason
+    return {
+        "tracking_code": req.grouped_code,
+        "letter_type": req.letter_type.name,
+        "village": str(req.village),
+        "status": req.status,
+        "status_label": str(req.get_status_display()),
+        "next_step": str(NEXT_STEP[req.status]),
+        "submitted_at": req.submitted_at,
+        "status_changed_at": req.status_changed_at,
+        "due_at": req.due_at,
+        "reason": reason,
+        "letter": None
+        if letter is None
+        else {
+            "number": letter.number,
+            "issued_at": letter.issued_at,
+            "revoked": letter.is_revoked,
+            "verification_url": actions.verification_url(letter),
+        },
+    }
+
+
+@router.get("/letter-requests/{tracking_code}", response=StatusOut)
+def request_status(request, tracking_code: str):
+    """A request's status by its tracking code; no personal data."""
+    code = tracking.normalise(tracking_code)
+    req = (
+        LetterRequest.objects.select_related("letter_type", "village")
+        .filter(tracking_code=code)
+        .first()
+        if code
+        else None
+    )
+    if req is None:
+        raise Http404
+    return _status(req)
+
+
+class StaffRequestOut(Schema):
+    id: UUID
+    tracking_code: str
+    village: str
+    village_code: str
+    letter_type: str
+    status: str
+    submitted_at: dt.datetime
+    due_at: dt.datetime | None
+    overdue: bool
+    resident_name: str
+    letter_number: str | None
+    letter_id: str | None
+
+
+@router.get("/letter-requests", auth=TokenAuth(), response=list[StaffRequestOut])
+def staff_requests(
+    request,
+    village: str | None = None,
+    status: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+):
+    """The requests the token's user may see; `status=open` for the queue."""
+    require_scope(request, Scope.LETTERS_READ)
+    require_role(request.user, *QUEUE_ROLES)
+    qs = LetterRequest.objects.for_user(request.user).select_related(
+        "letter_type", "village", "resident", "letter"
+    )
+    if village:
+        qs = qs.filter(village_id=village)
+    if status == "open":
+        qs = qs.open().order_by("due_at")
+    elif status:
+        qs = qs.filter(status=status)
+    limit = max(1, min(limit, 100))
+    rows = []
+    for r in qs[max(offset, 0) : max(offset, 0) + limit]:
+        letter = getattr(r, "letter", None)
+        rows.append(
+            {
+                "id": r.uuid,
+                "tracking_code": r.grouped_code,
+                "village": str(r.village),
+                "village_code": r.village_id,
+                "letter_type": r.letter_type.name,
+                "status": r.status,
+                "submitted_at": r.submitted_at,
+                "due_at": r.due_at,
+                "overdue": r.is_overdue(),
+                "resident_name": r.resident.name,
+                "letter_number": letter.number if letter else None,
+                "letter_id": letter.public_id if letter else None,
+            }
+        )
+    return rows
+
+
+class StepIn(Schema):
+    reason: str = ""
+    collected_by: str = ""
+
+
+@router.post("/letter-requests/{tracking_code}/{action}", auth=TokenAuth(), response=StatusOut)
+def staff_step(request, tracking_code: str, action: str):
+    """verify, check, sign, return (reason), reject (reason), collect (collected_by).
+
+    The body is optional JSON: `{"reason": ...}` or `{"collected_by": ...}`."""
+    if action not in API_STEPS:
+        raise Http404
+    require_scope(request, Scope.LETTERS_WRITE)
+    require_role(request.user, *QUEUE_ROLES)
+    code = tracking.normalise(tracking_code) or "-"
+    req = get_for_user_or_404(LetterRequest.objects.all(), request.user, tracking_code=code)
+    step = API_STEPS[action]
+    require_role(request.user, *STEP_ROLES[step])
+    try:
+        if request.content_type == "application/json":
+            raw = json.loads(request.body or b"{}")
+        else:
+            raw = request.POST.dict()
+        body = StepIn(**raw) if isinstance(raw, dict) else None
+    except (ValueError, pydantic.ValidationError):
+        body = None
+    if body is None:
+        raise HttpError(400, _("Isi permintaan harus objek JSON."))
+    done, message = run_step(req, request.user, step, body.dict())
+    if not done:
+        return _problem(request, 409, message)
+    req.refresh_from_db()
+    return _status(req)
+
+
+@router.get("/letters/{public_id}/pdf", auth=TokenAuth())
+def letter_pdf(request, public_id: str):
+    """The signed PDF of an issued letter (staff of its village)."""
+    require_scope(request, Scope.LETTERS_READ)
+    require_role(request.user, *QUEUE_ROLES)
+    letter = get_for_user_or_404(Letter.objects.all(), request.user, public_id=public_id)
+    from balai.accounts import audit
+
+    audit.record("letter.pdf_viewed", letter, user=request.user)
+    return FileResponse(
+        letter.pdf.open("rb"), content_type="application/pdf", filename=f"{public_id}.pdf"
+    )

@@ -1,5 +1,33 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
+
+
+def _forget_village(sender, instance, **kwargs):
+    from balai.portal import pages
+
+    pages.forget(instance.village_id)
+
+
+def _forget_villages_offering(sender, instance, **kwargs):
+    from balai.letters.models import VillageLetterType
+    from balai.portal import pages
+
+    codes = VillageLetterType.objects.filter(letter_type=instance).values_list(
+        "village_id", flat=True
+    )
+    for code in codes:
+        pages.forget(code)
 
 
 class PortalConfig(AppConfig):
     name = "balai.portal"
+
+    def ready(self):
+        # A village page lists the letters its village offers: when the letters
+        # app switches one on or off or renames it, the cached page goes at once
+        # (other changes show within PAGE_CACHE_SECONDS).
+        from balai.letters.models import LetterType, VillageLetterType
+
+        post_save.connect(_forget_village, VillageLetterType, dispatch_uid="portal-vlt-save")
+        post_delete.connect(_forget_village, VillageLetterType, dispatch_uid="portal-vlt-del")
+        post_save.connect(_forget_villages_offering, LetterType, dispatch_uid="portal-lt-save")

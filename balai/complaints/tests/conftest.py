@@ -63,3 +63,13 @@ def jpeg_bytes(size=(64, 48), exif_gps=False) -> bytes:
 
 def jpeg_upload(name="foto.jpg", **kwargs):
     return SimpleUploadedFile(name, jpeg_bytes(**kwargs), content_type="image/jpeg")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_lookups():
+    from balai.complaints import limits, lookups
+
+    lookups.clear()
+    limits._local.clear()
+    yield
+    lookups.clear()

@@ -190,3 +190,17 @@ def test_photos_of_confidential_reports_are_not_served_to_strangers(
     secret, _ = file_report(privacy=Privacy.CONFIDENTIAL, photos=[jpeg_upload()])
     assert client.get(f"/aduan/foto/{public.photos.get().public_id}/").status_code == 200
     assert client.get(f"/aduan/foto/{secret.photos.get().public_id}/").status_code == 404
+
+
+def test_the_csv_export_keeps_formulas_and_script_as_text(client, cast, cats, file_report):
+    import csv
+    import io
+
+    file_report(description='=HYPERLINK("http://evil","klik")')
+    file_report(description=XSS)
+    file_report(privacy=Privacy.CONFIDENTIAL, description="rahasia")
+    response = client.get("/aduan/ekspor.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    descriptions = {row[-1] for row in rows[1:]}
+    assert descriptions == {'\'=HYPERLINK("http://evil","klik")', XSS}

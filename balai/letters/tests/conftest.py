@@ -17,3 +17,6 @@ def data_dir(settings, tmp_path):
 def demo_pki(data_dir, cast):
     pki.init_demo_pki([cast.head_a, cast.head_b])
     return pki.pki_dir()
+
+
+from balai.letters.tests.world import *  # noqa: E402, F403 - the workflow's fixtures

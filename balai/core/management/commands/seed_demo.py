@@ -7,8 +7,10 @@ from balai.regions.models import Village
 DEMO_STEPS = [
     "balai.core.demo.seed",
     "balai.letters.pki.seed_demo",
-    "balai.residents.demo.seed",
     "balai.complaints.demo.seed",
+    "balai.residents.demo.seed",
+    "balai.letters.demo.seed",
+    "balai.portal.demo.seed",
 ]
 
 

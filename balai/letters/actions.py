@@ -1,0 +1,770 @@
+"""State changes of letter services: one transaction and one audit row each."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from balai.accounts import audit
+from balai.accounts.choices import VILLAGE_ROLES, Role
+from balai.letters import limits, placeholders
+from balai.letters.choices import OPEN_STATUSES, RequestStatus, Step
+from balai.letters.models import (
+    Letter,
+    LetterRequest,
+    LetterSettings,
+    LetterType,
+    NumberCounter,
+    RequestDocument,
+    RequestStep,
+    ResidentPin,
+    VillageLetterSettings,
+    VillageLetterType,
+)
+from balai.lib import workdays
+
+VERIFY_ROLES = (Role.VILLAGE_OPERATOR, Role.VILLAGE_SECRETARY, Role.VILLAGE_HEAD)
+CHECK_ROLES = (Role.VILLAGE_SECRETARY, Role.VILLAGE_HEAD)
+SIGN_ROLES = (Role.VILLAGE_HEAD,)
+HANDLE_ROLES = tuple(VILLAGE_ROLES)  # return, reject, record pickup, issue PIN
+REVOKE_ROLES = (Role.VILLAGE_HEAD,)
+
+
+class Refused(Exception):
+    """A change that is not allowed now; the message is for people."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+# ---------------------------------------------------------------- requests
+
+
+def due_after(start: dt.datetime, days: int) -> dt.datetime:
+    """The SLA deadline: `days` working days (hari kerja) after `start`."""
+    return workdays.due_at(start, days)
+
+
+def check_open_for_requests(village, letter_type: LetterType) -> None:
+    """Refuse a request for an inactive village or a type it has not switched on."""
+    if not village.is_active or village.regency_id != settings.BALAI_REGENCY:
+        raise Refused(_("Desa ini belum melayani permohonan surat melalui Balai."), "village")
+    enabled = VillageLetterType.objects.filter(
+        village=village, letter_type=letter_type, enabled=True, letter_type__is_active=True
+    ).exists()
+    if not enabled:
+        raise Refused(_("Jenis surat ini tidak dilayani oleh desa yang dipilih."), "letter_type")
+    if not letter_type.online:
+        raise Refused(
+            _("Jenis surat ini hanya dapat diajukan langsung di kantor desa."), "letter_type"
+        )
+
+
+def _first_status(village, loaded: bool = False) -> str:
+    options = VillageLetterSettings.for_village(village, loaded=loaded)
+    if options.uses_verification:
+        return RequestStatus.SUBMITTED
+    if options.uses_secretary_check:
+        return RequestStatus.AWAITING_CHECK
+    return RequestStatus.AWAITING_SIGNATURE
+
+
+def _save_documents(req: LetterRequest, documents, written: list[str]) -> None:
+    for key, label, content in documents:
+        document = RequestDocument(request=req, key=key, label=label)
+        document.file.save(content.name, content, save=False)
+        written.append(document.file.name)
+        document.save()
+
+
+def _delete_files(names: Iterable[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
+
+
+def submit_request(
+    *,
+    village,
+    letter_type: LetterType,
+    resident,
+    purpose: str,
+    values: dict,
+    phone: str = "",
+    email: str = "",
+    documents: Iterable[tuple[str, str, ContentFile]] = (),
+    idempotency_key=None,
+    count_for: str | None = None,
+    checked: bool = False,
+) -> tuple[LetterRequest, bool]:
+    """A new request, or the one this form already made (created=False).
+
+    `count_for` (the client's IP) counts the submission against its rate limit
+    inside the same transaction; `checked` says the caller has just checked
+    this village serves this type, loading the village with its settings.
+    """
+    # A repeated idempotency key fails the insert below (unique), and the first
+    # request is returned: no extra read on the common path.
+    if not checked:
+        check_open_for_requests(village, letter_type)
+    written: list[str] = []
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            if count_for is not None:
+                limits.hit(limits.SUBMIT_IP, count_for)
+            req = LetterRequest.objects.create(
+                idempotency_key=idempotency_key,
+                village=village,
+                letter_type=letter_type,
+                resident=resident,
+                purpose=purpose,
+                values=values,
+                phone=phone,
+                email=email,
+                status=_first_status(village, loaded=checked),
+                submitted_at=now,
+                status_changed_at=now,
+                due_at=due_after(now, letter_type.sla_days),
+            )
+            _save_documents(req, documents, written)
+            RequestStep.objects.create(request=req, step=Step.SUBMITTED, at=now)
+            audit.record("letter_request.submitted", req, detail={"type": letter_type.code})
+    except IntegrityError:
+        _delete_files(written)
+        found = LetterRequest.objects.filter(idempotency_key=idempotency_key).first()
+        if idempotency_key is None or found is None:
+            raise
+        return found, False
+    except BaseException:
+        _delete_files(written)
+        raise
+    return req, True
+
+
+def resubmit_request(
+    req: LetterRequest,
+    *,
+    purpose: str,
+    values: dict,
+    phone: str,
+    email: str,
+    documents: Iterable[tuple[str, str, ContentFile]] = (),
+) -> LetterRequest:
+    """The resident's corrections to a returned request; it goes back to the queue."""
+    written: list[str] = []
+    replaced: list[str] = []
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            req = LetterRequest.objects.select_for_update().get(pk=req.pk)
+            if req.status != RequestStatus.RETURNED:
+                raise Refused(_("Permohonan ini tidak sedang menunggu perbaikan."))
+            check_open_for_requests(req.village, req.letter_type)
+            documents = list(documents)
+            new_keys = {key for key, _label, _content in documents}
+            old = list(req.documents.filter(key__in=new_keys))
+            replaced = [d.file.name for d in old]
+            for document in old:
+                document.delete()
+            _save_documents(req, documents, written)
+            req.purpose, req.values, req.phone, req.email = purpose, values, phone, email
+            req.status = _first_status(req.village)
+            req.status_changed_at = now
+            req.due_at = due_after(now, req.letter_type.sla_days)
+            req.save(
+                update_fields=[
+                    "purpose",
+                    "values",
+                    "phone",
+                    "email",
+                    "status",
+                    "status_changed_at",
+                    "due_at",
+                ]
+            )
+            RequestStep.objects.create(request=req, step=Step.RESUBMITTED, at=now)
+            audit.record("letter_request.resubmitted", req)
+    except BaseException:
+        _delete_files(written)
+        raise
+    transaction.on_commit(lambda: _delete_files(replaced))
+    return req
+
+
+def _move(
+    req: LetterRequest, user, *, allowed: Iterable[str], to: str, step: str, note: str = ""
+) -> LetterRequest:
+    with transaction.atomic():
+        req = LetterRequest.objects.select_for_update().get(pk=req.pk)
+        if req.status not in allowed:
+            raise Refused(
+                _("Permohonan ini berstatus “%(s)s”; langkah ini tidak dapat dilakukan.")
+                % {"s": req.get_status_display()}
+            )
+        now = timezone.now()
+        req.status, req.status_changed_at = to, now
+        fields = ["status", "status_changed_at"]
+        if step == Step.RETURNED:
+            req.return_reason = note
+            fields.append("return_reason")
+        if step == Step.REJECTED:
+            req.reject_reason = note
+            fields.append("reject_reason")
+        req.save(update_fields=fields)
+        RequestStep.objects.create(request=req, step=step, user=user, at=now, note=note)
+        audit.record(f"letter_request.{step}", req, user=user, detail={"note": note[:200]})
+        return req
+
+
+def verify_request(req: LetterRequest, user) -> LetterRequest:
+    """The operator checked the data and documents."""
+    options = VillageLetterSettings.for_village(req.village)
+    to = (
+        RequestStatus.AWAITING_CHECK
+        if options.uses_secretary_check
+        else RequestStatus.AWAITING_SIGNATURE
+    )
+    return _move(req, user, allowed=[RequestStatus.SUBMITTED], to=to, step=Step.VERIFIED)
+
+
+def check_request(req: LetterRequest, user) -> LetterRequest:
+    """The secretary checked the draft before the head signs."""
+    return _move(
+        req,
+        user,
+        allowed=[RequestStatus.AWAITING_CHECK],
+        to=RequestStatus.AWAITING_SIGNATURE,
+        step=Step.CHECKED,
+    )
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise Refused(_("Tuliskan alasannya (minimal 5 karakter)."), "reason")
+    return reason[:1000]
+
+
+def return_request(req: LetterRequest, user, reason: str) -> LetterRequest:
+    """Back to the resident to correct, with the reason they will read."""
+    reason = _reason(reason)
+    req = _move(
+        req,
+        user,
+        allowed=OPEN_STATUSES,
+        to=RequestStatus.RETURNED,
+        step=Step.RETURNED,
+        note=reason,
+    )
+    _tell_resident(
+        req,
+        "returned",
+        _("Permohonan surat perlu diperbaiki"),
+        _(
+            "Permohonan %(type)s Anda perlu diperbaiki: %(reason)s\n"
+            "Perbaiki melalui halaman lacak: %(url)s"
+        )
+        % {"type": req.letter_type.name, "reason": reason, "url": tracking_url(req)},
+    )
+    return req
+
+
+def reject_request(req: LetterRequest, user, reason: str) -> LetterRequest:
+    reason = _reason(reason)
+    req = _move(
+        req,
+        user,
+        allowed=OPEN_STATUSES,
+        to=RequestStatus.REJECTED,
+        step=Step.REJECTED,
+        note=reason,
+    )
+    _tell_resident(
+        req,
+        "rejected",
+        _("Permohonan surat ditolak"),
+        _("Permohonan %(type)s Anda ditolak: %(reason)s\n%(url)s")
+        % {"type": req.letter_type.name, "reason": reason, "url": tracking_url(req)},
+    )
+    return req
+
+
+def record_collection(req: LetterRequest, user, collected_by: str) -> LetterRequest:
+    """Staff hand the letter over at the village hall."""
+    collected_by = (collected_by or "").strip()
+    if not collected_by:
+        raise Refused(_("Tuliskan nama orang yang mengambil surat."), "collected_by")
+    with transaction.atomic():
+        req = _move(
+            req,
+            user,
+            allowed=[RequestStatus.READY],
+            to=RequestStatus.COLLECTED,
+            step=Step.COLLECTED,
+            note=collected_by[:150],
+        )
+        req.collected_by_name, req.collected_at = collected_by[:150], req.status_changed_at
+        req.save(update_fields=["collected_by_name", "collected_at"])
+    return req
+
+
+def tracking_url(req: LetterRequest) -> str:
+    return settings.SITE_URL + reverse("letters:track", args=[req.tracking_code])
+
+
+def verification_url(letter: Letter) -> str:
+    return settings.SITE_URL + reverse("letters:verify", args=[letter.public_id])
+
+
+def _tell_resident(req: LetterRequest, event: str, subject: str, body: str) -> None:
+    from balai.notifications.actions import notify
+
+    if req.phone or req.email:
+        # A request may be returned more than once: the moment names the event.
+        notify(
+            key=f"letter:{req.tracking_code}:{event}:{req.status_changed_at.timestamp():.6f}",
+            subject=subject,
+            body=body,
+            email=req.email,
+            phone=req.phone,
+            village=req.village,
+        )
+
+
+# ---------------------------------------------------------------- signing
+
+
+def _number_scope(options: VillageLetterSettings, letter_type: LetterType) -> str:
+    return letter_type.code if options.numbers_per_type else ""
+
+
+def _peek_number(village, scope: str, year: int) -> int:
+    """The number the next letter would get, read without a lock (a guess)."""
+    last = (
+        NumberCounter.objects.filter(village=village, year=year, scope=scope)
+        .values_list("last", flat=True)
+        .first()
+    )
+    return (last or 0) + 1
+
+
+def _take_number(village, scope: str, year: int) -> int:
+    """The next sequence number, the counter row locked until the transaction ends.
+
+    Called inside the signing transaction: a rollback gives the number back.
+    On PostgreSQL the row lock orders concurrent signers; on SQLite the
+    IMMEDIATE transaction already holds the one write lock.
+    """
+    counters = NumberCounter.objects.select_for_update()
+    counter = counters.filter(village=village, year=year, scope=scope).first()
+    if counter is None:  # the first letter of the year (or type)
+        try:
+            with transaction.atomic():
+                NumberCounter.objects.create(village=village, year=year, scope=scope)
+        except IntegrityError:
+            pass  # another signer created it first; it is there now
+        counter = counters.get(village=village, year=year, scope=scope)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+def signer_position(user, village) -> str:
+    if village.kind == "kelurahan":
+        return f"LURAH {village.name.upper()}"
+    return f"KEPALA DESA {village.name.upper()}"
+
+
+def signer_name(user) -> str:
+    return (user.get_full_name() or user.get_username()).upper()
+
+
+def letter_values(req: LetterRequest, *, signer: str, issued: dt.date, valid_until) -> dict:
+    values = placeholders.resident_values(req.resident)
+    values.update(placeholders.place_values(req.village, signer))
+    values["keperluan"] = req.purpose
+    values["surat.tanggal"] = placeholders.date_id(issued)
+    values["surat.berlaku_sampai"] = placeholders.date_id(valid_until) if valid_until else "-"
+    for (_label, value), field in zip(req.value_rows(), req.letter_type.extra_fields, strict=True):
+        values[placeholders.EXTRA_PREFIX + field["name"]] = value
+    return values
+
+
+def letterhead(village, options: VillageLetterSettings):
+    from balai.letters.rendering import Letterhead
+    from balai.regions.codes import regency_names
+
+    regency = regency_names().get(village.regency_id, "")
+    kind = "KELURAHAN" if village.kind == "kelurahan" else "DESA"
+    return Letterhead(
+        regency=f"PEMERINTAH {regency.upper()}",
+        district=f"KECAMATAN {village.district.name.upper()}",
+        village=f"{kind} {village.name.upper()}",
+        address=options.address,
+        logo_png=regency_logo(),
+    )
+
+
+_logo: dict = {}
+
+
+def regency_logo() -> bytes | None:
+    """The regency's logo for the letterhead: `<data dir>/letters/logo.png` when present
+    (read again only when the file changes)."""
+    path = settings.DATA_DIR / "letters" / "logo.png"
+    try:
+        stamp = (str(path), path.stat().st_mtime_ns)
+    except OSError:
+        return None
+    if _logo.get("stamp") != stamp:
+        _logo.update(stamp=stamp, data=path.read_bytes())
+    return _logo["data"]
+
+
+def letter_data(
+    req: LetterRequest,
+    *,
+    options: VillageLetterSettings,
+    regency_settings: LetterSettings,
+    number: str,
+    signer: str,
+    position: str,
+    issued: dt.date,
+    valid_until,
+    url: str,
+):
+    from balai.letters.rendering import LetterData
+
+    values = letter_values(req, signer=signer, issued=issued, valid_until=valid_until)
+    body = [placeholders.fill(p, values) for p in placeholders.paragraphs(req.letter_type.body)]
+    fields = [
+        ("Nama", values["penduduk.nama"]),
+        ("NIK", values["penduduk.nik"]),
+        ("Tempat/Tgl. Lahir", values["penduduk.tempat_tanggal_lahir"]),
+        ("Jenis Kelamin", values["penduduk.jenis_kelamin"]),
+        ("Agama", values["penduduk.agama"]),
+        ("Pekerjaan", values["penduduk.pekerjaan"]),
+        ("Status Perkawinan", values["penduduk.status_perkawinan"]),
+        ("Alamat", values["penduduk.alamat"]),
+        *req.value_rows(),
+        ("Keperluan", req.purpose),
+    ]
+    return LetterData(
+        letterhead=letterhead(req.village, options),
+        title=req.letter_type.title.upper(),
+        number=number,
+        body=body,
+        fields=fields,
+        place=req.village.name,
+        date=issued,
+        signer_name=signer,
+        signer_position=position,
+        verification_url=url,
+        paper=regency_settings.paper,
+    )
+
+
+OPTIMISTIC_ATTEMPTS = 3
+
+
+class _NumberMoved(Exception):
+    """Another letter took the number this PDF was rendered with."""
+
+
+def sign_request(req: LetterRequest, user) -> Letter:
+    """Number, render, sign and store the letter: all of it or nothing.
+
+    The number, the letter row and the request's new status commit together;
+    the PDF file is written before the row and deleted again if the
+    transaction rolls back, so a failure leaves no letter, no file and no
+    used number.
+
+    Rendering and signing take ~25 ms, too long to hold SQLite's one write
+    lock (or a village's counter row) for: the PDF is first made with the
+    number the counter says comes next, and the transaction commits it only
+    if that number is still next when the counter row is locked. When another
+    signer of the same village got there first, it is made again with the new
+    number; after a few such collisions it is made inside the lock.
+    """
+    from balai.letters.pki import load_signer
+
+    cert = load_signer(user)  # raises SignerUnavailable before anything is taken
+    for _attempt in range(OPTIMISTIC_ATTEMPTS):
+        try:
+            return _sign(req, user, cert, render_in_lock=False)
+        except _NumberMoved:
+            continue
+    return _sign(req, user, cert, render_in_lock=True)
+
+
+def _locked_request(req: LetterRequest) -> LetterRequest:
+    req = (
+        LetterRequest.objects.select_for_update(of=("self",))
+        .select_related("letter_type", "village__district", "resident__family")
+        .get(pk=req.pk)
+    )
+    _check_signable(req)
+    return req
+
+
+def _check_signable(req: LetterRequest) -> None:
+    if req.status != RequestStatus.AWAITING_SIGNATURE:
+        raise Refused(
+            _("Permohonan ini berstatus “%(s)s”; tidak dapat ditandatangani.")
+            % {"s": req.get_status_display()}
+        )
+
+
+def _sign(req: LetterRequest, user, cert, *, render_in_lock: bool) -> Letter:
+    written: list[str] = []
+    regency_settings = LetterSettings.current()
+    try:
+        letter = None
+        if not render_in_lock:
+            req = LetterRequest.objects.select_related(
+                "letter_type", "village__district", "resident__family"
+            ).get(pk=req.pk)
+            _check_signable(req)
+            options = VillageLetterSettings.for_village(req.village)
+            scope = _number_scope(options, req.letter_type)
+            now = timezone.now()
+            year = timezone.localdate(now).year
+            guess = _peek_number(req.village, scope, year)
+            letter = make_letter(req, user, cert, guess, now, options, regency_settings, written)
+        with transaction.atomic():
+            if letter is None:
+                req = _locked_request(req)
+                options = VillageLetterSettings.for_village(req.village)
+                scope = _number_scope(options, req.letter_type)
+                now = timezone.now()
+                year = timezone.localdate(now).year
+                sequence = _take_number(req.village, scope, year)
+                letter = make_letter(
+                    req, user, cert, sequence, now, options, regency_settings, written
+                )
+            else:
+                # Lock the request row and see it is still waiting; the rest was
+                # loaded above and does not change while a request awaits signing.
+                status = (
+                    LetterRequest.objects.select_for_update()
+                    .filter(pk=req.pk)
+                    .values_list("status", flat=True)
+                    .get()
+                )
+                if status != req.status:
+                    req.status = status
+                    _check_signable(req)
+                if _take_number(req.village, scope, year) != letter.sequence:
+                    raise _NumberMoved
+            letter.request, letter.scope = req, scope
+            letter.save()
+            _mark_ready(req, letter, user)
+    except BaseException:
+        _delete_files(written)
+        raise
+    return letter
+
+
+def _mark_ready(req: LetterRequest, letter: Letter, user) -> None:
+    now = letter.issued_at
+    req.status, req.status_changed_at = RequestStatus.READY, now
+    req.save(update_fields=["status", "status_changed_at"])
+    RequestStep.objects.create(request=req, step=Step.SIGNED, user=user, at=now, note=letter.number)
+    audit.record("letter.signed", letter, user=user, detail={"number": letter.number})
+    _tell_resident(
+        req,
+        "ready",
+        _("Surat Anda siap diambil"),
+        _(
+            "%(type)s Anda sudah ditandatangani (nomor %(number)s) dan siap diambil "
+            "di kantor %(village)s. Bawa KTP. Kode lacak: %(code)s\n%(url)s"
+        )
+        % {
+            "type": req.letter_type.name,
+            "number": letter.number,
+            "village": str(req.village),
+            "code": req.grouped_code,
+            "url": tracking_url(req),
+        },
+    )
+
+
+def make_letter(
+    req: LetterRequest,
+    user,
+    cert,
+    sequence: int,
+    now: dt.datetime,
+    options: VillageLetterSettings,
+    regency_settings: LetterSettings,
+    written: list[str],
+) -> Letter:
+    """The numbered, signed letter for `req`, its PDF written to storage, its row unsaved."""
+    from balai.letters.rendering import render_letter
+    from balai.letters.signing import sign_pdf
+
+    issued = timezone.localdate(now)  # the regency's local date: numbers restart by it
+    number = format_letter_number(req, sequence, issued, regency_settings)
+    valid_until = (
+        issued + dt.timedelta(days=req.letter_type.validity_days)
+        if req.letter_type.validity_days
+        else None
+    )
+    letter = Letter(
+        request=req,
+        village=req.village,
+        letter_type=req.letter_type,
+        number=number,
+        year=issued.year,
+        sequence=sequence,
+        issued_at=now,
+        signed_by=user,
+        signer_name=signer_name(user),
+        signer_position=signer_position(user, req.village),
+        resident_name=req.resident.name.upper(),
+        valid_until=valid_until,
+    )
+    data = letter_data(
+        req,
+        options=options,
+        regency_settings=regency_settings,
+        number=number,
+        signer=letter.signer_name,
+        position=letter.signer_position,
+        issued=issued,
+        valid_until=valid_until,
+        url=verification_url(letter),
+    )
+    pdf = sign_pdf(render_letter(data), cert, reason=f"Surat {number}", location=req.village.name)
+    letter.sha256 = hashlib.sha256(pdf).hexdigest()
+    letter.pdf.save(f"{letter.public_id}.pdf", ContentFile(pdf), save=False)
+    written.append(letter.pdf.name)
+    return letter
+
+
+def format_letter_number(req, sequence: int, issued: dt.date, regency_settings) -> str:
+    from balai.letters.numbering import format_number
+
+    fmt = req.letter_type.number_format or regency_settings.number_format
+    return format_number(
+        fmt,
+        nomor=sequence,
+        klasifikasi=req.letter_type.classification,
+        kode_desa=req.village.code,
+        kode_surat=req.letter_type.short_code or req.letter_type.code.upper(),
+        tahun=issued.year,
+        bulan=issued.month,
+    )
+
+
+def revoke_letter(letter: Letter, user, reason: str) -> Letter:
+    reason = _reason(reason)
+    with transaction.atomic():
+        letter = Letter.objects.select_for_update().get(pk=letter.pk)
+        if letter.revoked_at is not None:
+            raise Refused(_("Surat ini sudah dicabut."))
+        letter.revoked_at, letter.revoked_by, letter.revoke_reason = timezone.now(), user, reason
+        letter.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+        RequestStep.objects.create(
+            request_id=letter.request_id, step=Step.REVOKED, user=user, note=reason
+        )
+        audit.record("letter.revoked", letter, user=user, detail={"reason": reason[:200]})
+    return letter
+
+
+def record_download(req: LetterRequest) -> None:
+    with transaction.atomic():
+        RequestStep.objects.create(request=req, step=Step.DOWNLOADED)
+        audit.record("letter.downloaded", req, detail={"by": "resident"})
+
+
+# ---------------------------------------------------------------- PINs
+
+
+def issue_pin(resident, user) -> str:
+    """A new 6-digit PIN for `resident`, shown once; it must be changed at first use."""
+    pin = f"{secrets.randbelow(10**6):06d}"
+    with transaction.atomic():
+        ResidentPin.objects.update_or_create(
+            resident=resident,
+            defaults={
+                "village": resident.village,
+                "pin_hash": make_password(pin),
+                "must_change": True,
+                "issued_by": user,
+                "issued_at": timezone.now(),
+                "changed_at": None,
+            },
+        )
+        audit.record("letter_pin.issued", resident, user=user)
+    return pin
+
+
+def change_pin(pin: ResidentPin, new_pin: str) -> ResidentPin:
+    with transaction.atomic():
+        pin.pin_hash = make_password(new_pin)
+        pin.must_change = False
+        pin.changed_at = timezone.now()
+        pin.save(update_fields=["pin_hash", "must_change", "changed_at"])
+        audit.record("letter_pin.changed", pin.resident, village=pin.village_id)
+    return pin
+
+
+# ---------------------------------------------------------------- settings
+
+
+def save_letter_type(letter_type: LetterType, user, fields: Iterable[str]) -> LetterType:
+    with transaction.atomic():
+        created = letter_type.pk is None
+        letter_type.full_clean()
+        letter_type.save()
+        audit.record(
+            "letter_type.created" if created else "letter_type.changed",
+            letter_type,
+            user=user,
+            detail={"fields": sorted(fields)},
+        )
+    return letter_type
+
+
+def save_village_settings(options: VillageLetterSettings, enabled_types, user):
+    """A village's steps, letterhead and the types it switches on."""
+    with transaction.atomic():
+        options.save()
+        enabled_ids = {t.pk for t in enabled_types}
+        for letter_type in LetterType.objects.filter(is_active=True):
+            VillageLetterType.objects.update_or_create(
+                village=options.village,
+                letter_type=letter_type,
+                defaults={"enabled": letter_type.pk in enabled_ids},
+            )
+        audit.record(
+            "letter_settings.changed",
+            options.village,
+            user=user,
+            detail={"enabled": sorted(t.code for t in enabled_types)},
+        )
+    return options
+
+
+def enable_types(village, codes: Iterable[str]) -> None:
+    """Switch letter types on in a village (demo, onboarding)."""
+    with transaction.atomic():
+        for letter_type in LetterType.objects.filter(code__in=list(codes)):
+            VillageLetterType.objects.update_or_create(
+                village=village, letter_type=letter_type, defaults={"enabled": True}
+            )
+        audit.record("letter_types.enabled", village, detail={"codes": sorted(codes)})

@@ -1,0 +1,390 @@
+"""Forms for residents (request, correction, identification, PIN) and staff."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from balai.letters import identity, placeholders
+from balai.letters.choices import FieldKind
+from balai.letters.models import LetterSettings, LetterType, VillageLetterSettings
+from balai.lib.uploads import DocumentField
+
+DIGITS16 = re.compile(r"^[0-9]{16}$")
+PHONE = re.compile(r"^(?:\+?62|0)8[0-9]{7,12}$")
+EXTRA = "isian_"
+UPLOAD = "syarat_"
+
+
+def normalise_phone(value: str) -> str:
+    """`0812-3456-7890` -> `6281234567890` (what WhatsApp gateways expect)."""
+    digits = re.sub(r"[\s\-().]", "", value or "")
+    if not digits:
+        return ""
+    if not PHONE.match(digits):
+        raise forms.ValidationError(
+            _("Nomor WhatsApp/telepon tidak sah; tulis seperti 081234567890."), code="phone"
+        )
+    digits = digits.lstrip("+")
+    return "62" + digits[1:] if digits.startswith("0") else digits
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class IdentifyForm(forms.Form):
+    """NIK + no. KK + date of birth; matched against the registry in `identify`."""
+
+    nik = forms.CharField(
+        label=_("NIK"),
+        max_length=16,
+        min_length=16,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("16 angka, seperti tertulis di KTP."),
+    )
+    no_kk = forms.CharField(
+        label=_("Nomor KK"),
+        max_length=16,
+        min_length=16,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("16 angka, seperti tertulis di Kartu Keluarga."),
+    )
+    birth_date = forms.DateField(label=_("Tanggal lahir"), widget=DateInput())
+
+    def __init__(
+        self, *args, http_request=None, village=None, resident=None, also_limits=(), **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.http_request = http_request
+        self.also_limits = also_limits  # checked in the same read as identification's
+        self.village = village
+        self.expected_resident = resident
+        self.resident = None
+
+    def clean_nik(self):
+        value = re.sub(r"\s", "", self.cleaned_data["nik"])
+        if not DIGITS16.match(value):
+            raise forms.ValidationError(_("NIK harus 16 angka."), code="nik")
+        return value
+
+    def clean_no_kk(self):
+        value = re.sub(r"\s", "", self.cleaned_data["no_kk"])
+        if not DIGITS16.match(value):
+            raise forms.ValidationError(_("Nomor KK harus 16 angka."), code="no_kk")
+        return value
+
+    def clean_birth_date(self):
+        value = self.cleaned_data["birth_date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("Tanggal lahir tidak boleh di masa depan."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if self.errors or not all(k in data for k in ("nik", "no_kk", "birth_date")):
+            return data
+        self.identify(data)
+        return data
+
+    def identify(self, data) -> None:
+        request, nik = self.http_request, data["nik"]
+        if identity.is_blocked(request, nik, self.also_limits):
+            raise forms.ValidationError(identity.TOO_MANY, code="rate_limited")
+        village = self.village or (self.expected_resident and self.expected_resident.village)
+        found = identity.find_resident(village, nik, data["no_kk"], data["birth_date"])
+        if found is None or (
+            self.expected_resident is not None and found.pk != self.expected_resident.pk
+        ):
+            identity.count_failure(request, nik)
+            raise forms.ValidationError(identity.MISMATCH, code="mismatch")
+        self.resident = found
+
+
+def extra_form_field(spec: dict) -> forms.Field:
+    kind, label, required = spec.get("kind", "text"), spec["label"], bool(spec.get("required"))
+    if kind == FieldKind.NUMBER:
+        return forms.DecimalField(label=label, required=required, max_digits=15, decimal_places=2)
+    if kind == FieldKind.DATE:
+        return forms.DateField(label=label, required=required, widget=DateInput())
+    if kind == FieldKind.CHOICE:
+        choices = [("", "—")] + [(c, c) for c in spec.get("choices", [])]
+        return forms.ChoiceField(label=label, required=required, choices=choices)
+    return forms.CharField(label=label, required=required, max_length=200)
+
+
+def stored_value(value) -> str:
+    if value in (None, ""):
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value).strip()
+
+
+class LetterRequestForm(IdentifyForm):
+    """A request for one letter type: identity, purpose, the type's fields,
+    requirement uploads and how to reach the resident."""
+
+    purpose = forms.CharField(
+        label=_("Keperluan"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Untuk apa surat ini, mis. persyaratan melamar pekerjaan."),
+    )
+    phone = forms.CharField(
+        label=_("Nomor WhatsApp/telepon"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.EmailField(label=_("Email"), required=False)
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, letter_type: LetterType, existing=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.letter_type = letter_type
+        self.existing = existing  # a returned request being corrected
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4())
+        if existing is not None:
+            del self.fields["idempotency_key"]
+            self.initial.update(
+                purpose=existing.purpose, phone=existing.phone, email=existing.email
+            )
+        order = ["nik", "no_kk", "birth_date", "purpose"]
+        for spec in letter_type.extra_fields:
+            name = EXTRA + spec["name"]
+            self.fields[name] = extra_form_field(spec)
+            if existing is not None:
+                self.initial[name] = existing.values.get(spec["name"], "")
+            order.append(name)
+        have = {d.key for d in existing.documents.all()} if existing is not None else set()
+        for item in letter_type.uploads:
+            name = UPLOAD + item["key"]
+            required = bool(item.get("required")) and item["key"] not in have
+            self.fields[name] = DocumentField(
+                label=item["label"],
+                required=required,
+                help_text=(
+                    _("Sudah diunggah; unggah lagi hanya untuk mengganti.")
+                    if item["key"] in have
+                    else _("Foto (JPG/PNG) atau PDF, maksimal 5 MB.")
+                ),
+            )
+            order.append(name)
+        self.order_fields([*order, "phone", "email"])
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data.get("phone", ""))
+
+    def clean(self):
+        data = forms.Form.clean(self)
+        if not data.get("phone") and not data.get("email") and "phone" not in self.errors:
+            self.add_error(
+                "phone", _("Isi nomor WhatsApp/telepon atau email agar kami dapat mengabari Anda.")
+            )
+        if self.errors or not all(k in data for k in ("nik", "no_kk", "birth_date")):
+            return data
+        self.identify(data)
+        return data
+
+    @property
+    def values(self) -> dict[str, str]:
+        return {
+            spec["name"]: stored_value(self.cleaned_data.get(EXTRA + spec["name"]))
+            for spec in self.letter_type.extra_fields
+        }
+
+    @property
+    def documents(self) -> list:
+        found = []
+        for item in self.letter_type.uploads:
+            content = self.cleaned_data.get(UPLOAD + item["key"])
+            if content:
+                found.append((item["key"], item["label"], content))
+        return found
+
+    def extra_fields(self):
+        return [self[EXTRA + spec["name"]] for spec in self.letter_type.extra_fields]
+
+
+def api_values(letter_type: LetterType, raw: dict) -> dict:
+    """Form data for LetterRequestForm from an API body's `fields` object."""
+    return {EXTRA + k: v for k, v in (raw or {}).items()}
+
+
+class PinLoginForm(forms.Form):
+    nik = forms.CharField(
+        label=_("NIK"),
+        max_length=16,
+        min_length=16,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "username"}),
+    )
+    pin = forms.CharField(
+        label=_("PIN"),
+        max_length=12,
+        widget=forms.PasswordInput(
+            attrs={"inputmode": "numeric", "autocomplete": "current-password"}
+        ),
+    )
+
+    def __init__(self, *args, http_request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.http_request = http_request
+        self.pin_record = None
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        nik = data["nik"]
+        if identity.is_blocked(self.http_request, nik):
+            raise forms.ValidationError(identity.TOO_MANY, code="rate_limited")
+        found = identity.check_pin(nik, data["pin"])
+        if found is None:
+            identity.count_failure(self.http_request, nik)
+            raise forms.ValidationError(identity.PIN_MISMATCH, code="mismatch")
+        self.pin_record = found
+        return data
+
+
+class PinChangeForm(forms.Form):
+    new_pin = forms.CharField(
+        label=_("PIN baru"),
+        min_length=6,
+        max_length=12,
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "new-password"}),
+        help_text=_("Minimal 6 angka; jangan tanggal lahir atau angka berurutan."),
+    )
+    again = forms.CharField(
+        label=_("Ulangi PIN baru"),
+        max_length=12,
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, resident=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.resident = resident
+
+    def clean_new_pin(self):
+        pin = self.cleaned_data["new_pin"]
+        if not pin.isdigit():
+            raise forms.ValidationError(_("PIN hanya boleh berisi angka."))
+        if len(set(pin)) == 1 or pin in "01234567890123456789" or pin in "9876543210987654321":
+            raise forms.ValidationError(_("PIN terlalu mudah ditebak."))
+        birth = self.resident.birth_date if self.resident else None
+        if birth and pin in {birth.strftime("%d%m%y"), birth.strftime("%d%m%Y")}:
+            raise forms.ValidationError(_("Jangan memakai tanggal lahir sebagai PIN."))
+        return pin
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_pin") and data.get("new_pin") != data.get("again"):
+            self.add_error("again", _("Kedua PIN tidak sama."))
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan"),
+        min_length=5,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Dibaca oleh pemohon."),
+    )
+
+
+class CollectForm(forms.Form):
+    collected_by = forms.CharField(
+        label=_("Diambil oleh"),
+        max_length=150,
+        help_text=_("Nama orang yang mengambil surat (pemohon atau yang diberi kuasa)."),
+    )
+
+
+class PinIssueForm(forms.Form):
+    nik = forms.CharField(label=_("NIK penduduk"), max_length=16, min_length=16)
+
+
+class VerifyUploadForm(forms.Form):
+    pdf = forms.FileField(
+        label=_("Berkas PDF surat"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+        help_text=_("Kami hanya menghitung sidik SHA-256; berkas tidak disimpan."),
+    )
+
+    def clean_pdf(self):
+        upload = self.cleaned_data["pdf"]
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("Berkas terlalu besar (maksimal 10 MB)."))
+        return upload
+
+
+class VillageSettingsForm(forms.ModelForm):
+    enabled_types = forms.ModelMultipleChoiceField(
+        label=_("Jenis surat yang dilayani"),
+        queryset=LetterType.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = VillageLetterSettings
+        fields = [
+            "address",
+            "uses_verification",
+            "uses_secretary_check",
+            "allows_download",
+            "numbers_per_type",
+        ]
+
+
+class LetterTypeForm(forms.ModelForm):
+    class Meta:
+        model = LetterType
+        fields = [
+            "code",
+            "name",
+            "title",
+            "short_code",
+            "classification",
+            "description",
+            "body",
+            "requirements",
+            "extra_fields",
+            "validity_days",
+            "sla_days",
+            "number_format",
+            "online",
+            "is_active",
+            "order",
+        ]
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 12}),
+            "requirements": forms.Textarea(attrs={"rows": 4}),
+            "extra_fields": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def preview_text(self) -> list[str]:
+        """The body filled with sample data (only when it is valid)."""
+        letter_type = self.instance
+        fields = [(f["name"], f["label"]) for f in letter_type.extra_fields]
+        values = placeholders.sample_values(fields)
+        return [placeholders.fill(p, values) for p in placeholders.paragraphs(letter_type.body)]
+
+
+class RegencySettingsForm(forms.ModelForm):
+    class Meta:
+        model = LetterSettings
+        fields = ["number_format", "paper"]

@@ -1,0 +1,154 @@
+"""Tracking, verification, download and the PIN pages residents use."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from balai.letters import actions
+from balai.letters.choices import Step
+from balai.letters.models import ResidentPin, VillageLetterSettings
+from balai.letters.tests.world import submit
+
+
+@pytest.fixture
+def letter(world, demo_pki):
+    req = actions.verify_request(submit(world), world.operator_a)
+    return actions.sign_request(req, world.head_a)
+
+
+def test_the_tracking_page_says_the_status_without_personal_data(client, world):
+    req = submit(world)
+    response = client.get(reverse("letters:track", args=[req.tracking_code]))
+    html = response.content.decode()
+    assert "Menunggu verifikasi" in html
+    assert req.grouped_code in html
+    assert "Siti" not in html and "SITI" not in html and world.siti.nik not in html
+
+
+def test_a_typed_code_is_read_forgivingly(client, world):
+    req = submit(world)
+    typed = req.grouped_code.lower()
+    response = client.get(reverse("letters:track-lookup"), {"kode": typed})
+    assert response["Location"] == reverse("letters:track", args=[req.tracking_code])
+    response = client.get(reverse("letters:track-lookup"), {"kode": "ABC"})
+    assert "28 huruf" in response.content.decode()
+
+
+def test_an_unknown_code_is_404(client, world):
+    assert client.get(reverse("letters:track", args=["A" * 28])).status_code == 404
+
+
+def test_the_verification_page_says_valid_with_a_masked_name(client, letter):
+    response = client.get(reverse("letters:verify", args=[letter.public_id]))
+    html = response.content.decode()
+    assert 'data-verdict="valid"' in html
+    assert "S*** W******" in html and "SITI" not in html
+    assert letter.number in html
+
+
+def test_the_verification_page_says_revoked(client, letter, world):
+    actions.revoke_letter(letter, world.head_a, "Salah data tanggal lahir.")
+    html = client.get(reverse("letters:verify", args=[letter.public_id])).content.decode()
+    assert 'data-verdict="revoked"' in html and "Salah data tanggal lahir." in html
+
+
+def test_the_verification_page_says_unknown(client, world):
+    response = client.get(reverse("letters:verify", args=["tidak-ada-surat-ini"]))
+    assert response.status_code == 404
+    assert 'data-verdict="unknown"' in response.content.decode()
+
+
+def test_an_uploaded_pdf_is_checked_against_the_issued_one(client, letter):
+    url = reverse("letters:verify", args=[letter.public_id])
+    pdf = letter.pdf.read()
+    same = client.post(url, {"pdf": SimpleUploadedFile("s.pdf", pdf)}).content.decode()
+    assert 'data-match="yes"' in same
+    changed = pdf.replace(b"SITI", b"SITU", 1) if b"SITI" in pdf else pdf + b"\n%x"
+    other = client.post(url, {"pdf": SimpleUploadedFile("s.pdf", changed)}).content.decode()
+    assert 'data-match="no"' in other
+
+
+def test_the_public_id_is_unguessable(letter):
+    assert len(letter.public_id) >= 22  # 128 random bits, URL-safe base64
+
+
+def test_download_needs_the_village_to_allow_it_and_identification(client, letter, world):
+    req = letter.request
+    track = reverse("letters:track", args=[req.tracking_code])
+    url = reverse("letters:download", args=[req.tracking_code])
+    assert "Unduh surat" not in client.get(track).content.decode()
+    assert client.get(url).status_code == 302
+    VillageLetterSettings.objects.filter(village=world.village_a).update(allows_download=True)
+    assert "Unduh surat" in client.get(track).content.decode()
+    bad = client.post(
+        url, {"nik": world.siti.nik, "no_kk": world.siti.family.no_kk, "birth_date": "1961-07-03"}
+    )
+    assert "Data tidak cocok" in bad.content.decode()
+    good = client.post(
+        url, {"nik": world.siti.nik, "no_kk": world.siti.family.no_kk, "birth_date": "1961-07-02"}
+    )
+    assert good["Content-Type"] == "application/pdf"
+    assert b"".join(good.streaming_content) == letter.pdf.open("rb").read()
+    assert req.steps.filter(step=Step.DOWNLOADED).exists()
+
+
+def test_a_revoked_letter_cannot_be_downloaded(client, letter, world):
+    VillageLetterSettings.objects.filter(village=world.village_a).update(allows_download=True)
+    actions.revoke_letter(letter, world.head_a, "Dicabut karena salah.")
+    url = reverse("letters:download", args=[letter.request.tracking_code])
+    assert client.get(url).status_code == 302
+
+
+def test_a_pin_is_issued_once_hashed_and_must_be_changed(client, login_as, world):
+    login_as(world.operator_a)
+    response = client.post(reverse("letters:staff-pin"), {"nik": world.siti.nik})
+    pin = response.context["pin"]
+    assert len(pin) == 6 and pin.isdigit()
+    record = ResidentPin.objects.get()
+    assert record.pin_hash.startswith("md5$") or record.pin_hash.startswith("argon2")
+    assert pin not in record.pin_hash
+    # A resident of another village cannot be given a PIN here.
+    response = client.post(reverse("letters:staff-pin"), {"nik": world.budi.nik})
+    assert response.context["form"].errors["nik"]
+    client.logout()
+    submit(world)
+    login = client.post(reverse("letters:pin-login"), {"nik": world.siti.nik, "pin": pin})
+    assert login["Location"] == reverse("letters:mine")
+    assert client.get(reverse("letters:mine"))["Location"] == reverse("letters:pin-change")
+    weak = client.post(reverse("letters:pin-change"), {"new_pin": "111111", "again": "111111"})
+    assert weak.context["form"].errors["new_pin"]
+    client.post(reverse("letters:pin-change"), {"new_pin": "583920", "again": "583920"})
+    mine = client.get(reverse("letters:mine"))
+    assert len(mine.context["requests"]) == 1
+
+
+def test_pins_hash_with_argon2_in_production_settings(world):
+    from django.conf import settings as live
+
+    assert live.PASSWORD_HASHERS  # tests use MD5 for speed; production lists argon2 first
+    from balai import settings as production
+
+    assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_a_wrong_pin_is_refused_and_rate_limited(client, world):
+    actions.issue_pin(world.siti, world.operator_a)
+    for _ in range(5):
+        response = client.post(
+            reverse("letters:pin-login"), {"nik": world.siti.nik, "pin": "000000"}
+        )
+        assert "NIK atau PIN tidak cocok" in response.content.decode()
+    response = client.post(reverse("letters:pin-login"), {"nik": world.siti.nik, "pin": "1"})
+    assert "Terlalu banyak percobaan" in response.content.decode()
+
+
+def test_the_pin_pages_need_a_pin_session(client, world):
+    assert client.get(reverse("letters:mine"))["Location"] == reverse("letters:pin-login")
+
+
+def test_the_tracking_page_is_one_query_even_for_a_ready_letter(
+    client, letter, django_assert_num_queries
+):
+    url = reverse("letters:track", args=[letter.request.tracking_code])
+    with django_assert_num_queries(1):
+        assert client.get(url).status_code == 200

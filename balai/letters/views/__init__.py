@@ -1,0 +1,1 @@
+"""Letter pages: `public` for residents and anyone checking a letter, `staff` for villages."""

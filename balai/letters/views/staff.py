@@ -1,0 +1,310 @@
+"""Village staff: the queue, one request with its steps, settings, PINs;
+the regency admin: the letter types catalogue and its templates."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from balai.accounts import audit
+from balai.accounts.access import get_for_user_or_404, require_role
+from balai.accounts.choices import VILLAGE_ROLES, Role
+from balai.letters import actions
+from balai.letters.choices import RequestStatus
+from balai.letters.forms import (
+    CollectForm,
+    LetterTypeForm,
+    PinIssueForm,
+    ReasonForm,
+    RegencySettingsForm,
+    VillageSettingsForm,
+)
+from balai.letters.models import (
+    Letter,
+    LetterRequest,
+    LetterSettings,
+    LetterType,
+    RequestDocument,
+    VillageLetterSettings,
+    VillageLetterType,
+)
+from balai.residents.models import Resident
+
+QUEUE_ROLES = (*VILLAGE_ROLES, Role.DISTRICT_STAFF, Role.REGENCY_ADMIN)
+PAGE = 50
+
+
+@login_required
+def queue(request):
+    """Open requests first, oldest deadline first; filter by status."""
+    require_role(request.user, *QUEUE_ROLES)
+    status = request.GET.get("status", "open")
+    requests = LetterRequest.objects.for_user(request.user).select_related(
+        "letter_type", "village", "resident"
+    )
+    if status == "open":
+        requests = requests.open().order_by("due_at")
+    elif status in RequestStatus.values:
+        requests = requests.filter(status=status).order_by("-status_changed_at")
+    else:
+        requests = requests.order_by("-submitted_at")
+    raw_page = request.GET.get("hal", "1")
+    page = max(int(raw_page), 1) if raw_page.isdigit() else 1
+    rows = list(requests[(page - 1) * PAGE : page * PAGE + 1])
+    context = {
+        "rows": rows[:PAGE],
+        "has_next": len(rows) > PAGE,
+        "page": page,
+        "status": status,
+        "statuses": RequestStatus.choices,
+        "now": timezone.now(),
+    }
+    return render(request, "letters/staff/queue.html", context)
+
+
+def _request_for(user, uuid) -> LetterRequest:
+    return get_for_user_or_404(
+        LetterRequest.objects.select_related(
+            "letter_type", "village__district", "resident__family"
+        ),
+        user,
+        uuid=uuid,
+    )
+
+
+@never_cache
+@login_required
+def detail(request, uuid):
+    require_role(request.user, *QUEUE_ROLES)
+    req = _request_for(request.user, uuid)
+    audit.record("letter_request.viewed", req)  # personal data was read
+    letter = Letter.objects.filter(request=req).first()
+    user = request.user
+    context = {
+        "req": req,
+        "letter": letter,
+        "steps": req.steps.select_related("user"),
+        "documents": req.documents.all(),
+        "values": req.value_rows(),
+        "now": timezone.now(),
+        "reason_form": ReasonForm(),
+        "collect_form": CollectForm(),
+        "can": {
+            "verify": user.role in actions.VERIFY_ROLES and req.status == RequestStatus.SUBMITTED,
+            "check": user.role in actions.CHECK_ROLES
+            and req.status == RequestStatus.AWAITING_CHECK,
+            "sign": user.role in actions.SIGN_ROLES
+            and req.status == RequestStatus.AWAITING_SIGNATURE,
+            "handle": user.role in actions.HANDLE_ROLES and req.is_open,
+            "collect": user.role in actions.HANDLE_ROLES and req.status == RequestStatus.READY,
+            "revoke": user.role in actions.REVOKE_ROLES
+            and letter is not None
+            and not letter.is_revoked,
+        },
+    }
+    return render(request, "letters/staff/detail.html", context)
+
+
+STEP_ROLES = {
+    "verifikasi": actions.VERIFY_ROLES,
+    "periksa": actions.CHECK_ROLES,
+    "tandatangani": actions.SIGN_ROLES,
+    "kembalikan": actions.HANDLE_ROLES,
+    "tolak": actions.HANDLE_ROLES,
+    "ambil": actions.HANDLE_ROLES,
+}
+
+
+def run_step(req: LetterRequest, user, step: str, data) -> tuple[bool, str]:
+    """Do `step` on `req` for `user`; (done, message). Shared by pages and the API."""
+    from balai.letters.pki import SignerUnavailable
+
+    try:
+        if step == "verifikasi":
+            actions.verify_request(req, user)
+            return True, _("Permohonan diverifikasi.")
+        if step == "periksa":
+            actions.check_request(req, user)
+            return True, _("Permohonan diperiksa dan diteruskan untuk ditandatangani.")
+        if step == "tandatangani":
+            letter = actions.sign_request(req, user)
+            return True, _("Surat ditandatangani dengan nomor %(n)s.") % {"n": letter.number}
+        if step == "kembalikan":
+            actions.return_request(req, user, data.get("reason", ""))
+            return True, _("Permohonan dikembalikan kepada pemohon untuk diperbaiki.")
+        if step == "tolak":
+            actions.reject_request(req, user, data.get("reason", ""))
+            return True, _("Permohonan ditolak.")
+        if step == "ambil":
+            actions.record_collection(req, user, data.get("collected_by", ""))
+            return True, _("Pengambilan surat dicatat.")
+    except actions.Refused as refused:
+        return False, refused.message
+    except SignerUnavailable:
+        return False, _(
+            "Sertifikat tanda tangan elektronik Anda belum terpasang. Hubungi admin kabupaten."
+        )
+    raise Http404
+
+
+@require_POST
+@login_required
+def step(request, uuid, step):
+    if step not in STEP_ROLES:
+        raise Http404
+    require_role(request.user, *QUEUE_ROLES)
+    req = _request_for(request.user, uuid)
+    require_role(request.user, *STEP_ROLES[step])
+    done, message = run_step(req, request.user, step, request.POST)
+    (messages.success if done else messages.error)(request, message)
+    return redirect("letters:staff-detail", uuid=req.uuid)
+
+
+@login_required
+def document(request, uuid, document):
+    require_role(request.user, *QUEUE_ROLES)
+    req = _request_for(request.user, uuid)
+    doc = get_object_or_404(RequestDocument, request=req, uuid=document)
+    audit.record("letter_request.document_viewed", req, detail={"key": doc.key})
+    content_type = "application/pdf" if doc.file.name.endswith(".pdf") else None
+    response = FileResponse(doc.file.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
+
+
+@login_required
+def letter_pdf(request, public_id):
+    require_role(request.user, *QUEUE_ROLES)
+    letter = get_for_user_or_404(Letter.objects.all(), request.user, public_id=public_id)
+    audit.record("letter.pdf_viewed", letter)
+    response = FileResponse(
+        letter.pdf.open("rb"), content_type="application/pdf", filename=f"{letter.public_id}.pdf"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@login_required
+def revoke(request, public_id):
+    require_role(request.user, *QUEUE_ROLES)
+    letter = get_for_user_or_404(Letter.objects.all(), request.user, public_id=public_id)
+    require_role(request.user, *actions.REVOKE_ROLES)
+    try:
+        actions.revoke_letter(letter, request.user, request.POST.get("reason", ""))
+        messages.success(request, _("Surat dicabut; halaman verifikasinya kini menyatakannya."))
+    except actions.Refused as refused:
+        messages.error(request, refused.message)
+    return redirect("letters:staff-detail", uuid=letter.request.uuid)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def village_settings(request):
+    """The village head chooses the steps, letterhead and letter types."""
+    require_role(request.user, Role.VILLAGE_HEAD, Role.VILLAGE_SECRETARY)
+    village = request.user.village
+    options = VillageLetterSettings.for_village(village)
+    enabled = LetterType.objects.filter(
+        villages__village=village, villages__enabled=True, is_active=True
+    )
+    form = VillageSettingsForm(
+        request.POST or None, instance=options, initial={"enabled_types": list(enabled)}
+    )
+    if request.method == "POST" and form.is_valid():
+        actions.save_village_settings(
+            form.save(commit=False), form.cleaned_data["enabled_types"], request.user
+        )
+        messages.success(request, _("Pengaturan layanan surat disimpan."))
+        return redirect("letters:staff-settings")
+    return render(request, "letters/staff/settings.html", {"form": form, "village": village})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def issue_pin(request):
+    """Give a resident of this village a PIN for layanan mandiri; shown once."""
+    require_role(request.user, *actions.HANDLE_ROLES)
+    form = PinIssueForm(request.POST or None)
+    pin = resident = None
+    if request.method == "POST" and form.is_valid():
+        resident = (
+            Resident.objects.for_user(request.user).filter(nik=form.cleaned_data["nik"]).first()
+        )
+        if resident is None:
+            form.add_error("nik", _("Tidak ada penduduk desa ini dengan NIK tersebut."))
+        else:
+            pin = actions.issue_pin(resident, request.user)
+    context = {"form": form, "pin": pin, "resident": resident}
+    response = render(request, "letters/staff/pin.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# ---------------------------------------------------------------- regency catalogue
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def type_list(request):
+    require_role(request.user, Role.REGENCY_ADMIN)
+    current = LetterSettings.current()
+    form = RegencySettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        audit.record("letter_settings.regency_changed", None, detail=form.cleaned_data)
+        messages.success(request, _("Pengaturan surat kabupaten disimpan."))
+        return redirect("letters:type-list")
+    letter_types = LetterType.objects.all()
+    counts = dict(
+        VillageLetterType.objects.filter(enabled=True)
+        .values_list("letter_type")
+        .annotate(n=Count("pk"))
+    )
+    rows = [(t, counts.get(t.pk, 0)) for t in letter_types]
+    return render(request, "letters/staff/type_list.html", {"rows": rows, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def type_edit(request, code=None):
+    """Edit a type and its body template; preview on sample data, as text or PDF."""
+    require_role(request.user, Role.REGENCY_ADMIN)
+    instance = get_object_or_404(LetterType, code=code) if code else LetterType()
+    form = LetterTypeForm(request.POST or None, instance=instance)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        action = request.POST.get("action")
+        if action == "pdf":
+            return _preview_pdf(form.instance)
+        if action == "preview":
+            preview = form.preview_text()
+        else:
+            actions.save_letter_type(form.instance, request.user, form.changed_data)
+            messages.success(request, _("Jenis surat disimpan."))
+            return redirect("letters:type-edit", code=form.instance.code)
+    from balai.letters.placeholders import KNOWN
+
+    context = {"form": form, "preview": preview, "known": KNOWN, "instance": instance}
+    return render(request, "letters/staff/type_edit.html", context)
+
+
+def _preview_pdf(letter_type: LetterType) -> HttpResponse:
+    from balai.letters import placeholders
+    from balai.letters.rendering import render_preview
+
+    fields = [(f["name"], f["label"]) for f in letter_type.extra_fields]
+    values = placeholders.sample_values(fields)
+    body = [placeholders.fill(p, values) for p in placeholders.paragraphs(letter_type.body)]
+    pdf = render_preview(body=body, title=letter_type.title.upper())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="contoh.pdf"'
+    return response
