@@ -70,3 +70,14 @@ def test_another_villages_import_is_404(cast, client, login_as, tmp_path):
     assert client.get(reverse("residents:import-status", args=[job.uuid])).status_code == 404
     report = reverse("residents:import-report", args=[job.uuid, "csv"])
     assert client.get(report).status_code == 404
+
+
+def test_roles_without_import_rights_get_403_on_an_import(cast, client, login_as, tmp_path):
+    login_as(cast.operator_a)
+    upload(client, write_csv(tmp_path / "warga.csv", [person()]))
+    job = ResidentImport.objects.get()
+    for user in (cast.agency_officer, cast.district_a, cast.admin, cast.command_center):
+        login_as(user)
+        assert client.get(reverse("residents:import-status", args=[job.uuid])).status_code == 403
+        report = reverse("residents:import-report", args=[job.uuid, "xlsx"])
+        assert client.get(report).status_code == 403

@@ -22,6 +22,7 @@ def pages(resident):
     return [
         ("detail", reverse("residents:detail", args=[resident.uuid]), "get"),
         ("family", reverse("residents:family", args=[resident.family.uuid]), "get"),
+        ("add-member", reverse("residents:add-member", args=[resident.family.uuid]), "get"),
         ("own-data", reverse("residents:own-data", args=[resident.uuid]), "get"),
         ("event", reverse("residents:record-event", args=[resident.uuid]), "post"),
         ("mismatch", reverse("residents:accept-mismatch", args=[resident.uuid]), "post"),
