@@ -21,6 +21,8 @@ def test_an_operator_imports_a_file_then_finds_and_opens_a_resident(
     assert "1 baru" in page.content()
     page.screenshot(path=str(tmp_path / "import.png"), full_page=True)
     page.goto("/penduduk/")
+    page.screenshot(path=str(tmp_path / "list.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.get_by_label("Cari (NIK, no. KK atau nama)").fill("sri wahyu")
     page.get_by_role("button", name="Tampilkan").click()
     page.get_by_role("link", name="Sri Wahyuni Dewi").click()
