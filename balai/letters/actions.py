@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from balai.accounts import audit
 from balai.accounts.choices import VILLAGE_ROLES, Role
-from balai.letters import placeholders
+from balai.letters import limits, placeholders
 from balai.letters.choices import OPEN_STATUSES, RequestStatus, Step
 from balai.letters.models import (
     Letter,
@@ -73,8 +73,8 @@ def check_open_for_requests(village, letter_type: LetterType) -> None:
         )
 
 
-def _first_status(village) -> str:
-    options = VillageLetterSettings.for_village(village)
+def _first_status(village, loaded: bool = False) -> str:
+    options = VillageLetterSettings.for_village(village, loaded=loaded)
     if options.uses_verification:
         return RequestStatus.SUBMITTED
     if options.uses_secretary_check:
@@ -106,17 +106,25 @@ def submit_request(
     email: str = "",
     documents: Iterable[tuple[str, str, ContentFile]] = (),
     idempotency_key=None,
+    count_for: str | None = None,
+    checked: bool = False,
 ) -> tuple[LetterRequest, bool]:
-    """A new request, or the one this form already made (created=False)."""
-    if idempotency_key is not None:
-        found = LetterRequest.objects.filter(idempotency_key=idempotency_key).first()
-        if found is not None:
-            return found, False
-    check_open_for_requests(village, letter_type)
+    """A new request, or the one this form already made (created=False).
+
+    `count_for` (the client's IP) counts the submission against its rate limit
+    inside the same transaction; `checked` says the caller has just checked
+    this village serves this type, loading the village with its settings.
+    """
+    # A repeated idempotency key fails the insert below (unique), and the first
+    # request is returned: no extra read on the common path.
+    if not checked:
+        check_open_for_requests(village, letter_type)
     written: list[str] = []
     now = timezone.now()
     try:
         with transaction.atomic():
+            if count_for is not None:
+                limits.hit(limits.SUBMIT_IP, count_for)
             req = LetterRequest.objects.create(
                 idempotency_key=idempotency_key,
                 village=village,
@@ -126,7 +134,7 @@ def submit_request(
                 values=values,
                 phone=phone,
                 email=email,
-                status=_first_status(village),
+                status=_first_status(village, loaded=checked),
                 submitted_at=now,
                 status_changed_at=now,
                 due_at=due_after(now, letter_type.sla_days),
@@ -325,8 +333,9 @@ def _tell_resident(req: LetterRequest, event: str, subject: str, body: str) -> N
     from balai.notifications.actions import notify
 
     if req.phone or req.email:
+        # A request may be returned more than once: the moment names the event.
         notify(
-            key=f"letter:{req.tracking_code}:{event}:{req.steps.count()}",
+            key=f"letter:{req.tracking_code}:{event}:{req.status_changed_at.timestamp():.6f}",
             subject=subject,
             body=body,
             email=req.email,
@@ -338,14 +347,12 @@ def _tell_resident(req: LetterRequest, event: str, subject: str, body: str) -> N
 # ---------------------------------------------------------------- signing
 
 
-def _number_scope(village, letter_type: LetterType) -> str:
-    options = VillageLetterSettings.for_village(village)
+def _number_scope(options: VillageLetterSettings, letter_type: LetterType) -> str:
     return letter_type.code if options.numbers_per_type else ""
 
 
-def _peek_number(village, letter_type: LetterType, year: int) -> int:
+def _peek_number(village, scope: str, year: int) -> int:
     """The number the next letter would get, read without a lock (a guess)."""
-    scope = _number_scope(village, letter_type)
     last = (
         NumberCounter.objects.filter(village=village, year=year, scope=scope)
         .values_list("last", flat=True)
@@ -354,23 +361,25 @@ def _peek_number(village, letter_type: LetterType, year: int) -> int:
     return (last or 0) + 1
 
 
-def _take_number(village, letter_type: LetterType, year: int) -> tuple[str, int]:
+def _take_number(village, scope: str, year: int) -> int:
     """The next sequence number, the counter row locked until the transaction ends.
 
     Called inside the signing transaction: a rollback gives the number back.
     On PostgreSQL the row lock orders concurrent signers; on SQLite the
     IMMEDIATE transaction already holds the one write lock.
     """
-    scope = _number_scope(village, letter_type)
-    try:
-        with transaction.atomic():
-            NumberCounter.objects.get_or_create(village=village, year=year, scope=scope)
-    except IntegrityError:
-        pass  # another signer created it first; it is there now
-    counter = NumberCounter.objects.select_for_update().get(village=village, year=year, scope=scope)
+    counters = NumberCounter.objects.select_for_update()
+    counter = counters.filter(village=village, year=year, scope=scope).first()
+    if counter is None:  # the first letter of the year (or type)
+        try:
+            with transaction.atomic():
+                NumberCounter.objects.create(village=village, year=year, scope=scope)
+        except IntegrityError:
+            pass  # another signer created it first; it is there now
+        counter = counters.get(village=village, year=year, scope=scope)
     counter.last += 1
     counter.save(update_fields=["last"])
-    return scope, counter.last
+    return counter.last
 
 
 def signer_position(user, village) -> str:
@@ -394,15 +403,14 @@ def letter_values(req: LetterRequest, *, signer: str, issued: dt.date, valid_unt
     return values
 
 
-def letterhead(village):
+def letterhead(village, options: VillageLetterSettings):
     from balai.letters.rendering import Letterhead
-    from balai.regions.models import Regency
+    from balai.regions.codes import regency_names
 
-    regency = Regency.objects.get(code=village.regency_id)
-    options = VillageLetterSettings.for_village(village)
+    regency = regency_names().get(village.regency_id, "")
     kind = "KELURAHAN" if village.kind == "kelurahan" else "DESA"
     return Letterhead(
-        regency=f"PEMERINTAH {regency.name.upper()}",
+        regency=f"PEMERINTAH {regency.upper()}",
         district=f"KECAMATAN {village.district.name.upper()}",
         village=f"{kind} {village.name.upper()}",
         address=options.address,
@@ -410,15 +418,27 @@ def letterhead(village):
     )
 
 
+_logo: dict = {}
+
+
 def regency_logo() -> bytes | None:
-    """The regency's logo for the letterhead: `<data dir>/letters/logo.png` when present."""
+    """The regency's logo for the letterhead: `<data dir>/letters/logo.png` when present
+    (read again only when the file changes)."""
     path = settings.DATA_DIR / "letters" / "logo.png"
-    return path.read_bytes() if path.is_file() else None
+    try:
+        stamp = (str(path), path.stat().st_mtime_ns)
+    except OSError:
+        return None
+    if _logo.get("stamp") != stamp:
+        _logo.update(stamp=stamp, data=path.read_bytes())
+    return _logo["data"]
 
 
 def letter_data(
     req: LetterRequest,
     *,
+    options: VillageLetterSettings,
+    regency_settings: LetterSettings,
     number: str,
     signer: str,
     position: str,
@@ -443,7 +463,7 @@ def letter_data(
         ("Keperluan", req.purpose),
     ]
     return LetterData(
-        letterhead=letterhead(req.village),
+        letterhead=letterhead(req.village, options),
         title=req.letter_type.title.upper(),
         number=number,
         body=body,
@@ -453,7 +473,7 @@ def letter_data(
         signer_name=signer,
         signer_position=position,
         verification_url=url,
-        paper=LetterSettings.current().paper,
+        paper=regency_settings.paper,
     )
 
 
@@ -510,6 +530,7 @@ def _check_signable(req: LetterRequest) -> None:
 
 def _sign(req: LetterRequest, user, cert, *, render_in_lock: bool) -> Letter:
     written: list[str] = []
+    regency_settings = LetterSettings.current()
     try:
         letter = None
         if not render_in_lock:
@@ -517,20 +538,36 @@ def _sign(req: LetterRequest, user, cert, *, render_in_lock: bool) -> Letter:
                 "letter_type", "village__district", "resident__family"
             ).get(pk=req.pk)
             _check_signable(req)
+            options = VillageLetterSettings.for_village(req.village)
+            scope = _number_scope(options, req.letter_type)
             now = timezone.now()
             year = timezone.localdate(now).year
-            guess = _peek_number(req.village, req.letter_type, year)
-            letter = make_letter(req, user, cert, guess, now, written)
+            guess = _peek_number(req.village, scope, year)
+            letter = make_letter(req, user, cert, guess, now, options, regency_settings, written)
         with transaction.atomic():
-            req = _locked_request(req)
             if letter is None:
+                req = _locked_request(req)
+                options = VillageLetterSettings.for_village(req.village)
+                scope = _number_scope(options, req.letter_type)
                 now = timezone.now()
                 year = timezone.localdate(now).year
-                scope, sequence = _take_number(req.village, req.letter_type, year)
-                letter = make_letter(req, user, cert, sequence, now, written)
+                sequence = _take_number(req.village, scope, year)
+                letter = make_letter(
+                    req, user, cert, sequence, now, options, regency_settings, written
+                )
             else:
-                scope, sequence = _take_number(req.village, req.letter_type, year)
-                if sequence != letter.sequence:
+                # Lock the request row and see it is still waiting; the rest was
+                # loaded above and does not change while a request awaits signing.
+                status = (
+                    LetterRequest.objects.select_for_update()
+                    .filter(pk=req.pk)
+                    .values_list("status", flat=True)
+                    .get()
+                )
+                if status != req.status:
+                    req.status = status
+                    _check_signable(req)
+                if _take_number(req.village, scope, year) != letter.sequence:
                     raise _NumberMoved
             letter.request, letter.scope = req, scope
             letter.save()
@@ -566,14 +603,20 @@ def _mark_ready(req: LetterRequest, letter: Letter, user) -> None:
 
 
 def make_letter(
-    req: LetterRequest, user, cert, sequence: int, now: dt.datetime, written: list[str]
+    req: LetterRequest,
+    user,
+    cert,
+    sequence: int,
+    now: dt.datetime,
+    options: VillageLetterSettings,
+    regency_settings: LetterSettings,
+    written: list[str],
 ) -> Letter:
     """The numbered, signed letter for `req`, its PDF written to storage, its row unsaved."""
     from balai.letters.rendering import render_letter
     from balai.letters.signing import sign_pdf
 
     issued = timezone.localdate(now)  # the regency's local date: numbers restart by it
-    regency_settings = LetterSettings.current()
     number = format_letter_number(req, sequence, issued, regency_settings)
     valid_until = (
         issued + dt.timedelta(days=req.letter_type.validity_days)
@@ -596,6 +639,8 @@ def make_letter(
     )
     data = letter_data(
         req,
+        options=options,
+        regency_settings=regency_settings,
         number=number,
         signer=letter.signer_name,
         position=letter.signer_position,

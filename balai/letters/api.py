@@ -24,10 +24,10 @@ from ninja.errors import HttpError
 from balai.accounts.access import get_for_user_or_404, require_role
 from balai.accounts.api_auth import TokenAuth, require_scope
 from balai.accounts.choices import Scope
-from balai.letters import actions
+from balai.letters import actions, limits
 from balai.letters.forms import EXTRA, UPLOAD, LetterRequestForm
 from balai.letters.models import Letter, LetterRequest, LetterType
-from balai.letters.views.public import _limited
+from balai.letters.views.public import client_ip
 from balai.letters.views.staff import QUEUE_ROLES, STEP_ROLES, run_step
 from balai.lib import tracking
 from balai.regions.models import Village
@@ -127,7 +127,7 @@ def _problem(request, status: int, title: str, **extra):
 def create_request(request, body: RequestIn):
     """Submit a request (the same checks as the form). Documents come base64-encoded
     by requirement key. Repeating the same `idempotency_key` returns the first request."""
-    if _limited(request, "letters.submit", "BALAI_LETTERS_SUBMIT_IP_RATE", "60/h"):
+    if limits.reached((limits.SUBMIT_IP, client_ip(request))):
         raise HttpError(429, _("Terlalu banyak permohonan dari alamat ini. Coba lagi nanti."))
     village = Village.objects.in_regency().filter(code=body.village).first()
     letter_type = LetterType.objects.filter(code=body.letter_type).first()
@@ -176,6 +176,8 @@ def create_request(request, body: RequestIn):
             email=form.cleaned_data["email"],
             documents=form.documents,
             idempotency_key=form.cleaned_data["idempotency_key"],
+            count_for=client_ip(request),
+            checked=True,
         )
     except actions.Refused as refused:
         return _problem(request, 403, refused.message)

@@ -61,9 +61,12 @@ class IdentifyForm(forms.Form):
     )
     birth_date = forms.DateField(label=_("Tanggal lahir"), widget=DateInput())
 
-    def __init__(self, *args, http_request=None, village=None, resident=None, **kwargs):
+    def __init__(
+        self, *args, http_request=None, village=None, resident=None, also_limits=(), **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.http_request = http_request
+        self.also_limits = also_limits  # checked in the same read as identification's
         self.village = village
         self.expected_resident = resident
         self.resident = None
@@ -95,7 +98,7 @@ class IdentifyForm(forms.Form):
 
     def identify(self, data) -> None:
         request, nik = self.http_request, data["nik"]
-        if identity.is_blocked(request, nik):
+        if identity.is_blocked(request, nik, self.also_limits):
             raise forms.ValidationError(identity.TOO_MANY, code="rate_limited")
         village = self.village or (self.expected_resident and self.expected_resident.village)
         found = identity.find_resident(village, nik, data["no_kk"], data["birth_date"])

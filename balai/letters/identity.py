@@ -7,11 +7,10 @@ Failures count; successes do not (a kiosk serves a whole village from one IP).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.utils.translation import gettext_lazy as _
-from django_ratelimit.core import get_usage
 
+from balai.letters import limits
 from balai.residents.choices import Status
 from balai.residents.models import Resident
 
@@ -25,50 +24,37 @@ TOO_MANY = _("Terlalu banyak percobaan yang gagal. Coba lagi satu jam lagi.")
 _DUMMY_HASH = make_password("000000-not-a-pin")
 
 
-def _rate(name: str, default: str) -> str:
-    return getattr(settings, name, default)
-
-
-def _usage(request, group: str, value: str, rate: str, increment: bool):
-    return get_usage(request, group=group, key=lambda g, r: value, rate=rate, increment=increment)
-
-
-def _keys(request, nik: str) -> list[tuple[str, str, str]]:
+def _ip(request) -> str:
     from balai.accounts.audit import client_ip
 
-    ip = client_ip(request) or "unknown"
-    return [
-        ("letters.identify.ip", ip, _rate("BALAI_LETTERS_IDENTIFY_IP_RATE", "20/h")),
-        ("letters.identify.nik", nik or "-", _rate("BALAI_LETTERS_IDENTIFY_NIK_RATE", "5/h")),
-    ]
+    return (client_ip(request) if request is not None else None) or "unknown"
 
 
-def is_blocked(request, nik: str) -> bool:
-    for group, value, rate in _keys(request, nik):
-        usage = _usage(request, group, value, rate, increment=False)
-        if usage is not None and usage["count"] >= usage["limit"]:
-            return True
-    return False
+def is_blocked(request, nik: str, also=()) -> bool:
+    """Whether this address or this NIK has used up its failed attempts, or any
+    of the limits in `also` is reached (one read for all)."""
+    return limits.reached(
+        (limits.IDENTIFY_IP, _ip(request)), (limits.IDENTIFY_NIK, nik or "-"), *also
+    )
 
 
 def count_failure(request, nik: str) -> None:
-    for group, value, rate in _keys(request, nik):
-        _usage(request, group, value, rate, increment=True)
+    limits.hit(limits.IDENTIFY_IP, _ip(request))
+    limits.hit(limits.IDENTIFY_NIK, nik or "-")
 
 
 def find_resident(village, nik: str, no_kk: str, birth_date) -> Resident | None:
     """The living resident of `village` with exactly this NIK, KK and birth date."""
-    return (
-        Resident.objects.select_related("family", "village__district")
-        .filter(
+    found = list(
+        Resident.objects.only("pk", "village_id", "name").filter(
             village=village,
             nik=nik,
             family__no_kk=no_kk,
             birth_date=birth_date,
             status=Status.ALIVE,
-        )
-        .first()
+        )[:1]
     )
+    return found[0] if found else None
 
 
 def check_pin(nik: str, pin: str):

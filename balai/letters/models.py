@@ -216,7 +216,14 @@ class VillageLetterSettings(models.Model):
         return str(self.village)
 
     @classmethod
-    def for_village(cls, village) -> VillageLetterSettings:
+    def for_village(cls, village, *, loaded: bool = False) -> VillageLetterSettings:
+        """The village's settings (defaults when it has none). `loaded`: the
+        village was fetched just now with select_related("letter_settings")."""
+        if loaded:
+            try:
+                return village.letter_settings
+            except cls.DoesNotExist:
+                return cls(village=village)
         found = cls.objects.filter(village=village).first()
         return found or cls(village=village)
 
@@ -467,3 +474,19 @@ class ResidentPin(models.Model):
 
     def __str__(self) -> str:
         return f"PIN {self.resident_id}"
+
+
+class RateCounter(models.Model):
+    """Events per key (a hash of limit name and IP or NIK) in a fixed time window."""
+
+    key = models.CharField(max_length=40)
+    window_start = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="rate_counter_window")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.window_start}: {self.count}"

@@ -141,14 +141,14 @@ def resident_values(resident) -> dict[str, str]:
 
 
 def place_values(village, signer_name: str) -> dict[str, str]:
-    from balai.regions.models import Regency
+    from balai.regions.codes import regency_names
 
-    regency = Regency.objects.filter(code=village.regency_id).values_list("name", flat=True)
+    regency = regency_names().get(village.regency_id, "")
     return {
         "desa.nama": village.name,
         "desa.jenis": village.get_kind_display(),
         "kecamatan.nama": village.district.name,
-        "kabupaten.nama": (regency.first() or "").removeprefix("Kabupaten ").strip(),
+        "kabupaten.nama": regency.removeprefix("Kabupaten ").removeprefix("Kota ").strip(),
         "kepala_desa.nama": signer_name,
     }
 

@@ -144,3 +144,11 @@ def test_a_wrong_pin_is_refused_and_rate_limited(client, world):
 
 def test_the_pin_pages_need_a_pin_session(client, world):
     assert client.get(reverse("letters:mine"))["Location"] == reverse("letters:pin-login")
+
+
+def test_the_tracking_page_is_one_query_even_for_a_ready_letter(
+    client, letter, django_assert_num_queries
+):
+    url = reverse("letters:track", args=[letter.request.tracking_code])
+    with django_assert_num_queries(1):
+        assert client.get(url).status_code == 200

@@ -264,3 +264,25 @@ def test_the_village_chooses_its_steps_and_types(client, login_as, world, role):
 def test_an_operator_cannot_change_the_village_settings(client, login_as, world):
     login_as(world.operator_a)
     assert client.get(reverse("letters:staff-settings")).status_code == 403
+
+
+def test_the_staff_pdf_is_for_the_villages_staff_only(client, login_as, world, demo_pki):
+    letter = actions.sign_request(
+        actions.verify_request(submit(world), world.operator_a), world.head_a
+    )
+    url = reverse("letters:staff-pdf", args=[letter.public_id])
+    login_as(world.operator_b)
+    assert client.get(url).status_code == 404
+    login_as(world.agency_officer)
+    assert client.get(url).status_code == 403
+    login_as(world.operator_a)
+    response = client.get(url)
+    assert response["Content-Type"] == "application/pdf"
+
+
+def test_pins_are_given_by_village_staff_only(client, login_as, world):
+    login_as(world.district_a)
+    assert client.get(reverse("letters:staff-pin")).status_code == 403
+    login_as(world.operator_b)
+    response = client.post(reverse("letters:staff-pin"), {"nik": world.siti.nik})
+    assert response.context["form"].errors["nik"]  # Siti is not of village B

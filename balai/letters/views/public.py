@@ -9,12 +9,13 @@ from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import is_ratelimited
 
-from balai.letters import actions
+from balai.letters import actions, limits
 from balai.letters.choices import RequestStatus
 from balai.letters.forms import (
     IdentifyForm,
@@ -29,16 +30,19 @@ from balai.letters.models import (
     LetterType,
     ResidentPin,
     VillageLetterSettings,
+    VillageLetterType,
 )
 from balai.lib import tracking
+from balai.regions.codes import village_kind
 from balai.regions.models import Village
 
 PIN_SESSION = "letters_pin"
 
 
-def _limited(request, group: str, setting: str, default: str) -> bool:
-    rate = getattr(settings, setting, default)
-    return is_ratelimited(request, group=group, key="ip", rate=rate, increment=True)
+def client_ip(request) -> str:
+    from balai.accounts.audit import client_ip as ip
+
+    return ip(request) or "unknown"
 
 
 def start(request):
@@ -64,9 +68,44 @@ def types(request, village):
     return render(request, "letters/types.html", {"village": village, "letter_types": letter_types})
 
 
-@require_http_methods(["GET", "POST"])
-def request_letter(request, village, letter_type):
-    """Step 3: identify, fill in, upload, submit; a repeated submission finds the first."""
+OFFER_FIELDS = (
+    "village__code",
+    "village__name",
+    "village__is_active",
+    "village__district_id",
+    "village__letter_settings__uses_verification",
+    "village__letter_settings__uses_secretary_check",
+    "letter_type__code",
+    "letter_type__name",
+    "letter_type__requirements",
+    "letter_type__extra_fields",
+    "letter_type__sla_days",
+)
+
+
+def _offer(village: str, letter_type: str) -> VillageLetterType | None:
+    """This village's switched-on online `letter_type`, with village, type and
+    settings, in one query; None when any of that is not so."""
+    offer = (
+        VillageLetterType.objects.select_related("village__letter_settings", "letter_type")
+        .only(*OFFER_FIELDS)
+        .filter(
+            village_id=village,
+            village__is_active=True,
+            letter_type__code=letter_type,
+            letter_type__is_active=True,
+            letter_type__online=True,
+            enabled=True,
+        )
+        .first()
+    )
+    if offer is None or offer.village.regency_id != settings.BALAI_REGENCY:
+        return None
+    return offer
+
+
+def _refusal(request, village: str, letter_type: str):
+    """Why this village and type cannot be requested here, as a page (or 404)."""
     village = _active_village(village)
     letter_type = get_object_or_404(LetterType, code=letter_type)
     try:
@@ -74,34 +113,45 @@ def request_letter(request, village, letter_type):
     except actions.Refused as refused:
         context = {"village": village, "letter_type": letter_type, "refused": refused.message}
         return render(request, "letters/refused.html", context, status=403)
+    raise Http404
+
+
+@require_http_methods(["GET", "POST"])
+def request_letter(request, village, letter_type):
+    """Step 3: identify, fill in, upload, submit; a repeated submission finds the first."""
+    offer = _offer(village, letter_type)
+    if offer is None:
+        return _refusal(request, village, letter_type)
+    village, letter_type = offer.village, offer.letter_type
+    ip = client_ip(request)
     form = LetterRequestForm(
         request.POST or None,
         request.FILES or None,
         letter_type=letter_type,
         village=village,
         http_request=request,
+        also_limits=[(limits.SUBMIT_IP, ip)],
     )
-    if request.method == "POST":
-        if _limited(request, "letters.submit", "BALAI_LETTERS_SUBMIT_IP_RATE", "60/h"):
-            form.add_error(None, _("Terlalu banyak permohonan dari alamat ini. Coba lagi nanti."))
-        elif form.is_valid():
-            try:
-                req, _created = actions.submit_request(
-                    village=village,
-                    letter_type=letter_type,
-                    resident=form.resident,
-                    purpose=form.cleaned_data["purpose"],
-                    values=form.values,
-                    phone=form.cleaned_data["phone"],
-                    email=form.cleaned_data["email"],
-                    documents=form.documents,
-                    idempotency_key=form.cleaned_data["idempotency_key"],
-                )
-            except actions.Refused as refused:
-                form.add_error(None, refused.message)
-            else:
-                url = reverse("letters:track", args=[req.tracking_code])
-                return HttpResponseRedirect(url + "?baru=1")
+    if request.method == "POST" and form.is_valid():
+        try:
+            req, _created = actions.submit_request(
+                village=village,
+                letter_type=letter_type,
+                resident=form.resident,
+                purpose=form.cleaned_data["purpose"],
+                values=form.values,
+                phone=form.cleaned_data["phone"],
+                email=form.cleaned_data["email"],
+                documents=form.documents,
+                idempotency_key=form.cleaned_data["idempotency_key"],
+                count_for=ip,
+                checked=True,
+            )
+        except actions.Refused as refused:
+            form.add_error(None, refused.message)
+        else:
+            url = reverse("letters:track", args=[req.tracking_code])
+            return HttpResponseRedirect(url + "?baru=1")
     context = {"village": village, "letter_type": letter_type, "form": form}
     return render(request, "letters/request_form.html", context)
 
@@ -131,20 +181,95 @@ def _by_code(code: str) -> LetterRequest:
     return found
 
 
+TRACK_FIELDS = (
+    "pk",
+    "tracking_code",
+    "status",
+    "submitted_at",
+    "due_at",
+    "return_reason",
+    "reject_reason",
+    "collected_at",
+    "village_id",
+    "village__name",
+    "letter_type__name",
+    "letter__public_id",
+    "letter__revoked_at",
+    "village__letter_settings__allows_download",
+)
+BADGES = {
+    RequestStatus.READY: "ok",
+    RequestStatus.COLLECTED: "ok",
+    RequestStatus.RETURNED: "bad",
+    RequestStatus.REJECTED: "bad",
+}
+
+
+def next_step(status: str, row: dict) -> str:
+    """What happens next, in words for the resident."""
+    if status == RequestStatus.SUBMITTED:
+        text = _("Petugas desa akan memeriksa data dan dokumen Anda.")
+        if row["due_at"]:
+            due = date_format(localtime(row["due_at"]), "j F Y")
+            text += " " + _("Target selesai: %(due)s.") % {"due": due}
+        return text
+    if status == RequestStatus.AWAITING_CHECK:
+        return _("Data sudah diverifikasi; sekretaris desa sedang memeriksa surat.")
+    if status == RequestStatus.AWAITING_SIGNATURE:
+        return _("Surat sedang menunggu tanda tangan kepala desa.")
+    if status == RequestStatus.RETURNED:
+        return _("Permohonan perlu diperbaiki: %(reason)s") % {"reason": row["return_reason"]}
+    if status == RequestStatus.READY:
+        return _(
+            "Surat sudah ditandatangani dan siap diambil di kantor %(village)s. Bawa KTP-el Anda."
+        ) % {"village": row["village"]}
+    if status == RequestStatus.COLLECTED:
+        when = date_format(localtime(row["collected_at"]), "j F Y")
+        return _("Surat sudah diambil pada %(when)s.") % {"when": when}
+    return _(
+        "Permohonan ditolak: %(reason)s. Anda dapat mengajukan permohonan baru atau "
+        "menghubungi kantor desa."
+    ) % {"reason": row["reject_reason"]}
+
+
 @never_cache
 def track(request, code):
-    """Status and what happens next; no personal data (the code may be shared)."""
-    req = _by_code(code)
-    if code != req.tracking_code:
-        return redirect("letters:track", code=req.tracking_code)
-    letter = Letter.objects.filter(request=req).only("public_id", "revoked_at").first()
-    options = VillageLetterSettings.for_village(req.village)
+    """Status and what happens next; no personal data (the code may be shared).
+
+    One query (request, village, type, letter and the download setting joined),
+    no model instances: this is the page residents reload while they wait.
+    """
+    normal = tracking.normalise(code)
+    values = (
+        LetterRequest.objects.filter(tracking_code=normal).values_list(*TRACK_FIELDS).first()
+        if normal
+        else None
+    )
+    if values is None:
+        raise Http404
+    row = dict(zip(TRACK_FIELDS, values, strict=True))
+    if code != row["tracking_code"]:
+        return redirect("letters:track", code=row["tracking_code"])
+    status = row["status"]
+    kind = village_kind(row["village_id"]).title()
+    row["village"] = f"{Village.Kind(kind.lower()).label} {row['village__name']}"
+    # The letter and the village's download setting came in the same query.
+    can_download = bool(
+        row["letter__public_id"]
+        and row["letter__revoked_at"] is None
+        and row["village__letter_settings__allows_download"]
+        and status in (RequestStatus.READY, RequestStatus.COLLECTED)
+    )
     context = {
-        "req": req,
-        "letter": letter,
+        "row": row,
+        "grouped_code": tracking.grouped(row["tracking_code"]),
+        "status_label": RequestStatus(status).label,
+        "badge": BADGES.get(status, ""),
+        "next_step": next_step(status, row),
+        "returned": status == RequestStatus.RETURNED,
+        "revoked": row["letter__revoked_at"] is not None,
         "new": "baru" in request.GET,
-        "can_download": _can_download(req, letter, options),
-        "statuses": RequestStatus,
+        "can_download": can_download,
     }
     return render(request, "letters/track.html", context)
 
@@ -228,7 +353,7 @@ def verify(request, public_id):
     form = VerifyUploadForm(request.POST or None, request.FILES or None)
     match = None
     if request.method == "POST" and letter is not None:
-        if _limited(request, "letters.verify", "BALAI_LETTERS_VERIFY_IP_RATE", "60/h"):
+        if limits.over(limits.VERIFY_IP, client_ip(request)):
             form.add_error(None, _("Terlalu banyak pemeriksaan dari alamat ini. Coba lagi nanti."))
         elif form.is_valid():
             digest = hashlib.sha256()
