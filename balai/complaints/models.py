@@ -29,21 +29,6 @@ def new_public_id() -> str:
     return secrets.token_urlsafe(16)
 
 
-class LocalHoliday(models.Model):
-    """A day off the regency gives on top of national holidays (balai.lib.workdays)."""
-
-    date = models.DateField(_("tanggal"), unique=True)
-    name = models.CharField(_("nama"), max_length=120)
-
-    class Meta:
-        ordering = ["date"]
-        verbose_name = _("hari libur daerah")
-        verbose_name_plural = _("hari libur daerah")
-
-    def __str__(self) -> str:
-        return f"{self.date:%d-%m-%Y} {self.name}"
-
-
 class CategoryQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
@@ -427,13 +412,6 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.clock} L{self.level}"
-
-
-@receiver([post_save, post_delete], sender=LocalHoliday)
-def _local_holidays_changed(**kwargs):
-    from balai.lib.workdays import clear_local_cache
-
-    clear_local_cache()
 
 
 @receiver([post_save, post_delete])
