@@ -2,7 +2,7 @@
 
 Holidays are Indonesia's national holidays and cuti bersama (collective leave)
 from the `holidays` package, plus the regency's own days off, which the
-regency admin keeps in `complaints.LocalHoliday`. Due datetimes are computed in
+regency admin keeps in `regions.LocalHoliday`. Due datetimes are computed in
 the regency's time zone (settings.TIME_ZONE) and returned timezone-aware.
 
     add_working_days(date(2026, 11, 27), 1)  # a Friday -> Monday 2026-11-30
@@ -41,7 +41,7 @@ def local_holidays() -> dict[date, str]:
     if now - float(_local["at"]) > LOCAL_TTL_SECONDS:
         from django.apps import apps
 
-        model = apps.get_model("complaints", "LocalHoliday")
+        model = apps.get_model("regions", "LocalHoliday")
         _local["days"] = dict(model.objects.values_list("date", "name"))
         _local["at"] = now
     return _local["days"]  # type: ignore[return-value]

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from balai.accounts.admin_site import AuditedModelAdmin
 from balai.regions.actions import onboard_villages
-from balai.regions.models import District, Village
+from balai.regions.models import District, LocalHoliday, Village
 
 
 @admin.register(District)
@@ -29,3 +29,9 @@ class VillageAdmin(AuditedModelAdmin):
             onboard_villages([obj.code], by=request.user)
         else:
             super().save_model(request, obj, form, change)
+
+
+@admin.register(LocalHoliday)
+class LocalHolidayAdmin(AuditedModelAdmin):
+    list_display = ["date", "name"]
+    date_hierarchy = "date"

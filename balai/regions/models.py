@@ -6,6 +6,8 @@ system (NIK, OpenSID, Dukcapil) uses to name a place.
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from balai.regions.codes import village_kind
@@ -101,3 +103,25 @@ class Village(models.Model):
     @property
     def regency_id(self) -> str:
         return self.code[:5]
+
+
+class LocalHoliday(models.Model):
+    """A day off the regency gives on top of national holidays (balai.lib.workdays)."""
+
+    date = models.DateField(_("tanggal"), unique=True)
+    name = models.CharField(_("nama"), max_length=120)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("hari libur daerah")
+        verbose_name_plural = _("hari libur daerah")
+
+    def __str__(self) -> str:
+        return f"{self.date:%d-%m-%Y} {self.name}"
+
+
+@receiver([post_save, post_delete], sender=LocalHoliday)
+def _local_holidays_changed(**kwargs):
+    from balai.lib.workdays import clear_local_cache
+
+    clear_local_cache()

@@ -1,7 +1,8 @@
 """The regency admin edits the routing table and local holidays; others may not."""
 
 from balai.accounts.models import AuditLog
-from balai.complaints.models import Category, LocalHoliday
+from balai.complaints.models import Category
+from balai.regions.models import LocalHoliday
 
 
 def test_the_regency_admin_edits_the_routing_table(client, login_as, cast, cats):
@@ -25,13 +26,15 @@ def test_the_regency_admin_edits_the_routing_table(client, login_as, cast, cats)
     assert response.status_code == 302, response.content[:2000]
     cats.road.refresh_from_db()
     assert cats.road.agency == cast.other_agency and cats.road.resolution_days == 7
-    assert AuditLog.objects.filter(action="category_changed").exists()
+    assert AuditLog.objects.filter(
+        action="admin_changed", object_type="complaints.category"
+    ).exists()
 
 
 def test_local_holidays_are_added_by_the_regency_admin(client, login_as, cast):
     login_as(cast.admin)
     response = client.post(
-        "/admin/complaints/localholiday/add/", {"date": "2026-12-15", "name": "Hari Jadi"}
+        "/admin/regions/localholiday/add/", {"date": "2026-12-15", "name": "Hari Jadi"}
     )
     assert response.status_code == 302
     assert LocalHoliday.objects.filter(name="Hari Jadi").exists()

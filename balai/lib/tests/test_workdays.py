@@ -44,7 +44,7 @@ def test_idul_fitri_and_its_cuti_bersama_are_skipped():
 
 
 def test_regency_local_holidays_count_as_days_off():
-    from balai.complaints.models import LocalHoliday
+    from balai.regions.models import LocalHoliday
 
     assert is_working_day(date(2026, 12, 15))
     LocalHoliday.objects.create(date=date(2026, 12, 15), name="Hari Jadi Lumajang (contoh)")
