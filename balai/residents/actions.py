@@ -31,27 +31,32 @@ def import_residents(
     Raises FileProblem when the file as a whole is refused.
     """
     show_other = user is not None and getattr(user, "sees_whole_regency", False)
-    kwargs = {"dry_run": dry_run, "progress": progress, "show_other_village": show_other}
-    if sheets is not None:
-        result = import_sheets(sheets, village, **kwargs)
-    else:
-        result = import_file(Path(path), village, **kwargs)
-    if result.ok and not dry_run:
-        with transaction.atomic():
+
+    def finish(result: ImportResult) -> None:
+        if result.created or result.updated:
             stats.rebuild_counts(village)
-            audit.record(
-                "residents.imported",
-                village,
-                user=user,
-                detail={
-                    "file": Path(path).name if path else "generated",
-                    "rows": result.rows,
-                    "created": result.created,
-                    "updated": result.updated,
-                    "unchanged": result.unchanged,
-                },
-            )
-    return result
+        audit.record(
+            "residents.imported",
+            village,
+            user=user,
+            detail={
+                "file": Path(path).name if path else "generated",
+                "rows": result.rows,
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+            },
+        )
+
+    kwargs = {
+        "dry_run": dry_run,
+        "progress": progress,
+        "show_other_village": show_other,
+        "finish": finish,
+    }
+    if sheets is not None:
+        return import_sheets(sheets, village, **kwargs)
+    return import_file(Path(path), village, **kwargs)
 
 
 def run_import_job(job: ResidentImport, progress=None) -> ResidentImport:

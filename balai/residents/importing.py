@@ -704,6 +704,7 @@ def import_file(
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
     show_other_village: bool = False,
+    finish: Callable[[ImportResult], None] | None = None,
 ) -> ImportResult:
     """Check, validate and upsert a residents file into `village`; all or nothing."""
     path = Path(path)
@@ -714,6 +715,7 @@ def import_file(
         dry_run=dry_run,
         progress=progress,
         show_other_village=show_other_village,
+        finish=finish,
     )
 
 
@@ -724,14 +726,21 @@ def import_sheets(
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
     show_other_village: bool = False,
+    finish: Callable[[ImportResult], None] | None = None,
 ) -> ImportResult:
-    """Validate and upsert rows (Sheets, header row first) in one transaction."""
+    """Validate and upsert rows (Sheets, header row first) in one transaction.
+
+    `finish(result)` runs inside that transaction after a good import (the
+    caller's statistics and audit row), so they commit with the data or not at all.
+    """
     result = ImportResult(dry_run=dry_run)
     try:
         with transaction.atomic():
             _Importer(village, result, progress, show_other_village).run(sheets)
             if dry_run or not result.ok:
                 raise _Rollback
+            if finish is not None:
+                finish(result)
     except _Rollback:
         pass
     return result

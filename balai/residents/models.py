@@ -108,8 +108,13 @@ class FamilyQuerySet(CodeScopedQuerySet):
 class Family(models.Model):
     uuid = models.UUIDField(default=new_uuid, unique=True, editable=False)
     no_kk = models.CharField(_("nomor KK"), max_length=16, unique=True, validators=[validate_kk])
+    # Indexed through the (village, dusun, rw, rt) index.
     village = models.ForeignKey(
-        "regions.Village", models.PROTECT, related_name="families", verbose_name=_("desa")
+        "regions.Village",
+        models.PROTECT,
+        related_name="families",
+        verbose_name=_("desa"),
+        db_index=False,
     )
     address = models.CharField(_("alamat"), max_length=255, blank=True)
     dusun = models.CharField(_("dusun"), max_length=100, blank=True)
