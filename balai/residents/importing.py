@@ -693,6 +693,25 @@ def _fast_row(cells, index, rownum, village_code, today, result):
     return Parsed(rownum, nik, no_kk, family, values)
 
 
+FAMILY_COLUMNS = (
+    "uuid", "no_kk", "village_id", "address", "dusun", "rt", "rw", "created_at", "updated_at",
+)  # fmt: skip
+
+
+def _bulk_insert(cursor, table: str, columns, rows) -> None:
+    """Insert many rows: COPY on PostgreSQL (several times faster), executemany elsewhere."""
+    names_ = ", ".join(columns)
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({names_}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    cursor.executemany(
+        f"INSERT INTO {table} ({names_}) VALUES ({', '.join(['%s'] * len(columns))})",  # noqa: S608
+        rows,
+    )
+
+
 class _Rollback(Exception):
     pass
 
@@ -898,11 +917,7 @@ class _Importer:
                     "created_at",
                     "updated_at",
                 )
-                cursor.executemany(
-                    f"INSERT INTO {table} ({', '.join(all_cols)}) "  # noqa: S608 - fixed names
-                    f"VALUES ({', '.join(['%s'] * len(all_cols))})",
-                    inserts,
-                )
+                _bulk_insert(cursor, table, all_cols, inserts)
             if updates:
                 assignments = ", ".join(f"{c} = %s" for c in cols)
                 cursor.executemany(
@@ -978,18 +993,12 @@ class _Importer:
         table = Family._meta.db_table
         with connection.cursor() as cursor:
             if new:
-                cursor.executemany(
-                    f"INSERT INTO {table} (uuid, no_kk, village_id, address, dusun, rt, rw, "  # noqa: S608
-                    "created_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                _bulk_insert(
+                    cursor,
+                    table,
+                    FAMILY_COLUMNS,
                     [
-                        (
-                            self.uuid_prep(new_uuid()),
-                            kk,
-                            self.village.pk,
-                            *fam,
-                            self.now,
-                            self.now,
-                        )
+                        (self.uuid_prep(new_uuid()), kk, self.village.pk, *fam, self.now, self.now)
                         for kk, fam in new.items()
                     ],
                 )
