@@ -153,7 +153,8 @@ def submit_request(
             req.save(force_insert=True)
             for document in stored:
                 document.save()
-            RequestStep.objects.create(request=req, step=Step.SUBMITTED, at=now)
+            # The submission itself is recorded by the request row (submitted_at,
+            # resident) and the audit row; later steps each get a RequestStep.
             audit.record("letter_request.submitted", req, detail={"type": letter_type.code})
     except IntegrityError:
         _delete_files(written)

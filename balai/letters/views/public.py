@@ -90,21 +90,17 @@ def _offer(village: str, letter_type: str) -> tuple[Village, LetterType] | None:
 
     Submissions call this on every POST, so it reads values, not model rows
     through select_related, and builds the few objects the form needs."""
-    row = (
-        VillageLetterType.objects.filter(
-            village_id=village,
-            village__is_active=True,
-            letter_type__code=letter_type,
-            letter_type__is_active=True,
-            letter_type__online=True,
-            enabled=True,
-        )
-        .values_list(*OFFER_FIELDS)
-        .first()
-    )
-    if row is None:
+    row = VillageLetterType.objects.filter(
+        village_id=village,
+        village__is_active=True,
+        letter_type__code=letter_type,
+        letter_type__is_active=True,
+        letter_type__online=True,
+        enabled=True,
+    ).values_list(*OFFER_FIELDS)[:1]
+    if not row:
         return None
-    v = dict(zip(OFFER_FIELDS, row, strict=True))
+    v = dict(zip(OFFER_FIELDS, row[0], strict=True))
     place = Village(
         code=v["village__code"],
         name=v["village__name"],
