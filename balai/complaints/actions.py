@@ -104,12 +104,14 @@ def next_due(complaint: Complaint):
     return min(dues) if dues else None
 
 
-def _event(complaint, user, kind, *, note="", reason="", internal=False, before="", now=None):
+def _event(
+    complaint, user, kind, *, note="", reason="", internal=False, before="", now=None, label=None
+):
     return ComplaintEvent.objects.create(
         complaint=complaint,
         at=now or timezone.now(),
         actor=user if user is not None and user.is_authenticated else None,
-        actor_label=_actor_label(user, complaint),
+        actor_label=label or _actor_label(user, complaint),
         kind=kind,
         from_status=before,
         to_status=complaint.status if kind != EventKind.NOTE else "",
@@ -186,13 +188,18 @@ def submit_complaint(
     source: str = "web",
     client=None,
     limit: tuple[str, int] | None = None,
+    client_limit: int | None = None,
     now=None,
 ) -> tuple[Complaint, str]:
     """File a report; returns it and its tracking code (shown to the reporter once).
 
     `limit` = (key, reports per hour): counted in the same transaction, so a
-    report over the limit is never stored (TooManyReports).
+    report over the limit is never stored (TooManyReports). `client_limit`:
+    reports per hour for an API client, counted per process.
     """
+    counted = client is not None and client_limit is not None
+    if counted and limits.hit_in_process(f"client:{client.pk}", client_limit, now=now):
+        raise TooManyReports(_("Terlalu banyak aduan dalam satu jam. Coba lagi nanti."))
     check_village(village)
     if not category.is_active:
         raise ValidationError({"category": _("Kategori ini tidak lagi dipakai.")})
@@ -507,28 +514,39 @@ def _require_reporter_window(complaint, now):
         raise ValidationError(_("Batas waktu konfirmasi sudah lewat."))
 
 
-@transaction.atomic
-def confirm_resolution(complaint: Complaint, note: str = "", now=None) -> Complaint:
-    """The reporter (holding the tracking code) agrees it is fixed."""
-    now = now or timezone.now()
-    _require_reporter_window(complaint, now)
+def _close(complaint, user, now, *, note, reason, action, label=None):
     complaint.status = Status.CLOSED
     complaint.closed_at = now
     _save(complaint, now, ["status", "closed_at"])
     event = _event(
         complaint,
-        None,
+        user,
         EventKind.STATUS,
         note=note.strip(),
-        reason="confirmed",
+        reason=reason,
         before=Status.RESOLVED,
         now=now,
+        label=label,
     )
-    event.actor_label = _("Pelapor")
-    event.save(update_fields=["actor_label"])
-    audit.record("complaint_confirmed", complaint)
+    audit.record(action, complaint, user=user, detail={"reason": reason})
     notify.status_changed(complaint, event)
     return complaint
+
+
+@transaction.atomic
+def confirm_resolution(complaint: Complaint, note: str = "", now=None) -> Complaint:
+    """The reporter (holding the tracking code) agrees it is fixed."""
+    now = now or timezone.now()
+    _require_reporter_window(complaint, now)
+    return _close(
+        complaint,
+        None,
+        now,
+        note=note,
+        reason="confirmed",
+        action="complaint_confirmed",
+        label=_("Pelapor"),
+    )
 
 
 @transaction.atomic
@@ -568,9 +586,8 @@ def reopen_complaint(complaint: Complaint, reason: str, now=None) -> Complaint:
         reason="reopened",
         before=Status.RESOLVED,
         now=now,
+        label=_("Pelapor"),
     )
-    event.actor_label = _("Pelapor")
-    event.save(update_fields=["actor_label"])
     audit.record("complaint_reopened", complaint)
     notify.unit_reopened(complaint, event)
     return complaint
@@ -585,13 +602,5 @@ def close_complaint(complaint: Complaint, user=None, note: str = "", now=None) -
     elif not (complaint.confirm_due and now > complaint.confirm_due):
         raise PermissionDenied
     _require_status(complaint, Status.RESOLVED)
-    complaint.status = Status.CLOSED
-    complaint.closed_at = now
-    _save(complaint, now, ["status", "closed_at"])
     reason = "" if user else "no_reply"
-    event = _event(
-        complaint, user, EventKind.STATUS, note=note, reason=reason, before=Status.RESOLVED, now=now
-    )
-    audit.record("complaint_closed", complaint, user=user, detail={"reason": reason})
-    notify.status_changed(complaint, event)
-    return complaint
+    return _close(complaint, user, now, note=note, reason=reason, action="complaint_closed")

@@ -176,10 +176,19 @@ class ComplaintQuerySet(models.QuerySet):
 class Complaint(models.Model):
     Status = Status
 
-    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
-    tracking_digest = models.CharField(max_length=64, unique=True, editable=False)
+    # Unique by constraints (below), which on PostgreSQL skip the extra
+    # pattern-matching index Django adds to unique and indexed text columns.
+    public_id = models.CharField(max_length=32, default=new_public_id, editable=False)
+    tracking_digest = models.CharField(max_length=64, editable=False)
+    # Foreign keys without an index of their own where a composite index below
+    # starts with them or the lookup is rare (deleting a user): every index is
+    # one more write per submission.
     category = models.ForeignKey(
-        Category, models.PROTECT, related_name="complaints", verbose_name=_("kategori")
+        Category,
+        models.PROTECT,
+        related_name="complaints",
+        verbose_name=_("kategori"),
+        db_index=False,
     )
     description = models.TextField(_("uraian"), max_length=4000)
     village = models.ForeignKey(
@@ -187,6 +196,7 @@ class Complaint(models.Model):
         models.PROTECT,
         related_name="complaints",
         verbose_name=_("desa/kelurahan"),
+        db_index=False,
     )
     latitude = models.FloatField(_("lintang"), null=True, blank=True)
     longitude = models.FloatField(_("bujur"), null=True, blank=True)
@@ -199,7 +209,12 @@ class Complaint(models.Model):
     reporter_phone = models.CharField(_("telepon/WhatsApp pelapor"), max_length=30, blank=True)
     source = models.CharField(_("sumber"), max_length=20, default="web")
     client = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
 
     status = models.CharField(
@@ -209,7 +224,7 @@ class Complaint(models.Model):
         _("alasan penolakan"), max_length=20, choices=RejectReason.choices, blank=True
     )
     duplicate_of = models.ForeignKey(
-        "self", models.SET_NULL, null=True, blank=True, related_name="duplicates"
+        "self", models.SET_NULL, null=True, blank=True, related_name="duplicates", db_index=False
     )
     unit_kind = models.CharField(
         _("unit"), max_length=20, choices=UnitKind.choices, default=UnitKind.COMMAND_CENTER
@@ -229,12 +244,13 @@ class Complaint(models.Model):
         blank=True,
         related_name="assigned_complaints",
         verbose_name=_("petugas"),
+        db_index=False,
     )
     status_notes = models.CharField(_("catatan status"), max_length=500, blank=True)
     is_public = models.BooleanField(default=True)
     reopened_count = models.PositiveSmallIntegerField(default=0)
 
-    created_at = models.DateTimeField(_("diterima"), db_index=True)
+    created_at = models.DateTimeField(_("diterima"))
     updated_at = models.DateTimeField(_("diperbarui"))
     verified_at = models.DateTimeField(null=True, blank=True)
     dispatched_at = models.DateTimeField(null=True, blank=True)
@@ -255,8 +271,13 @@ class Complaint(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("aduan")
         verbose_name_plural = _("aduan")
+        constraints = [
+            models.UniqueConstraint(fields=["public_id"], name="complaint_public_id"),
+            models.UniqueConstraint(fields=["tracking_digest"], name="complaint_tracking"),
+        ]
         # Queues list open reports by deadline: partial indexes hold only those.
         indexes = [
+            models.Index(fields=["village", "-created_at"], name="complaint_village"),
             models.Index(
                 fields=["agency", "next_due"],
                 name="complaint_agency_queue",
@@ -268,11 +289,6 @@ class Complaint(models.Model):
                 condition=Q(status__in=OPEN),
             ),
             models.Index(
-                fields=["unit_kind", "next_due"],
-                name="complaint_unit_queue",
-                condition=Q(status__in=OPEN),
-            ),
-            models.Index(
                 fields=["-created_at"], name="complaint_public_list", condition=Q(is_public=True)
             ),
             models.Index(
@@ -280,9 +296,13 @@ class Complaint(models.Model):
                 name="complaint_public_category",
                 condition=Q(is_public=True),
             ),
-            models.Index(fields=["category", "latitude", "longitude"], name="complaint_nearby"),
+            models.Index(
+                fields=["category", "latitude", "longitude"],
+                name="complaint_nearby",
+                condition=Q(is_public=True, status__in=OPEN),
+            ),
+            # Escalation, and the command center's and districts' queues.
             models.Index(fields=["next_due"], name="complaint_due", condition=Q(status__in=OPEN)),
-            models.Index(fields=["client", "created_at"], name="complaint_client_recent"),
         ]
 
     def __str__(self) -> str:

@@ -1,13 +1,43 @@
+"""Background work for complaints: messages after a submission, and the escalation check.
+
+The escalation check keeps itself going: each run queues the next one
+EVERY minutes later (on the database backend, the one `balai serve` runs),
+and the first report's task starts the chain if nothing is queued. `balai
+escalate-complaints` runs it at once, e.g. from cron.
+"""
+
+from datetime import timedelta
+
+from django.utils import timezone
 from django_tasks import task
 
 from balai.complaints import escalation, notify
+
+EVERY = timedelta(minutes=5)
 
 
 @task()
 def escalate_complaints() -> dict:
     """The periodic escalation check (also `balai escalate-complaints`)."""
     outcome = escalation.check()
+    schedule_escalation()
     return {"reminders": outcome.reminders, "closed": outcome.closed}
+
+
+def schedule_escalation() -> bool:
+    """Queue the next check unless one is waiting already; True if queued."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if not isinstance(escalate_complaints.get_backend(), DatabaseBackend):
+        return False  # only the database worker runs deferred tasks
+    path = f"{escalate_complaints.func.__module__}.{escalate_complaints.func.__qualname__}"
+    waiting = DBTaskResult.objects.filter(task_path=path, status=TaskResultStatus.READY)
+    if waiting.exists():
+        return False
+    escalate_complaints.using(run_after=timezone.now() + EVERY).enqueue()
+    return True
 
 
 @task()
@@ -23,3 +53,4 @@ def complaint_submitted(complaint_id: int, code: str) -> None:
     if complaint is not None:
         notify.received(complaint, code)
         notify.unit_new(complaint)
+    schedule_escalation()

@@ -26,17 +26,20 @@ STAFF_ROLES = [*REGENCY_ROLES, *VILLAGE_ROLES, Role.DISTRICT_STAFF, Role.AGENCY_
 
 class Page(list):
     """One page of a list without counting the whole list (COUNT(*) over a
-    million public reports costs more than the page itself)."""
+    million public reports costs more than the page itself). Pages stop at
+    MAX_PAGE: deeper than that, filters find things faster than paging."""
+
+    MAX_PAGE = 500
 
     def __init__(self, queryset, number, size=PAGE):
         try:
-            self.number = max(1, int(number or 1))
+            self.number = min(max(1, int(number or 1)), self.MAX_PAGE)
         except (TypeError, ValueError):
             self.number = 1
         start = (self.number - 1) * size
         rows = list(queryset[start : start + size + 1])
         super().__init__(rows[:size])
-        self.has_next = len(rows) > size
+        self.has_next = len(rows) > size and self.number < self.MAX_PAGE
         self.has_previous = self.number > 1
         self.previous_page_number = self.number - 1
         self.next_page_number = self.number + 1

@@ -64,7 +64,7 @@ def passphrase_env_name(username: str) -> str:
 
 def _write_private(path: Path, data: bytes) -> None:
     """Write a secret file readable by its owner only, atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as f:

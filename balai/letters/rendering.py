@@ -4,9 +4,9 @@ The letter's content travels to Typst only as JSON in `sys.inputs`: the
 template (typst/letter.typ) inserts each value as a string, so a resident's
 name such as ``#panic("x")`` or ``*bold*`` is printed literally and never run.
 
-One `typst.Compiler` per process (a second `compile()` on a Compiler built
-with its input fails in typst-py; see docs/letters-pki.md); the template
-source and the fonts are loaded once.
+One `typst.Compiler` per process, given the input and `sys_inputs` on each
+`compile()` (typst-py: a Compiler built with its input fails on a second
+compile); the fonts are loaded once.
 """
 
 from __future__ import annotations
@@ -101,7 +101,11 @@ def format_date_id(day: datetime.date) -> str:
 
 
 def qr_svg(url: str) -> str:
-    """The verification URL as an SVG QR code (error correction M, no quiet zone)."""
+    """The verification URL as an SVG QR code (error correction M).
+
+    No quiet zone in the SVG: the template keeps at least four modules of white
+    around the code.
+    """
     qr = segno.make_qr(url, error="m", boost_error=False)
     out = io.BytesIO()
     qr.save(out, kind="svg", xmldecl=False, svgns=True, border=0, scale=1, nl=False)

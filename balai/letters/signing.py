@@ -16,10 +16,10 @@ from datetime import datetime
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
@@ -27,6 +27,11 @@ log = logging.getLogger(__name__)
 
 FIELD_NAME = "TandaTanganElektronik"
 BYTES_RESERVED = 16384
+# A signing certificate must allow signatures: digitalSignature or nonRepudiation,
+# as PDF readers accept (pyHanko alone would insist on nonRepudiation).
+SIGNER_KEY_USAGE = KeyUsageConstraints(
+    key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False
+)
 
 
 def sign_pdf(pdf: bytes, signer: signers.Signer, *, reason: str, location: str) -> bytes:
@@ -83,8 +88,8 @@ def verify_pdf(
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         signatures = reader.embedded_signatures
-    except (PdfError, ValueError, KeyError, TypeError) as exc:
-        log.info("verify_pdf: unreadable PDF: %s", exc)
+    except Exception as exc:  # a hostile upload may break the parser in any way
+        log.info("verify_pdf: unreadable PDF: %r", exc)
         return UNSIGNED
     if not signatures:
         return UNSIGNED
@@ -93,7 +98,7 @@ def verify_pdf(
         trust_roots=list(trust_roots), allow_fetching=False, revocation_mode="soft-fail"
     )
     try:
-        status = validate_pdf_signature(embedded, context)
+        status = validate_pdf_signature(embedded, context, key_usage_settings=SIGNER_KEY_USAGE)
     except Exception as exc:  # pyHanko raises many kinds on malformed signatures
         log.info("verify_pdf: signature could not be validated: %s", exc)
         return VerificationResult(

@@ -11,6 +11,7 @@ that time (at once in the worker that made it).
 import time
 
 from django.conf import settings
+from django.http.request import validate_host
 
 from balai.portal.choices import HOST_MAP_SECONDS
 
@@ -60,7 +61,10 @@ class VillageHostMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.village_host = village_code_for_host(request.get_host())
+        host = request.get_host()
+        # Only the village domains can be mapped: the main host never costs a query.
+        mappable = validate_host(host_name(host), settings.BALAI_VILLAGE_HOST_DOMAINS)
+        request.village_host = village_code_for_host(host) if mappable else None
         if request.village_host:
             request.urlconf = HOST_URLCONF
         return self.get_response(request)

@@ -90,15 +90,35 @@ def run_import_job(job: ResidentImport, progress=None) -> ResidentImport:
             notes.insert(0, _("Uji coba: berkas sah, tidak ada data yang disimpan."))
         job.message = " ".join(notes)
     job.finished_at = timezone.now()
+    # The uploaded file holds personal data: keep only the outcome.
+    job.file.delete(save=False)
     job.save()
     return job
+
+
+# Which status an event may start from: nobody dies twice or moves out while gone.
+EVENT_FROM = {
+    EventKind.DEATH: {Status.ALIVE, Status.MISSING},
+    EventKind.MOVE_OUT: {Status.ALIVE, Status.MISSING},
+    EventKind.MOVE_IN: {Status.MOVED, Status.MISSING},
+    EventKind.BIRTH: set(),
+}
+
+
+class EventRefused(Exception):
+    pass
 
 
 @transaction.atomic
 def record_event(
     resident: Resident, kind: str, date, *, note: str = "", user=None
 ) -> RegistryEvent:
-    """Record a birth, death, move in or move out and set the resident's status."""
+    """Record a death, move out or move in (back) and set the resident's status."""
+    if resident.status not in EVENT_FROM[kind]:
+        raise EventRefused(
+            _("Peristiwa ini tidak dapat dicatat untuk penduduk berstatus %(status)s.")
+            % {"status": resident.get_status_display()}
+        )
     event = RegistryEvent.objects.create(
         village_id=resident.village_id,
         resident=resident,

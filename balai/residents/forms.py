@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from balai.residents.choices import EventKind, Sex, Status
 from balai.residents.importing import MAX_FILE_BYTES
+from balai.residents.models import Resident
 
 SORTS = {
     "nama": ("name_key", "id"),
@@ -116,3 +117,78 @@ class MismatchForm(forms.Form):
         min_length=10,
         help_text=_("Misalnya: tanggal lahir dikoreksi dengan akta; NIK tidak berubah."),
     )
+
+
+class ResidentForm(forms.ModelForm):
+    """A resident born into or moving into a family of the village."""
+
+    kind = forms.ChoiceField(
+        label=_("Peristiwa"),
+        choices=[
+            (EventKind.BIRTH, EventKind.BIRTH.label),
+            (EventKind.MOVE_IN, EventKind.MOVE_IN.label),
+        ],
+    )
+    event_date = forms.DateField(
+        label=_("Tanggal peristiwa"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = Resident
+        fields = [
+            "nik", "name", "sex", "birth_place", "birth_date", "religion", "education",
+            "occupation", "marital_status", "relationship", "blood_type", "father_name",
+            "father_nik", "mother_name", "mother_nik", "phone", "nik_mismatch_reason",
+        ]  # fmt: skip
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {
+            "nik_mismatch_reason": _(
+                "Isi hanya jika NIK tidak cocok dengan tanggal lahir atau jenis kelamin."
+            )
+        }
+
+    def __init__(self, *args, village, **kwargs):
+        self.village = village
+        super().__init__(*args, **kwargs)
+        self.fields["birth_date"].required = True
+        self.fields["relationship"].required = True
+
+    def clean_nik(self):
+        from balai.regions.codes import compact
+        from balai.residents.nik import is_temporary_nik
+
+        nik = self.cleaned_data["nik"].strip()
+        if is_temporary_nik(nik) and nik[1:11] != compact(self.village.code):
+            raise forms.ValidationError(_("NIK sementara ini bukan untuk desa ini."))
+        existing = Resident.objects.filter(nik=nik).values_list("village_id", flat=True).first()
+        if existing is not None:
+            if existing == self.village.pk:
+                raise forms.ValidationError(_("NIK ini sudah terdaftar di desa ini."))
+            raise forms.ValidationError(
+                _("NIK ini sudah terdaftar di desa lain; hubungi admin kabupaten.")
+            )
+        return nik
+
+    def clean(self):
+        from django.utils import timezone
+
+        from balai.residents.nik import nik_mismatches
+
+        data = super().clean()
+        today = timezone.localdate()
+        for key in ("birth_date", "event_date"):
+            if data.get(key) and data[key] > today:
+                self.add_error(key, _("Tanggal tidak boleh di masa depan."))
+        if data.get("nik") and not data.get("nik_mismatch_reason"):
+            warnings = nik_mismatches(data["nik"], data.get("birth_date"), data.get("sex"))
+            if warnings:
+                self.add_error(
+                    "nik_mismatch_reason",
+                    " ".join(warnings)
+                    + " "
+                    + str(_("Periksa lagi, atau tuliskan alasan NIK tetap dipakai.")),
+                )
+        return data
+
+    def validate_unique(self):
+        pass  # clean_nik says it in words; the database constraint still holds

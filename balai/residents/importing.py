@@ -14,9 +14,7 @@ import codecs
 import csv
 import datetime as dt
 import operator
-import os
 import re
-import uuid
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -40,7 +38,7 @@ from balai.residents.choices import (
     Sex,
     Status,
 )
-from balai.residents.models import Family, Resident
+from balai.residents.models import Family, Resident, new_uuid
 from balai.residents.nik import (
     is_temporary_nik,
     kk_errors,
@@ -55,6 +53,7 @@ MAX_RATIO = 150  # spreadsheets compress 5-30x; bombs compress thousands of time
 MAX_MEMBERS = 2000
 MAX_KEPT_ERRORS = 5000
 BATCH = 2000
+SQLITE_CACHE_KB = 256 * 1024
 
 OPENSID_COLUMNS = [
     "alamat",
@@ -763,6 +762,11 @@ class _Importer:
         self.ops = connection.ops
         self.uuid_prep = (lambda u: u) if connection.vendor == "postgresql" else (lambda u: u.hex)
         self.now = self.ops.adapt_datetimefield_value(timezone.now())
+        if connection.vendor == "sqlite":
+            # The default 2 MB page cache thrashes once the indexes outgrow it
+            # (a regency holds a million residents); this connection may use more.
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}")
 
     def run(self, sheets):
         total = 0
@@ -847,8 +851,7 @@ class _Importer:
         table = Resident._meta.db_table
         inserts, updates = [], []
         pick = _PICK_VALUES
-        random_bytes = os.urandom(16 * len(batch))
-        for n, p in enumerate(batch):
+        for p in batch:
             row = (*pick(p.values), self.families[p.no_kk][0])
             current = self.existing.get(p.nik)
             if current is not None:
@@ -861,9 +864,7 @@ class _Importer:
             else:
                 inserts.append(
                     (
-                        self.uuid_prep(
-                            uuid.UUID(bytes=random_bytes[16 * n : 16 * n + 16], version=4)
-                        ),
+                        self.uuid_prep(new_uuid()),
                         p.nik,
                         self.village.pk,
                         *self._db_row(row),
@@ -973,7 +974,7 @@ class _Importer:
                     "created_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
                     [
                         (
-                            self.uuid_prep(uuid.uuid4()),
+                            self.uuid_prep(new_uuid()),
                             kk,
                             self.village.pk,
                             *fam,

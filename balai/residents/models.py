@@ -5,6 +5,8 @@ village (denormalised on residents) so `for_user` scopes with one filter.
 Public pages name residents and families by random UUIDs, never by NIK/KK.
 """
 
+import os
+import time
 import uuid
 
 from django.conf import settings
@@ -31,20 +33,68 @@ from balai.residents.choices import (
 from balai.residents.nik import mask, validate_kk, validate_nik
 
 
+def new_uuid() -> uuid.UUID:
+    """A random UUID whose first 48 bits are the time in ms (the layout of UUIDv7).
+
+    Still unguessable (74 random bits), but rows made together get neighbouring
+    keys, so a bulk import appends to the unique index instead of touching
+    pages all over it.
+    """
+    ms = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10), "big")
+    value = (ms & (2**48 - 1)) << 80 | rand & ((1 << 80) - 1)
+    value = value & ~(0xF << 76) | (0x7 << 76)  # version 7
+    value = value & ~(0x3 << 62) | (0x2 << 62)  # RFC 4122 variant
+    return uuid.UUID(int=value)
+
+
 def prefix_q(field: str, prefix: str) -> Q:
-    """Rows whose `field` starts with `prefix`, using its index on either database."""
-    if connection.vendor == "postgresql":
-        return Q(**{f"{field}__startswith": prefix})
+    """Rows whose `field` starts with `prefix`, through its plain B-tree index on either database.
+
+    A range on the key uses the same index that sorts the list. PostgreSQL may
+    compare with a language collation (spaces ignored), so there the exact
+    LIKE filter is added to the range that narrows the rows.
+    """
     low, high = names.prefix_range(prefix)
-    return Q(**{f"{field}__gte": low, f"{field}__lt": high})
+    q = Q(**{f"{field}__gte": low, f"{field}__lt": high})
+    if connection.vendor == "postgresql":
+        q &= Q(**{f"{field}__startswith": prefix})
+    return q
 
 
-class FamilyQuerySet(VillageScopedQuerySet):
+class CodeScopedQuerySet(VillageScopedQuerySet):
+    """Scope without joins to districts and regencies.
+
+    Village codes (the primary key) start with their district code, so a
+    district is a range on the indexed village_id. Regency staff see every row:
+    residents and families only ever belong to this regency's villages (imports,
+    registrations and the generator refuse any other), and a village filter
+    matching every row would steer SQLite's planner away from the name index
+    that sorts the list.
+    """
+
+    def for_user(self, user):
+        from balai.accounts.choices import REGENCY_ROLES, Role
+
+        if user is not None and user.is_authenticated and user.is_active:
+            if user.role in REGENCY_ROLES:
+                return self.all()
+            if user.role == Role.DISTRICT_STAFF and user.district_id:
+                return self.filter(_code_range(user.district_id))
+        return super().for_user(user)
+
+
+def _code_range(prefix: str) -> Q:
+    # "." sorts just before "/", so [prefix + ".", prefix + "/") holds exactly its villages.
+    return Q(village_id__gte=f"{prefix}.", village_id__lt=f"{prefix}/")
+
+
+class FamilyQuerySet(CodeScopedQuerySet):
     pass
 
 
 class Family(models.Model):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(default=new_uuid, unique=True, editable=False)
     no_kk = models.CharField(_("nomor KK"), max_length=16, unique=True, validators=[validate_kk])
     village = models.ForeignKey(
         "regions.Village", models.PROTECT, related_name="families", verbose_name=_("desa")
@@ -71,7 +121,7 @@ class Family(models.Model):
         return mask(self.no_kk)
 
 
-class ResidentQuerySet(VillageScopedQuerySet):
+class ResidentQuerySet(CodeScopedQuerySet):
     def alive(self):
         return self.filter(status=Status.ALIVE)
 
@@ -90,10 +140,16 @@ class ResidentQuerySet(VillageScopedQuerySet):
 
 
 class Resident(models.Model):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(default=new_uuid, unique=True, editable=False)
     nik = models.CharField(_("NIK"), max_length=16, unique=True, validators=[validate_nik])
+    # Indexed through resident_village_name (village first): a second index would
+    # only slow imports down.
     village = models.ForeignKey(
-        "regions.Village", models.PROTECT, related_name="residents", verbose_name=_("desa")
+        "regions.Village",
+        models.PROTECT,
+        related_name="residents",
+        verbose_name=_("desa"),
+        db_index=False,
     )
     family = models.ForeignKey(
         Family,
@@ -152,13 +208,8 @@ class Resident(models.Model):
         verbose_name_plural = _("penduduk")
         indexes = [
             models.Index(fields=["village", "name_key"], name="resident_village_name"),
-            models.Index(
-                fields=["name_key"], name="resident_name_key", opclasses=["varchar_pattern_ops"]
-            ),
-            models.Index(
-                fields=["name_sound"], name="resident_name_sound", opclasses=["varchar_pattern_ops"]
-            ),
-            models.Index(fields=["village", "status", "sex"], name="resident_village_status"),
+            models.Index(fields=["name_key"], name="resident_name_key"),
+            models.Index(fields=["name_sound"], name="resident_name_sound"),
         ]
 
     def __str__(self) -> str:
@@ -181,11 +232,14 @@ class Resident(models.Model):
         return mask(self.nik)
 
     def age(self, on=None) -> int | None:
-        if self.birth_date is None:
-            return None
-        on = on or timezone.localdate()
-        b = self.birth_date
-        return on.year - b.year - ((on.month, on.day) < (b.month, b.day))
+        return age(self.birth_date, on or timezone.localdate())
+
+
+def age(birth_date, on) -> int | None:
+    """Full years from `birth_date` to `on`."""
+    if birth_date is None:
+        return None
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
 
 class EventQuerySet(VillageScopedQuerySet):
@@ -195,7 +249,7 @@ class EventQuerySet(VillageScopedQuerySet):
 class RegistryEvent(models.Model):
     """A change in the registry (peristiwa): birth, death, move in, move out."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(default=new_uuid, unique=True, editable=False)
     village = models.ForeignKey("regions.Village", models.PROTECT, related_name="+")
     resident = models.ForeignKey(Resident, models.PROTECT, related_name="events")
     kind = models.CharField(_("peristiwa"), max_length=10, choices=EventKind.choices)
@@ -224,7 +278,7 @@ class ImportQuerySet(VillageScopedQuerySet):
 class ResidentImport(models.Model):
     """One uploaded file and how its import went (progress, counts, errors)."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(default=new_uuid, unique=True, editable=False)
     village = models.ForeignKey("regions.Village", models.PROTECT, related_name="+")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("statistik/", views.statistics, name="statistics"),
     path("statistik/<str:code>/", views.statistics, name="statistics-region"),
     path("keluarga/<uuid:uuid>/", views.family_detail, name="family"),
+    path("keluarga/<uuid:uuid>/tambah/", views.add_member, name="add-member"),
     path("<uuid:uuid>/", views.resident_detail, name="detail"),
     path("<uuid:uuid>/peristiwa/", views.record_event, name="record-event"),
     path("<uuid:uuid>/nik-berbeda/", views.accept_mismatch, name="accept-mismatch"),

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
 from balai.accounts.access import get_for_user_or_404, require_role
 from balai.regions.models import District, Regency, Village
@@ -26,14 +30,35 @@ from balai.residents.forms import (
     ImportForm,
     MismatchForm,
     ResidentFilterForm,
+    ResidentForm,
 )
-from balai.residents.models import Family, Resident, ResidentImport
-from balai.residents.nik import nik_mismatches
+from balai.residents.models import Family, Resident, ResidentImport, age
+from balai.residents.nik import mask, nik_mismatches
 from balai.residents.roles import EXPORTERS, READERS, WRITERS, may_see_village
 from balai.residents.tasks import import_residents_task, read_progress
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
+BIG_COUNT = 20_000
+
+
+class ListPaginator(Paginator):
+    """Totals above BIG_COUNT are remembered for a minute.
+
+    Counting a regency's million residents costs more than the whole rest of a
+    page; the same total on the next page turn may be a minute old.
+    """
+
+    @cached_property
+    def count(self):
+        sql, params = self.object_list.query.sql_with_params()
+        key = "residents:count:" + hashlib.sha256(f"{sql}|{params}".encode()).hexdigest()
+        found = cache.get(key)
+        if found is None:
+            found = super().count
+            if found >= BIG_COUNT:
+                cache.set(key, found, 60)
+        return found
 
 
 def years_ago(today: dt.date, years: int) -> dt.date:
@@ -66,33 +91,39 @@ def filtered_residents(user, data):
 
 
 def _filter_form(request):
+    """The filter form and its valid values (an invalid field is left out, the rest apply)."""
     form = ResidentFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    return form, data
+    if not form.is_bound:
+        return form, {}
+    form.is_valid()
+    return form, form.cleaned_data
 
 
 @login_required
 def resident_list(request):
     require_role(request.user, *READERS)
     form, data = _filter_form(request)
-    residents = filtered_residents(request.user, data).select_related("family", "village")
-    page = Paginator(residents, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Plain values, not model instances: a page of 50 rows stays cheap at any registry size.
+    fields = ["uuid", "nik", "name", "sex", "birth_date", "status", "family__no_kk"]
+    fields += ["family__uuid", "family__dusun", "family__rt", "family__rw", "village__name"]
+    residents = filtered_residents(request.user, data).values_list(*fields, named=True)
+    page = ListPaginator(residents, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    detail_base = reverse("residents:list")
+    base = reverse("residents:list")
     status_labels = dict(Status.choices)
     rows = [
         {
-            "nik": r.masked_nik,
+            "nik": mask(r.nik),
             "name": r.name,
-            "url": f"{detail_base}{r.uuid}/",
+            "url": f"{base}{r.uuid}/",
             "sex": "L" if r.sex == Sex.MALE else "P",
-            "age": r.age(today),
-            "kk": r.family.masked_kk if r.family else "",
-            "family_url": f"{detail_base}keluarga/{r.family.uuid}/" if r.family else "",
-            "place": f"{r.family.dusun}, {r.family.rt}/{r.family.rw}" if r.family else "",
+            "age": age(r.birth_date, today),
+            "kk": mask(r.family__no_kk) if r.family__no_kk else "",
+            "family_url": f"{base}keluarga/{r.family__uuid}/" if r.family__uuid else "",
+            "place": f"{r.family__dusun}, {r.family__rt}/{r.family__rw}" if r.family__uuid else "",
             "status": status_labels[r.status],
             "alive": r.status == Status.ALIVE,
-            "village": r.village.name,
+            "village": r.village__name,
         }
         for r in page
     ]
@@ -145,8 +176,33 @@ def family_detail(request, uuid):
     return render(
         request,
         "residents/family.html",
-        {"family": family, "members": family.members.order_by("relationship", "birth_date")},
+        {
+            "family": family,
+            "members": family.members.order_by("relationship", "birth_date"),
+            "can_write": request.user.role in WRITERS,
+        },
     )
+
+
+@login_required
+def add_member(request, uuid):
+    """Register a birth or a move-in into a family."""
+    require_role(request.user, *WRITERS)
+    family = get_for_user_or_404(Family.objects.select_related("village"), request.user, uuid=uuid)
+    form = ResidentForm(request.POST or None, village=family.village)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("kind", "event_date")}
+        resident = actions.register_resident(
+            family.village,
+            family,
+            data,
+            form.cleaned_data["kind"],
+            form.cleaned_data["event_date"],
+            user=request.user,
+        )
+        messages.success(request, _("Penduduk ditambahkan."))
+        return redirect("residents:detail", uuid=resident.uuid)
+    return render(request, "residents/add_member.html", {"family": family, "form": form})
 
 
 @login_required
@@ -156,14 +212,18 @@ def record_event(request, uuid):
     resident = get_for_user_or_404(Resident.objects, request.user, uuid=uuid)
     form = EventForm(request.POST)
     if form.is_valid():
-        actions.record_event(
-            resident,
-            form.cleaned_data["kind"],
-            form.cleaned_data["date"],
-            note=form.cleaned_data["note"],
-            user=request.user,
-        )
-        messages.success(request, _("Peristiwa dicatat."))
+        try:
+            actions.record_event(
+                resident,
+                form.cleaned_data["kind"],
+                form.cleaned_data["date"],
+                note=form.cleaned_data["note"],
+                user=request.user,
+            )
+        except actions.EventRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Peristiwa dicatat."))
     else:
         for errors in form.errors.values():
             for error in errors:
@@ -382,6 +442,7 @@ def _region(code: str):
     raise Http404
 
 
+@ratelimit(key="ip", rate="120/m", block=True)
 def statistics(request, code=None):
     code = code or settings.BALAI_REGENCY
     region, level = _region(code)
@@ -409,9 +470,14 @@ def statistics(request, code=None):
 
 
 def _bars(items):
+    """SVG geometry (viewBox 0 0 100 H) of a horizontal bar chart, largest first."""
     items = sorted(items, key=lambda i: -(i["count"] or 0))[:12]
     top = max((i["count"] or 0 for i in items), default=0) or 1
-    return [{**i, "percent": round(100 * (i["count"] or 0) / top, 1)} for i in items]
+    rows = [
+        {**item, "y": n * 10 + 1, "width": round(100 * (item["count"] or 0) / top, 2)}
+        for n, item in enumerate(items)
+    ]
+    return {"rows": rows, "height": len(rows) * 10}
 
 
 def _pyramid(groups):
@@ -428,4 +494,5 @@ def _pyramid(groups):
         )
     for row in rows:
         row["male_x"] = round(50 - row["male_w"], 2)
-    return {"rows": rows, "height": len(rows) * 22}
+    visible = any(g["male"] or g["female"] for g in groups)
+    return {"rows": rows, "height": len(rows) * 22, "visible": visible}

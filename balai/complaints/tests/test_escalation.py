@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from balai.complaints import actions, escalation
 from balai.complaints.choices import Clock, Status
@@ -100,3 +101,17 @@ def test_the_reporter_hears_of_every_public_change_once(cast, cats, file_report)
     assert Notification.objects.filter(recipient="081234567890", channel="whatsapp").exists()
     codes = [b for b in sent.values_list("body", flat=True) if "Kode pelacakan" in b]
     assert len(codes) == 1
+
+
+def test_the_escalation_check_schedules_itself_once_on_the_database_backend(settings, db):
+    from django_tasks_db.models import DBTaskResult
+
+    from balai.complaints.tasks import schedule_escalation
+
+    # django-tasks resets its backends when the TASKS setting changes.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+    assert schedule_escalation() is True
+    assert schedule_escalation() is False
+    [queued] = DBTaskResult.objects.all()
+    assert queued.task_path.endswith("escalate_complaints")
+    assert queued.run_after > timezone.now()

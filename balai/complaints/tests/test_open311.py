@@ -247,11 +247,48 @@ def test_json_errors_are_a_bare_array(client, cats):
 
 
 def test_submissions_per_api_key_are_limited_per_hour(client, cats, key, monkeypatch):
-    from balai.complaints import open311
+    from balai.complaints import limits, open311
 
     monkeypatch.setattr(open311, "SUBMIT_PER_HOUR", 2)
+    monkeypatch.setattr(limits, "_local", {})
     assert post(client, key).status_code == 200
     assert post(client, key).status_code == 200
     response = post(client, key)
     assert response.status_code == 400
     assert "Terlalu banyak" in xml(response).findtext("./error/description")
+
+
+def test_revoked_expired_or_disabled_keys_get_403(client, cats, cast, key):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from balai.accounts.models import ApiToken
+
+    token = ApiToken.objects.get(user=cast.command_center)
+    token.revoked_at = timezone.now()
+    token.save()
+    assert post(client, key).status_code == 403
+    token.revoked_at = None
+    token.expires_at = timezone.now() - timedelta(seconds=1)
+    token.save()
+    assert post(client, key).status_code == 403
+    token.expires_at = timezone.now() + timedelta(days=1)
+    token.save()
+    cast.command_center.is_active = False
+    cast.command_center.save()
+    assert post(client, key).status_code == 403
+    cast.command_center.is_active = True
+    cast.command_center.save()
+    assert post(client, key).status_code == 200
+
+
+def test_get_requests_uses_a_fixed_number_of_queries(
+    client, cats, file_report, django_assert_max_num_queries
+):
+    for i in range(12):
+        file_report(photos=[jpeg_upload()] if i % 2 else [])
+    # The per-IP read limit in the database cache, then one query for the list.
+    with django_assert_max_num_queries(6):
+        data = client.get(f"{BASE}requests.json").json()
+    assert len(data) == 12 and sum(1 for r in data if r["media_url"]) == 6

@@ -204,3 +204,26 @@ def test_the_csv_export_keeps_formulas_and_script_as_text(client, cast, cats, fi
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     descriptions = {row[-1] for row in rows[1:]}
     assert descriptions == {'\'=HYPERLINK("http://evil","klik")', XSS}
+
+
+def test_figures_give_the_median_hours_to_first_response_and_on_time_share(cast, cats, file_report):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from balai.complaints import stats
+
+    monday = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+    for hours in (1, 2, 6):
+        complaint, _ = file_report(now=monday)
+        actions.verify_complaint(complaint, cast.command_center, now=monday)
+        actions.start_progress(complaint, cast.agency_officer, now=monday + timedelta(hours=hours))
+        actions.resolve_complaint(
+            complaint, cast.agency_officer, "Beres.", now=monday + timedelta(days=hours)
+        )
+    figures = stats.compute(now=monday + timedelta(days=10))
+    [road] = figures["categories"]
+    assert road["total"] == 3 and road["median_response_hours"] == 2.0
+    assert road["resolved"] == 3 and road["on_time_percent"] == 100
+    [unit] = figures["units"]
+    assert unit["label"] == "Dinas Pekerjaan Umum dan Penataan Ruang"
+    assert unit["median_response_hours"] == 2.0

@@ -130,3 +130,13 @@ def test_hidden_identities_are_not_shown_to_the_agency(
     client.logout()
     login_as(cast.command_center)
     assert "Bambang" in client.get(f"/aduan/staf/{complaint.public_id}/").content.decode()
+
+
+def test_the_staff_home_links_the_queue_and_the_routing_table(client, login_as, cast):
+    login_as(cast.admin)
+    page = client.get("/staf/").content.decode()
+    assert "/aduan/staf/" in page and "/admin/complaints/category/" in page
+    client.logout()
+    login_as(cast.agency_officer)
+    page = client.get("/staf/").content.decode()
+    assert "/aduan/staf/" in page and "/admin/complaints/" not in page

@@ -30,6 +30,7 @@ def test_pki_init_keeps_keys_and_passphrases_private(data_dir, cast):
     root = pki.pki_dir()
 
     assert mode(root) == 0o700
+    assert mode(root / "signers") == 0o700
     assert mode(root / "ca.key.pem") == 0o600
     assert mode(root / "signers" / "kades_a.p12") == 0o600
     assert mode(root / "signers" / "kades_a.passphrase") == 0o600

@@ -5,7 +5,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.hazmat.primitives.serialization import NoEncryption, pkcs12
 from cryptography.x509.oid import NameOID
 from pyhanko.keys import load_cert_from_pemder
 
@@ -69,7 +69,15 @@ def test_a_change_appended_after_signing_is_noticed(signed):
     assert not result.ok
 
 
-def make_cert(subject: str, key, issuer: str, issuer_key, *, ca: bool) -> x509.Certificate:
+def make_cert(
+    subject: str,
+    key,
+    issuer: str,
+    issuer_key,
+    *,
+    ca: bool,
+    usages=("digital_signature", "content_commitment"),
+) -> x509.Certificate:
     now = datetime.datetime.now(datetime.UTC)
     builder = (
         x509.CertificateBuilder()
@@ -82,8 +90,7 @@ def make_cert(subject: str, key, issuer: str, issuer_key, *, ca: bool) -> x509.C
         .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
     )
     if not ca:
-        usage = pki.key_usage("digital_signature", "content_commitment")
-        builder = builder.add_extension(usage, critical=True)
+        builder = builder.add_extension(pki.key_usage(*usages), critical=True)
     return builder.sign(issuer_key, hashes.SHA256())
 
 
@@ -107,6 +114,24 @@ def test_an_unsigned_or_unreadable_file_is_reported_unsigned(demo_pki):
     assert not verify_pdf(unsigned_letter()).signed
     assert not verify_pdf(b"not a pdf at all").signed
     assert not verify_pdf(b"").ok
+
+
+def test_a_damaged_upload_never_breaks_verification(signed):
+    import random
+
+    (signature,) = reader(signed).embedded_signatures
+    start1, length1, start2, length2 = signature.byte_range
+    signed_positions = [*range(start1, start1 + length1), *range(start2, start2 + length2)]
+    rng = random.Random(4)
+    damaged = [signed[:n] for n in (10, 1000, len(signed) // 2, len(signed) - 10)]
+    for _ in range(30):
+        data = bytearray(signed)
+        for at in rng.sample(signed_positions, rng.randint(1, 20)):
+            data[at] ^= rng.randrange(1, 256)
+        damaged.append(bytes(data))
+
+    for pdf in damaged:
+        assert not verify_pdf(pdf).ok
 
 
 def test_pdfsig_finds_the_signature_valid_and_trusted(signed, demo_pki, tmp_path):
@@ -162,3 +187,26 @@ def test_a_bsre_style_rsa_pkcs12_signs_with_its_passphrase_from_the_environment(
     assert result.ok
     assert result.signer_name == "Hj. Sulastri"
     assert "kades_a.passphrase" not in os.listdir(signers_dir)
+
+
+@pytest.mark.parametrize(
+    ("usages", "accepted"),
+    [
+        (("digital_signature",), True),
+        (("content_commitment",), True),  # nonRepudiation
+        (("key_encipherment",), False),
+    ],
+)
+def test_the_signers_key_usage_must_allow_signing(data_dir, cast, usages, accepted):
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = make_cert("CA", ca_key, "CA", ca_key, ca=True)
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = make_cert("Kades", key, "CA", ca_key, ca=False, usages=usages)
+    p12 = pkcs12.serialize_key_and_certificates(b"k", key, cert, None, NoEncryption())
+    signer = pki.signer_from_pkcs12(p12, None)
+    path = data_dir / "ca.pem"
+    path.write_bytes(pem(ca))
+
+    signed = sign_pdf(unsigned_letter(), signer, reason="Surat", location="Tempursari")
+
+    assert verify_pdf(signed, [load_cert_from_pemder(str(path))]).ok is accepted

@@ -65,3 +65,14 @@ def write_csv(path, people, columns=OPENSID_COLUMNS, end_marker=False):
             writer.writerow(["", "###"])
             writer.writerow(["", "", "", "", "Bukan Data", "1", "2"])
     return path
+
+
+@pytest.fixture(autouse=True)
+def _indonesian():
+    """A page asked for in English leaves English active in the thread: reset to Indonesian."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -231,3 +231,48 @@ def test_cli_imports_with_dry_run_and_reports_errors(cast, workbook, tmp_path, c
 def test_status_codes_six_becomes_moved(cast, tmp_path):
     import_residents(write_csv(tmp_path / "s.csv", [person(status_dasar=6)]), cast.village_a)
     assert Resident.objects.get().status == Status.MOVED
+
+
+def write_ods(path, rows):
+    """A minimal OpenDocument spreadsheet, as LibreOffice would save it."""
+    from xml.sax.saxutils import escape
+
+    def cell(value):
+        return (
+            '<table:table-cell office:value-type="string"><text:p>'
+            f"{escape(str(value))}</text:p></table:table-cell>"
+        )
+
+    body = "".join(
+        "<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="Data Penduduk">'
+        f"{body}</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+        'manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("META-INF/manifest.xml", manifest)
+        z.writestr("content.xml", content)
+    return path
+
+
+def test_it_reads_an_ods_spreadsheet(cast, tmp_path):
+    columns = ["nik", "nama", "no_kk", "sex", "tanggallahir", "status_kawin"]
+    row = person()
+    path = write_ods(tmp_path / "warga.ods", [columns, [row[c] for c in columns]])
+    result = import_residents(path, cast.village_a)
+    assert result.ok, result.problems
+    assert Resident.objects.get().nik == row["nik"]

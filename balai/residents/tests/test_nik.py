@@ -79,3 +79,12 @@ def test_names_fold_accents_case_and_spelling():
     assert names.sound("Mochamad") == names.sound("Muhammad") == names.sound("Mohamad")
     assert names.sound("Soekarno") == names.sound("Sukarno")
     assert names.sound("Djoko") == names.sound("Joko")
+
+
+def test_new_uuids_are_time_ordered_version_7_and_distinct():
+    from balai.residents.models import new_uuid
+
+    ids = [new_uuid() for _ in range(1000)]
+    assert len(set(ids)) == 1000
+    assert all(u.version == 7 and u.variant == "specified in RFC 4122" for u in ids)
+    assert ids[0].int >> 80 <= ids[-1].int >> 80
