@@ -82,11 +82,19 @@ def _first_status(village, loaded: bool = False) -> str:
     return RequestStatus.AWAITING_SIGNATURE
 
 
-def _save_documents(req: LetterRequest, documents, written: list[str]) -> None:
+def _store_documents(req: LetterRequest, documents, written: list[str]) -> list:
+    """Unsaved document rows for `req`, their files already written to storage."""
+    stored = []
     for key, label, content in documents:
         document = RequestDocument(request=req, key=key, label=label)
         document.file.save(content.name, content, save=False)
         written.append(document.file.name)
+        stored.append(document)
+    return stored
+
+
+def _save_documents(req: LetterRequest, documents, written: list[str]) -> None:
+    for document in _store_documents(req, documents, written):
         document.save()
 
 
@@ -121,26 +129,32 @@ def submit_request(
         check_open_for_requests(village, letter_type)
     written: list[str] = []
     now = timezone.now()
+    # Everything but the writes happens before the transaction: on SQLite it
+    # holds the database's one write lock, which other submissions wait for.
+    req = LetterRequest(
+        idempotency_key=idempotency_key,
+        village=village,
+        letter_type=letter_type,
+        resident=resident,
+        purpose=purpose,
+        values=values,
+        phone=phone,
+        email=email,
+        status=_first_status(village, loaded=checked),
+        submitted_at=now,
+        status_changed_at=now,
+        due_at=due_after(now, letter_type.sla_days),
+    )
     try:
+        stored = _store_documents(req, documents, written)
         with transaction.atomic():
             if count_for is not None:
                 limits.hit(limits.SUBMIT_IP, count_for)
-            req = LetterRequest.objects.create(
-                idempotency_key=idempotency_key,
-                village=village,
-                letter_type=letter_type,
-                resident=resident,
-                purpose=purpose,
-                values=values,
-                phone=phone,
-                email=email,
-                status=_first_status(village, loaded=checked),
-                submitted_at=now,
-                status_changed_at=now,
-                due_at=due_after(now, letter_type.sla_days),
-            )
-            _save_documents(req, documents, written)
-            RequestStep.objects.create(request=req, step=Step.SUBMITTED, at=now)
+            req.save(force_insert=True)
+            for document in stored:
+                document.save()
+            # The submission itself is recorded by the request row (submitted_at,
+            # resident) and the audit row; later steps each get a RequestStep.
             audit.record("letter_request.submitted", req, detail={"type": letter_type.code})
     except IntegrityError:
         _delete_files(written)
