@@ -12,6 +12,7 @@ from balai.letters.models import Letter, VillageLetterSettings, VillageLetterTyp
 from balai.letters.signing import verify_pdf
 from balai.letters.tests.pdftools import pdftotext
 from balai.letters.tests.world import submit
+from balai.regions.models import Village
 
 API = "/api/v1"
 
@@ -156,3 +157,10 @@ def test_only_the_head_decides_who_signs_in_their_name(client, login_as, world):
     assert [t.letter_type for t in allowed] == [world.usaha]
     page = client.get(url).content.decode()
     assert "a.n. kepala desa/lurah" in page
+
+
+def test_in_a_kelurahan_the_secretary_signs_an_the_lurah(cast):
+    kelurahan = Village.objects.get(code="35.08.02.1001")
+    assert actions.signer_authority(cast.secretary_a, kelurahan) == "a.n. LURAH ORO ORO OMBO"
+    assert actions.signer_position(cast.secretary_a, kelurahan) == "SEKRETARIS KELURAHAN"
+    assert actions.signer_authority(cast.head_a, kelurahan) == ""
