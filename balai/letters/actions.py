@@ -429,8 +429,8 @@ def signer_position(user, village) -> str:
 
 
 def signer_authority(user, village) -> str:
-    """ "a.n. KEPALA DESA X" above the position when the secretary signs for the head
-    (Permendagri 1/2023); "" when the head signs. u.b. is not supported."""
+    """The line above the position: "a.n. KEPALA DESA X" when the secretary signs for
+    the head (Permendagri 1/2023), "" when the head signs. u.b. is not supported."""
     if user.role == Role.VILLAGE_SECRETARY:
         return f"a.n. {_head_position(village)}"
     return ""

@@ -155,8 +155,10 @@ def test_only_the_head_decides_who_signs_in_their_name(client, login_as, world):
     assert not options.secretary_signs
     allowed = VillageLetterType.objects.filter(village=world.village_a, secretary_signs=True)
     assert [t.letter_type for t in allowed] == [world.usaha]
-    page = client.get(url).content.decode()
-    assert "a.n. kepala desa/lurah" in page
+    VillageLetterType.objects.filter(village=world.village_b).update(secretary_signs=True)
+    page = client.get(url)
+    assert page.context["form"].initial["secretary_types"] == [world.usaha]  # A's own choice
+    assert "a.n. kepala desa/lurah" in page.content.decode()
 
 
 def test_in_a_kelurahan_the_secretary_signs_an_the_lurah(cast):

@@ -215,10 +215,12 @@ def village_settings(request):
     require_role(request.user, Role.VILLAGE_HEAD, Role.VILLAGE_SECRETARY)
     village = request.user.village
     options = VillageLetterSettings.for_village(village)
-    active = LetterType.objects.filter(villages__village=village, is_active=True)
+    types = LetterType.objects.filter(is_active=True)
     initial = {
-        "enabled_types": list(active.filter(villages__enabled=True)),
-        "secretary_types": list(active.filter(villages__secretary_signs=True)),
+        "enabled_types": list(types.filter(villages__village=village, villages__enabled=True)),
+        "secretary_types": list(
+            types.filter(villages__village=village, villages__secretary_signs=True)
+        ),
     }
     form = VillageSettingsForm(
         request.POST or None,
