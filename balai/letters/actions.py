@@ -9,9 +9,11 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,7 +38,8 @@ from balai.lib import workdays
 
 VERIFY_ROLES = (Role.VILLAGE_OPERATOR, Role.VILLAGE_SECRETARY, Role.VILLAGE_HEAD)
 CHECK_ROLES = (Role.VILLAGE_SECRETARY, Role.VILLAGE_HEAD)
-SIGN_ROLES = (Role.VILLAGE_HEAD,)
+# The secretary signs a.n. the head only where the village allows it: see may_sign().
+SIGN_ROLES = (Role.VILLAGE_HEAD, Role.VILLAGE_SECRETARY)
 HANDLE_ROLES = tuple(VILLAGE_ROLES)  # return, reject, record pickup, issue PIN
 REVOKE_ROLES = (Role.VILLAGE_HEAD,)
 
@@ -82,11 +85,19 @@ def _first_status(village, loaded: bool = False) -> str:
     return RequestStatus.AWAITING_SIGNATURE
 
 
-def _save_documents(req: LetterRequest, documents, written: list[str]) -> None:
+def _store_documents(req: LetterRequest, documents, written: list[str]) -> list:
+    """Unsaved document rows for `req`, their files already written to storage."""
+    stored = []
     for key, label, content in documents:
         document = RequestDocument(request=req, key=key, label=label)
         document.file.save(content.name, content, save=False)
         written.append(document.file.name)
+        stored.append(document)
+    return stored
+
+
+def _save_documents(req: LetterRequest, documents, written: list[str]) -> None:
+    for document in _store_documents(req, documents, written):
         document.save()
 
 
@@ -121,26 +132,32 @@ def submit_request(
         check_open_for_requests(village, letter_type)
     written: list[str] = []
     now = timezone.now()
+    # Everything but the writes happens before the transaction: on SQLite it
+    # holds the database's one write lock, which other submissions wait for.
+    req = LetterRequest(
+        idempotency_key=idempotency_key,
+        village=village,
+        letter_type=letter_type,
+        resident=resident,
+        purpose=purpose,
+        values=values,
+        phone=phone,
+        email=email,
+        status=_first_status(village, loaded=checked),
+        submitted_at=now,
+        status_changed_at=now,
+        due_at=due_after(now, letter_type.sla_days),
+    )
     try:
+        stored = _store_documents(req, documents, written)
         with transaction.atomic():
             if count_for is not None:
                 limits.hit(limits.SUBMIT_IP, count_for)
-            req = LetterRequest.objects.create(
-                idempotency_key=idempotency_key,
-                village=village,
-                letter_type=letter_type,
-                resident=resident,
-                purpose=purpose,
-                values=values,
-                phone=phone,
-                email=email,
-                status=_first_status(village, loaded=checked),
-                submitted_at=now,
-                status_changed_at=now,
-                due_at=due_after(now, letter_type.sla_days),
-            )
-            _save_documents(req, documents, written)
-            RequestStep.objects.create(request=req, step=Step.SUBMITTED, at=now)
+            req.save(force_insert=True)
+            for document in stored:
+                document.save()
+            # The submission itself is recorded by the request row (submitted_at,
+            # resident) and the audit row; later steps each get a RequestStep.
             audit.record("letter_request.submitted", req, detail={"type": letter_type.code})
     except IntegrityError:
         _delete_files(written)
@@ -382,10 +399,41 @@ def _take_number(village, scope: str, year: int) -> int:
     return counter.last
 
 
-def signer_position(user, village) -> str:
+def may_sign(user, req: LetterRequest) -> bool:
+    """The head signs every letter of the village; the secretary signs a.n. the head
+    where the village allows it, for every type or for this one."""
+    if user.village_id != req.village_id:
+        return False
+    if user.role == Role.VILLAGE_HEAD:
+        return True
+    if user.role != Role.VILLAGE_SECRETARY:
+        return False
+    return VillageLetterType.objects.filter(
+        Q(secretary_signs=True) | Q(village__letter_settings__secretary_signs=True),
+        village_id=req.village_id,
+        letter_type_id=req.letter_type_id,
+    ).exists()
+
+
+def _head_position(village) -> str:
     if village.kind == "kelurahan":
         return f"LURAH {village.name.upper()}"
     return f"KEPALA DESA {village.name.upper()}"
+
+
+def signer_position(user, village) -> str:
+    """The signer's own position, printed above their name."""
+    if user.role == Role.VILLAGE_SECRETARY:
+        return "SEKRETARIS KELURAHAN" if village.kind == "kelurahan" else "SEKRETARIS DESA"
+    return _head_position(village)
+
+
+def signer_authority(user, village) -> str:
+    """The line above the position: "a.n. KEPALA DESA X" when the secretary signs for
+    the head (Permendagri 1/2023), "" when the head signs. u.b. is not supported."""
+    if user.role == Role.VILLAGE_SECRETARY:
+        return f"a.n. {_head_position(village)}"
+    return ""
 
 
 def signer_name(user) -> str:
@@ -442,6 +490,7 @@ def letter_data(
     number: str,
     signer: str,
     position: str,
+    authority: str = "",
     issued: dt.date,
     valid_until,
     url: str,
@@ -472,6 +521,7 @@ def letter_data(
         date=issued,
         signer_name=signer,
         signer_position=position,
+        signer_authority=(authority,) if authority else (),
         verification_url=url,
         paper=regency_settings.paper,
     )
@@ -501,6 +551,8 @@ def sign_request(req: LetterRequest, user) -> Letter:
     """
     from balai.letters.pki import load_signer
 
+    if not may_sign(user, req):
+        raise PermissionDenied
     cert = load_signer(user)  # raises SignerUnavailable before anything is taken
     for _attempt in range(OPTIMISTIC_ATTEMPTS):
         try:
@@ -583,7 +635,10 @@ def _mark_ready(req: LetterRequest, letter: Letter, user) -> None:
     req.status, req.status_changed_at = RequestStatus.READY, now
     req.save(update_fields=["status", "status_changed_at"])
     RequestStep.objects.create(request=req, step=Step.SIGNED, user=user, at=now, note=letter.number)
-    audit.record("letter.signed", letter, user=user, detail={"number": letter.number})
+    detail = {"number": letter.number}
+    if letter.signer_authority:
+        detail["authority"] = letter.signer_authority
+    audit.record("letter.signed", letter, user=user, detail=detail)
     _tell_resident(
         req,
         "ready",
@@ -634,6 +689,7 @@ def make_letter(
         signed_by=user,
         signer_name=signer_name(user),
         signer_position=signer_position(user, req.village),
+        signer_authority=signer_authority(user, req.village),
         resident_name=req.resident.name.upper(),
         valid_until=valid_until,
     )
@@ -644,6 +700,7 @@ def make_letter(
         number=number,
         signer=letter.signer_name,
         position=letter.signer_position,
+        authority=letter.signer_authority,
         issued=issued,
         valid_until=valid_until,
         url=verification_url(letter),
@@ -740,23 +797,27 @@ def save_letter_type(letter_type: LetterType, user, fields: Iterable[str]) -> Le
     return letter_type
 
 
-def save_village_settings(options: VillageLetterSettings, enabled_types, user):
-    """A village's steps, letterhead and the types it switches on."""
+def save_village_settings(
+    options: VillageLetterSettings, enabled_types, user, secretary_types=None
+):
+    """A village's steps, letterhead, the types it switches on and (when given) the
+    types its secretary signs a.n. the head."""
     with transaction.atomic():
         options.save()
         enabled_ids = {t.pk for t in enabled_types}
+        secretary_ids = {t.pk for t in secretary_types or ()}
         for letter_type in LetterType.objects.filter(is_active=True):
+            defaults = {"enabled": letter_type.pk in enabled_ids}
+            if secretary_types is not None:
+                defaults["secretary_signs"] = letter_type.pk in secretary_ids
             VillageLetterType.objects.update_or_create(
-                village=options.village,
-                letter_type=letter_type,
-                defaults={"enabled": letter_type.pk in enabled_ids},
+                village=options.village, letter_type=letter_type, defaults=defaults
             )
-        audit.record(
-            "letter_settings.changed",
-            options.village,
-            user=user,
-            detail={"enabled": sorted(t.code for t in enabled_types)},
-        )
+        detail = {"enabled": sorted(t.code for t in enabled_types)}
+        if secretary_types is not None:
+            detail["secretary_signs_all"] = options.secretary_signs
+            detail["secretary_signs"] = sorted(t.code for t in secretary_types)
+        audit.record("letter_settings.changed", options.village, user=user, detail=detail)
     return options
 
 

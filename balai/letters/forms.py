@@ -338,6 +338,12 @@ class VillageSettingsForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    secretary_types = forms.ModelMultipleChoiceField(
+        label=_("Jenis surat yang boleh ditandatangani sekretaris a.n. kepala desa/lurah"),
+        queryset=LetterType.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     class Meta:
         model = VillageLetterSettings
@@ -347,7 +353,18 @@ class VillageSettingsForm(forms.ModelForm):
             "uses_secretary_check",
             "allows_download",
             "numbers_per_type",
+            "secretary_signs",
+            "secretary_types",
         ]
+
+    def __init__(self, *args, may_delegate: bool = False, **kwargs):
+        """`may_delegate`: this user (the head) decides who signs in their name;
+        for anyone else the signing fields are shown but not changed."""
+        super().__init__(*args, **kwargs)
+        if not may_delegate:
+            for name in ("secretary_signs", "secretary_types"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Hanya kepala desa/lurah yang dapat mengubah ini.")
 
 
 class LetterTypeForm(forms.ModelForm):

@@ -205,6 +205,11 @@ class VillageLetterSettings(models.Model):
         _("pemohon boleh mengunduh surat bertanda tangan"), default=False
     )
     numbers_per_type = models.BooleanField(_("nomor urut terpisah per jenis surat"), default=False)
+    secretary_signs = models.BooleanField(
+        _("sekretaris menandatangani a.n. kepala desa/lurah (semua jenis surat)"),
+        default=False,
+        help_text=_("Untuk sebagian jenis surat saja, pilih jenisnya di bawah."),
+    )
 
     objects = VillageSettingsQuerySet.as_manager()
 
@@ -236,6 +241,8 @@ class VillageLetterType(models.Model):
     village = models.ForeignKey("regions.Village", models.CASCADE, related_name="letter_types")
     letter_type = models.ForeignKey(LetterType, models.CASCADE, related_name="villages")
     enabled = models.BooleanField(_("aktif"), default=True)
+    # The secretary may sign this type a.n. the head (or every type: VillageLetterSettings).
+    secretary_signs = models.BooleanField(_("sekretaris boleh menandatangani"), default=False)
 
     objects = VillageLetterTypeQuerySet.as_manager()
 
@@ -415,6 +422,8 @@ class Letter(models.Model):
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     signer_name = models.CharField(max_length=150)
     signer_position = models.CharField(max_length=150)
+    # "a.n. KEPALA DESA TEMPURSARI" when a secretary signed for the head; "" when the head did.
+    signer_authority = models.CharField(max_length=150, blank=True)
     resident_name = models.CharField(max_length=150)
     valid_until = models.DateField(_("berlaku sampai"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)

@@ -1,4 +1,4 @@
-"""Signing keys and certificates for village heads.
+"""Signing keys and certificates for village heads (and secretaries who sign a.n. the head).
 
 Layout under ``<BALAI_DATA_DIR>/pki/`` (keys and passphrases 0600):
 
@@ -222,19 +222,35 @@ def issue_demo_signer(
     return path
 
 
+def signing_users():
+    """Active village heads, and the secretaries of villages that let them sign
+    a.n. the head (for every letter type or for some)."""
+    from django.db.models import Q
+
+    from balai.accounts.choices import Role
+    from balai.accounts.models import User
+
+    delegating = Q(village__letter_settings__secretary_signs=True) | Q(
+        village__letter_types__secretary_signs=True, village__letter_types__enabled=True
+    )
+    secretaries = Q(role=Role.VILLAGE_SECRETARY) & delegating
+    return (
+        User.objects.filter(Q(role=Role.VILLAGE_HEAD) | secretaries, is_active=True)
+        .select_related("village")
+        .distinct()
+        .order_by("username")
+    )
+
+
 def init_demo_pki(users: Iterable[Any] | None = None, *, stdout: TextIO | None = None) -> list[str]:
-    """Demo CA plus a certificate for each village head; returns who got a new one.
+    """Demo CA plus a certificate for each signer (default: `signing_users()`);
+    returns who got a new one.
 
     Idempotent: a current certificate from the current CA is kept. Files that did
     not come from the demo CA (a BSrE PKCS#12 without a .passphrase file) are left alone.
     """
     if users is None:
-        from balai.accounts.choices import Role
-        from balai.accounts.models import User
-
-        users = User.objects.filter(role=Role.VILLAGE_HEAD, is_active=True).select_related(
-            "village"
-        )
+        users = signing_users()
     pki_dir().mkdir(parents=True, exist_ok=True)
     os.chmod(pki_dir(), 0o700)
     ca_cert, ca_key = _ensure_ca(stdout)

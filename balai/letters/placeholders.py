@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 
 from django.utils.translation import gettext_lazy as _
 
+from balai.letters.rendering import format_date_id
+
 PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 NAME = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$")
 EXTRA_PREFIX = "isian."
@@ -43,21 +45,6 @@ KNOWN: dict[str, str] = {
     "surat.berlaku_sampai": _("Tanggal akhir masa berlaku"),
 }
 
-MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
-
 
 class UnknownPlaceholder(ValueError):
     pass
@@ -65,9 +52,7 @@ class UnknownPlaceholder(ValueError):
 
 def date_id(day: dt.date | None) -> str:
     """`2 Juli 1961`, independent of the active language (letters are Indonesian)."""
-    if day is None:
-        return "-"
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return format_date_id(day) if day is not None else "-"
 
 
 def known_names(extra_fields: Iterable[str] = ()) -> set[str]:

@@ -152,3 +152,11 @@ def test_the_tracking_page_is_one_query_even_for_a_ready_letter(
     url = reverse("letters:track", args=[letter.request.tracking_code])
     with django_assert_num_queries(1):
         assert client.get(url).status_code == 200
+
+
+def test_the_tracking_page_speaks_english_on_request(client, world):
+    req = submit(world)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("letters:track", args=[req.tracking_code])).content.decode()
+    assert "Waiting for verification" in html
+    assert "Village staff will check your details and documents." in html

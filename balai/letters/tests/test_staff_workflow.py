@@ -95,7 +95,6 @@ def test_the_full_path_records_who_did_what_and_when(client, login_as, world, de
     assert req.collected_by_name == "Siti Wahyuni"
     steps = [(s.step, s.user) for s in req.steps.all()]
     assert steps == [
-        (Step.SUBMITTED, None),
         (Step.VERIFIED, world.operator_a),
         (Step.CHECKED, world.secretary_a),
         (Step.SIGNED, world.head_a),

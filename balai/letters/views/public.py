@@ -71,37 +71,65 @@ def types(request, village):
 OFFER_FIELDS = (
     "village__code",
     "village__name",
-    "village__is_active",
     "village__district_id",
     "village__letter_settings__uses_verification",
     "village__letter_settings__uses_secretary_check",
+    "letter_type__id",
     "letter_type__code",
     "letter_type__name",
+    "letter_type__description",
     "letter_type__requirements",
     "letter_type__extra_fields",
     "letter_type__sla_days",
 )
 
 
-def _offer(village: str, letter_type: str) -> VillageLetterType | None:
-    """This village's switched-on online `letter_type`, with village, type and
-    settings, in one query; None when any of that is not so."""
-    offer = (
-        VillageLetterType.objects.select_related("village__letter_settings", "letter_type")
-        .only(*OFFER_FIELDS)
-        .filter(
-            village_id=village,
-            village__is_active=True,
-            letter_type__code=letter_type,
-            letter_type__is_active=True,
-            letter_type__online=True,
-            enabled=True,
-        )
-        .first()
-    )
-    if offer is None or offer.village.regency_id != settings.BALAI_REGENCY:
+def _offer(village: str, letter_type: str) -> tuple[Village, LetterType] | None:
+    """This village and its switched-on online `letter_type` (with the village's
+    workflow settings), from one flat query; None when any of that is not so.
+
+    Submissions call this on every POST, so it reads values, not model rows
+    through select_related, and builds the few objects the form needs."""
+    row = VillageLetterType.objects.filter(
+        village_id=village,
+        village__is_active=True,
+        letter_type__code=letter_type,
+        letter_type__is_active=True,
+        letter_type__online=True,
+        enabled=True,
+    ).values_list(*OFFER_FIELDS)[:1]
+    if not row:
         return None
-    return offer
+    v = dict(zip(OFFER_FIELDS, row[0], strict=True))
+    place = Village(
+        code=v["village__code"],
+        name=v["village__name"],
+        district_id=v["village__district_id"],
+        is_active=True,
+    )
+    if place.regency_id != settings.BALAI_REGENCY:
+        return None
+    if v["village__letter_settings__uses_verification"] is None:  # no settings row yet
+        options = VillageLetterSettings(village=place)
+    else:
+        options = VillageLetterSettings(
+            village=place,
+            uses_verification=v["village__letter_settings__uses_verification"],
+            uses_secretary_check=v["village__letter_settings__uses_secretary_check"],
+        )
+    place.letter_settings = options  # read by submit_request(checked=True)
+    kind = LetterType(
+        id=v["letter_type__id"],
+        code=v["letter_type__code"],
+        name=v["letter_type__name"],
+        description=v["letter_type__description"],
+        requirements=v["letter_type__requirements"],
+        extra_fields=v["letter_type__extra_fields"],
+        sla_days=v["letter_type__sla_days"],
+        online=True,
+        is_active=True,
+    )
+    return place, kind
 
 
 def _refusal(request, village: str, letter_type: str):
@@ -122,7 +150,7 @@ def request_letter(request, village, letter_type):
     offer = _offer(village, letter_type)
     if offer is None:
         return _refusal(request, village, letter_type)
-    village, letter_type = offer.village, offer.letter_type
+    village, letter_type = offer
     ip = client_ip(request)
     form = LetterRequestForm(
         request.POST or None,

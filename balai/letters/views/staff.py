@@ -96,12 +96,14 @@ def detail(request, uuid):
         "now": timezone.now(),
         "reason_form": ReasonForm(),
         "collect_form": CollectForm(),
+        "sign_authority": actions.signer_authority(user, req.village),
         "can": {
             "verify": user.role in actions.VERIFY_ROLES and req.status == RequestStatus.SUBMITTED,
             "check": user.role in actions.CHECK_ROLES
             and req.status == RequestStatus.AWAITING_CHECK,
-            "sign": user.role in actions.SIGN_ROLES
-            and req.status == RequestStatus.AWAITING_SIGNATURE,
+            "sign": req.status == RequestStatus.AWAITING_SIGNATURE
+            and user.role in actions.SIGN_ROLES
+            and actions.may_sign(user, req),
             "handle": user.role in actions.HANDLE_ROLES and req.is_open,
             "collect": user.role in actions.HANDLE_ROLES and req.status == RequestStatus.READY,
             "revoke": user.role in actions.REVOKE_ROLES
@@ -213,15 +215,25 @@ def village_settings(request):
     require_role(request.user, Role.VILLAGE_HEAD, Role.VILLAGE_SECRETARY)
     village = request.user.village
     options = VillageLetterSettings.for_village(village)
-    enabled = LetterType.objects.filter(
-        villages__village=village, villages__enabled=True, is_active=True
-    )
+    types = LetterType.objects.filter(is_active=True)
+    initial = {
+        "enabled_types": list(types.filter(villages__village=village, villages__enabled=True)),
+        "secretary_types": list(
+            types.filter(villages__village=village, villages__secretary_signs=True)
+        ),
+    }
     form = VillageSettingsForm(
-        request.POST or None, instance=options, initial={"enabled_types": list(enabled)}
+        request.POST or None,
+        instance=options,
+        initial=initial,
+        may_delegate=request.user.role == Role.VILLAGE_HEAD,
     )
     if request.method == "POST" and form.is_valid():
         actions.save_village_settings(
-            form.save(commit=False), form.cleaned_data["enabled_types"], request.user
+            form.save(commit=False),
+            form.cleaned_data["enabled_types"],
+            request.user,
+            secretary_types=form.cleaned_data["secretary_types"],
         )
         messages.success(request, _("Pengaturan layanan surat disimpan."))
         return redirect("letters:staff-settings")
