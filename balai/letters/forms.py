@@ -158,16 +158,13 @@ class LetterRequestForm(IdentifyForm):
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4())
         if existing is not None:
+            # The correction page opens with the tracking code alone (which may be
+            # shared): nothing stored is shown before the resident identifies again.
             del self.fields["idempotency_key"]
-            self.initial.update(
-                purpose=existing.purpose, phone=existing.phone, email=existing.email
-            )
         order = ["nik", "no_kk", "birth_date", "purpose"]
         for spec in letter_type.extra_fields:
             name = EXTRA + spec["name"]
             self.fields[name] = extra_form_field(spec)
-            if existing is not None:
-                self.initial[name] = existing.values.get(spec["name"], "")
             order.append(name)
         have = {d.key for d in existing.documents.all()} if existing is not None else set()
         for item in letter_type.uploads:

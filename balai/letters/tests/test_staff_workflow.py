@@ -285,3 +285,22 @@ def test_pins_are_given_by_village_staff_only(client, login_as, world):
     login_as(world.operator_b)
     response = client.post(reverse("letters:staff-pin"), {"nik": world.siti.nik})
     assert response.context["form"].errors["nik"]  # Siti is not of village B
+
+
+def test_the_correction_page_shows_no_personal_data_before_identification(client, login_as, world):
+    """Anyone holding the tracking code may open it: no contact details or answers."""
+    req = submit(
+        world,
+        phone="6281299887766",
+        email="siti.rahayu@contoh.id",
+        purpose="mengurus warisan almarhum suami",
+    )
+    actions.return_request(req, world.operator_a, "Foto KTP buram, unggah ulang.")
+    client.logout()
+    response = client.get(reverse("letters:correct", args=[req.tracking_code]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Foto KTP buram" in html
+    assert "81299887766" not in html
+    assert "siti.rahayu@contoh.id" not in html
+    assert "warisan almarhum" not in html
