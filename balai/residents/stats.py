@@ -56,6 +56,16 @@ def _hide(count: int) -> int | None:
     return None if 0 < count < SMALL else count
 
 
+def _hide_one_more(rows: list[dict], keys: tuple[str, ...]) -> None:
+    """Beside a known total, one hidden count is the total minus the shown ones:
+    then hide the smallest shown row too (a non-zero one if there is any)."""
+    hidden = [r for r in rows if r[keys[0]] is None]
+    shown = [r for r in rows if r[keys[0]] is not None]
+    if len(hidden) == 1 and shown:
+        smallest = min(shown, key=lambda r: (r[keys[0]] == 0, r[keys[0]]))
+        smallest.update(dict.fromkeys(keys))
+
+
 def region_filter(code: str) -> dict:
     """PopulationCount filter for a regency (PP.RR), district or village code."""
     parts = code.count(".")
@@ -90,6 +100,7 @@ def population(code: str, today=None) -> dict:
         unknown = counts.get("None", 0)
         if unknown:
             items.append({"code": None, "label": "Tidak diisi", "count": _hide(unknown)})
+        _hide_one_more(items, ("count",))
         result[dimension] = items
     pyramid = {group: {1: 0, 2: 0} for group in AGE_GROUPS}
     for key, n in raw.get("birth_year", {}).items():
@@ -99,7 +110,7 @@ def population(code: str, today=None) -> dict:
             if age >= low and (high is None or age <= high):
                 pyramid[(low, high)][int(sex)] += n
                 break
-    result["age_groups"] = [
+    groups = [
         {
             "label": f"{low}-{high}" if high is not None else f"{low}+",
             "male": _hide(counts[1]),
@@ -108,4 +119,12 @@ def population(code: str, today=None) -> dict:
         }
         for (low, high), counts in pyramid.items()
     ]
+    # A group with a hidden cell is hidden whole (else count - women = men), and
+    # one hidden group is never alone (else the sex totals tell it).
+    cells = ("count", "male", "female")
+    for group in groups:
+        if any(group[k] is None for k in cells):
+            group.update(dict.fromkeys(cells))
+    _hide_one_more(groups, cells)
+    result["age_groups"] = groups
     return result
