@@ -160,3 +160,17 @@ def test_the_tracking_page_speaks_english_on_request(client, world):
     html = client.get(reverse("letters:track", args=[req.tracking_code])).content.decode()
     assert "Waiting for verification" in html
     assert "Village staff will check your details and documents." in html
+
+
+def test_a_new_pin_ends_the_sessions_opened_with_the_old_one(client, world):
+    """A PIN re-issued because it leaked must shut out whoever used the old one."""
+    old = actions.issue_pin(world.siti, world.operator_a)
+    client.post(reverse("letters:pin-login"), {"nik": world.siti.nik, "pin": old})
+    client.post(reverse("letters:pin-change"), {"new_pin": "583920", "again": "583920"})
+    assert client.get(reverse("letters:mine")).status_code == 200
+    actions.issue_pin(world.siti, world.operator_a)  # the village gives a new PIN
+    assert client.get(reverse("letters:mine"))["Location"] == reverse("letters:pin-login")
+    taken = client.post(reverse("letters:pin-change"), {"new_pin": "740193", "again": "740193"})
+    assert taken["Location"] == reverse("letters:pin-login")
+    record = ResidentPin.objects.get()
+    assert record.must_change  # the old session did not set a PIN of its own

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -37,6 +38,7 @@ from balai.regions.codes import village_kind
 from balai.regions.models import Village
 
 PIN_SESSION = "letters_pin"
+PIN_STAMP = "letters_pin_stamp"
 
 
 def client_ip(request) -> str:
@@ -396,11 +398,23 @@ def verify(request, public_id):
 # ---------------------------------------------------------------- PIN (layanan mandiri)
 
 
+def _pin_stamp(record: ResidentPin) -> str:
+    """Changes with the PIN, so a session opened with an old PIN ends with it."""
+    return salted_hmac("balai.letters.pin-session", record.pin_hash).hexdigest()
+
+
 def _pin_record(request) -> ResidentPin | None:
     pk = request.session.get(PIN_SESSION)
     if pk is None:
         return None
-    return ResidentPin.objects.select_related("resident__village").filter(pk=pk).first()
+    record = ResidentPin.objects.select_related("resident__village").filter(pk=pk).first()
+    if record is None or not constant_time_compare(
+        request.session.get(PIN_STAMP, ""), _pin_stamp(record)
+    ):
+        request.session.pop(PIN_SESSION, None)
+        request.session.pop(PIN_STAMP, None)
+        return None
+    return record
 
 
 @never_cache
@@ -410,6 +424,7 @@ def pin_login(request):
     if request.method == "POST" and form.is_valid():
         request.session.cycle_key()
         request.session[PIN_SESSION] = form.pin_record.pk
+        request.session[PIN_STAMP] = _pin_stamp(form.pin_record)
         return redirect("letters:mine")
     return render(request, "letters/pin_login.html", {"form": form})
 
@@ -423,6 +438,7 @@ def pin_change(request):
     form = PinChangeForm(request.POST or None, resident=record.resident)
     if request.method == "POST" and form.is_valid():
         actions.change_pin(record, form.cleaned_data["new_pin"])
+        request.session[PIN_STAMP] = _pin_stamp(record)
         return redirect("letters:mine")
     return render(request, "letters/pin_change.html", {"form": form, "record": record})
 
@@ -446,4 +462,5 @@ def mine(request):
 @require_http_methods(["POST"])
 def pin_logout(request):
     request.session.pop(PIN_SESSION, None)
+    request.session.pop(PIN_STAMP, None)
     return redirect("letters:pin-login")
