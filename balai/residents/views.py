@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
@@ -90,19 +91,32 @@ def filtered_residents(user, data):
     return qs.order_by(*SORTS.get(data.get("urut") or "nama", SORTS["nama"]))
 
 
-def _filter_form(request):
+def _filter_form(request, data=None):
     """The filter form and its valid values (an invalid field is left out, the rest apply)."""
-    form = ResidentFilterForm(request.GET or None)
+    form = ResidentFilterForm((request.GET if data is None else data) or None)
     if not form.is_bound:
         return form, {}
     form.is_valid()
     return form, form.cleaned_data
 
 
+def _is_number(text: str) -> bool:
+    return (text or "").replace(" ", "").replace(".", "").isdigit()
+
+
 @login_required
 def resident_list(request):
+    """The filter form posts, so a NIK or no. KK typed in never lands in a URL;
+    other filters come back as a shareable GET URL."""
     require_role(request.user, *READERS)
-    form, data = _filter_form(request)
+    posted = None
+    if request.method == "POST":
+        posted = request.POST.copy()
+        posted.pop("csrfmiddlewaretoken", None)
+        if not _is_number(posted.get("q", "")):
+            kept = {k: v for k, v in posted.items() if v != ""}
+            return redirect(reverse("residents:list") + ("?" + urlencode(kept) if kept else ""))
+    form, data = _filter_form(request, posted)
     # Plain values, not model instances: a page of 50 rows stays cheap at any registry size.
     fields = ["uuid", "nik", "name", "sex", "birth_date", "status", "family__no_kk"]
     fields += ["family__uuid", "family__dusun", "family__rt", "family__rw", "village__name"]
@@ -127,8 +141,10 @@ def resident_list(request):
         }
         for r in page
     ]
-    query = request.GET.copy()
+    query = (posted or request.GET).copy()
     query.pop("page", None)
+    if _is_number(query.get("q", "")):
+        query.pop("q")
     return render(
         request,
         "residents/list.html",
@@ -138,7 +154,7 @@ def resident_list(request):
             "rows": rows,
             "query": query.urlencode(),
             "can_write": request.user.role in WRITERS,
-            "can_export": request.user.role in EXPORTERS,
+            "can_export": request.user.role in EXPORTERS and not _is_number(data.get("q", "")),
         },
     )
 

@@ -315,3 +315,21 @@ def test_big_list_totals_are_remembered_for_a_minute(registry, client, login_as,
         == 30
         - Resident.objects.filter(village=registry.village_a).exclude(status=Status.ALIVE).count()
     )
+
+
+def test_a_search_by_nik_or_kk_keeps_the_number_out_of_urls(registry, client, login_as):
+    """The search form posts: a NIK or no. KK never lands in a URL, a log or history."""
+    login_as(registry.operator_a)
+    resident = first(registry.village_a)
+    page = client.get(reverse("residents:list")).content.decode()
+    assert 'method="post" class="filters"' in page
+    for number in (resident.nik, resident.family.no_kk):
+        response = client.post(reverse("residents:list"), {"q": number, "rt": ""})
+        assert response.status_code == 200
+        assert resident.uuid in uuids(response.context["page"])
+        html = response.content.decode()
+        assert f"q={number}" not in html and number not in response.context["query"]
+    # A name search still gives a URL that can be shared with colleagues.
+    response = client.post(reverse("residents:list"), {"q": "budi", "rt": "", "dusun": ""})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("residents:list") + "?q=budi"
