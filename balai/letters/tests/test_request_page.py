@@ -190,3 +190,8 @@ def test_the_start_page_lists_only_onboarded_villages(client, world):
     assert world.village_a.code in codes
     assert world.inactive_village.code not in codes
     assert world.foreign_village.code not in codes
+
+
+def test_a_village_code_that_is_no_path_segment_is_not_found_not_an_error(client, world):
+    response = client.get(reverse("letters:start"), {"desa": "35.08/../admin"})
+    assert response.status_code == 404

@@ -51,6 +51,8 @@ def start(request):
     """Step 1: the village (only onboarded villages of this regency)."""
     code = request.GET.get("desa")
     if code:
+        if "/" in code:  # not a village code, nor a path segment
+            raise Http404
         return redirect("letters:types", village=code)
     villages = Village.objects.active().select_related("district").order_by("district", "name")
     return render(request, "letters/start.html", {"villages": villages})
