@@ -190,3 +190,13 @@ def record_export(village, *, user=None, count: int, fmt: str, filters: dict) ->
 
 def record_own_data_export(resident: Resident, *, user=None) -> None:
     audit.record("resident.own_data_exported", resident, user=user)
+
+
+def record_import_report(job, *, user=None, fmt: str) -> None:
+    """An import report repeats the file's values (full NIKs and KKs): audited like an export."""
+    audit.record(
+        "residents.import_report_downloaded",
+        job,
+        user=user,
+        detail={"format": fmt, "rows": len(job.errors)},
+    )

@@ -437,6 +437,7 @@ def import_report(request, uuid, fmt):
     if fmt not in ("xlsx", "csv"):
         raise Http404
     job = get_for_user_or_404(ResidentImport.objects, request.user, uuid=uuid)
+    actions.record_import_report(job, user=request.user, fmt=fmt)
     headers = [_("baris"), _("kolom"), _("nilai"), _("alasan"), _("jenis")]
     return _download(headers, job.errors, fmt, f"laporan-impor-{job.created_at:%Y%m%d-%H%M}")
 

@@ -81,3 +81,18 @@ def test_roles_without_import_rights_get_403_on_an_import(cast, client, login_as
         assert client.get(reverse("residents:import-status", args=[job.uuid])).status_code == 403
         report = reverse("residents:import-report", args=[job.uuid, "xlsx"])
         assert client.get(report).status_code == 403
+
+
+def test_downloading_an_import_report_with_full_niks_is_audited(cast, client, login_as, tmp_path):
+    from balai.accounts.models import AuditLog
+
+    login_as(cast.operator_a)
+    nik = "3508019903850001"  # no 99th day: refused, and the report names it
+    upload(client, write_csv(tmp_path / "warga.csv", [person(nik=nik)]))
+    job = ResidentImport.objects.get()
+    login_as(cast.secretary_a)
+    csv = client.get(reverse("residents:import-report", args=[job.uuid, "csv"]))
+    assert nik in csv.content.decode("utf-8-sig")
+    log = AuditLog.objects.get(action="residents.import_report_downloaded")
+    assert log.user == cast.secretary_a and log.object_id == str(job.pk)
+    assert log.detail == {"format": "csv", "rows": 1}
