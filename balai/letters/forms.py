@@ -286,9 +286,32 @@ class PinChangeForm(forms.Form):
         widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "new-password"}),
     )
 
-    def __init__(self, *args, resident=None, **kwargs):
+    def __init__(self, *args, resident=None, record=None, http_request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.resident = resident
+        self.record = record
+        self.http_request = http_request
+        if record is not None and not record.must_change:
+            # A PIN the resident chose is changed only by someone who knows it.
+            self.fields["current_pin"] = forms.CharField(
+                label=_("PIN saat ini"),
+                max_length=12,
+                widget=forms.PasswordInput(
+                    attrs={"inputmode": "numeric", "autocomplete": "current-password"}
+                ),
+            )
+            self.order_fields(["current_pin", "new_pin", "again"])
+
+    def clean_current_pin(self):
+        from django.contrib.auth.hashers import check_password
+
+        pin, nik = self.cleaned_data["current_pin"], self.record.resident.nik
+        if identity.is_blocked(self.http_request, nik):
+            raise forms.ValidationError(identity.TOO_MANY, code="rate_limited")
+        if not check_password(pin, self.record.pin_hash):
+            identity.count_failure(self.http_request, nik)
+            raise forms.ValidationError(_("PIN saat ini salah."), code="mismatch")
+        return pin
 
     def clean_new_pin(self):
         pin = self.cleaned_data["new_pin"]

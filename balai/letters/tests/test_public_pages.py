@@ -174,3 +174,24 @@ def test_a_new_pin_ends_the_sessions_opened_with_the_old_one(client, world):
     assert taken["Location"] == reverse("letters:pin-login")
     record = ResidentPin.objects.get()
     assert record.must_change  # the old session did not set a PIN of its own
+
+
+def test_changing_a_chosen_pin_needs_the_current_one(client, world):
+    """Whoever finds an open session cannot lock the resident out with a PIN of their own."""
+    first = actions.issue_pin(world.siti, world.operator_a)
+    client.post(reverse("letters:pin-login"), {"nik": world.siti.nik, "pin": first})
+    client.post(reverse("letters:pin-change"), {"new_pin": "583920", "again": "583920"})
+    change = reverse("letters:pin-change")
+    blind = client.post(change, {"new_pin": "740193", "again": "740193"})
+    assert blind.context["form"].errors["current_pin"]
+    wrong = client.post(change, {"current_pin": "000000", "new_pin": "740193", "again": "740193"})
+    assert "PIN saat ini salah" in wrong.content.decode()
+    record = ResidentPin.objects.get()
+    assert not record.must_change
+    from django.contrib.auth.hashers import check_password
+
+    assert check_password("583920", record.pin_hash)
+    right = client.post(change, {"current_pin": "583920", "new_pin": "740193", "again": "740193"})
+    assert right["Location"] == reverse("letters:mine")
+    record.refresh_from_db()
+    assert check_password("740193", record.pin_hash)

@@ -425,7 +425,9 @@ def pin_change(request):
     record = _pin_record(request)
     if record is None:
         return redirect("letters:pin-login")
-    form = PinChangeForm(request.POST or None, resident=record.resident)
+    form = PinChangeForm(
+        request.POST or None, resident=record.resident, record=record, http_request=request
+    )
     if request.method == "POST" and form.is_valid():
         actions.change_pin(record, form.cleaned_data["new_pin"])
         request.session[PIN_STAMP] = _pin_stamp(record)
