@@ -161,8 +161,18 @@ def submit_request(
             audit.record("letter_request.submitted", req, detail={"type": letter_type.code})
     except IntegrityError:
         _delete_files(written)
-        found = LetterRequest.objects.filter(idempotency_key=idempotency_key).first()
-        if idempotency_key is None or found is None:
+        if idempotency_key is None:
+            raise
+        # Only the same resident's first request: a key (chosen by API clients)
+        # must never hand anyone else's tracking code over.
+        found = LetterRequest.objects.filter(
+            idempotency_key=idempotency_key, resident=resident
+        ).first()
+        if found is None:
+            if LetterRequest.objects.filter(idempotency_key=idempotency_key).exists():
+                raise Refused(
+                    _("Permohonan ini tidak dapat dikirim; muat ulang halaman lalu isi kembali.")
+                ) from None
             raise
         return found, False
     except BaseException:

@@ -164,3 +164,22 @@ def test_return_and_reject_by_api_need_a_reason(client, world, api_token, action
         url, {"reason": "Foto KTP buram."}, content_type="application/json", headers=headers
     )
     assert ok.json()["reason"] == "Foto KTP buram."
+
+
+def test_a_reused_idempotency_key_never_returns_another_residents_request(client, world):
+    key = str(uuid.uuid4())
+    data = body(world, idempotency_key=key)
+    first = client.post(f"{API}/letter-requests", data, content_type="application/json")
+    assert first.status_code == 201
+    budi = body(
+        world,
+        idempotency_key=key,
+        village=world.village_b.code,
+        nik=world.budi.nik,
+        no_kk=world.budi.family.no_kk,
+        birth_date="1980-05-10",
+    )
+    other = client.post(f"{API}/letter-requests", budi, content_type="application/json")
+    assert other.status_code not in (200, 201)
+    assert first.json()["tracking_code"] not in other.content.decode()
+    assert LetterRequest.objects.count() == 1
