@@ -245,11 +245,14 @@ def submit_complaint(
         user=client,
         detail={"category": category.code, "unit": unit.kind, "source": source},
     )
-    # Messages to the reporter and the unit are written by a task queued in
-    # this transaction: it exists only if the report does.
+    # The reporter's message (the one place the code is written down) in this
+    # transaction; the unit's messages by a task queued in it, which exists
+    # only if the report does. The code never goes into the task queue, whose
+    # rows are kept: it is stored as its digest only.
+    notify.received(complaint, code)
     from balai.complaints.tasks import complaint_submitted
 
-    complaint_submitted.enqueue(complaint.pk, code)
+    complaint_submitted.enqueue(complaint.pk)
     # Last, so the counter row is locked only until the commit just after.
     if limit is not None and limits.hit(*limit, now=now):
         raise TooManyReports(_("Terlalu banyak aduan dalam satu jam. Coba lagi nanti."))
