@@ -14,8 +14,10 @@ _request: ContextVar = ContextVar("balai_audit_request", default=None)
 
 
 def client_ip(request) -> str | None:
+    """The client's address; behind the proxy, the last X-Forwarded-For entry (the
+    one the proxy appended: entries before it are whatever the client sent)."""
     if settings.SECURE_PROXY_SSL_HEADER and request.META.get("HTTP_X_FORWARDED_FOR"):
-        return request.META["HTTP_X_FORWARDED_FOR"].split(",")[0].strip()
+        return request.META["HTTP_X_FORWARDED_FOR"].split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR") or None
 
 
