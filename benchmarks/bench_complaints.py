@@ -21,9 +21,7 @@ import os
 import random
 import secrets
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -35,7 +33,7 @@ from urllib.parse import urlencode, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import p95, stamp  # noqa: E402
+from benchmarks.common import free_port, p95, stamp, start_gunicorn  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/balai_bench_complaints"
 WORDS = [
@@ -250,41 +248,6 @@ def top_up(target: int) -> tuple[int, float]:
     return added, time.perf_counter() - start
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "BALAI_ALLOWED_HOSTS": "127.0.0.1"}
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "benchmarks.complaints_wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
-
-
 def staff_cookie(username: str) -> str:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -381,7 +344,7 @@ def main() -> None:
     agency_open = Complaint.objects.for_unit(User.objects.get(username="opd")).open().count()
 
     port = free_port()
-    server = start_server(port, args.workers)
+    server = start_gunicorn("benchmarks.complaints_wsgi", port, args.workers)
     try:
         cookie = {"Cookie": staff_cookie("opd")}
         latencies(port, ["/aduan/", "/aduan/staf/"], 20, cookie)  # warm up both workers

@@ -20,9 +20,7 @@ import multiprocessing
 import os
 import re
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -34,7 +32,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import p95, setup_django, stamp  # noqa: E402
+from benchmarks.common import free_port, p95, setup_django, stamp, start_gunicorn  # noqa: E402
 
 VILLAGES = ["35.08.01.2001", "35.08.01.2002", "35.08.01.2003"]
 BENCH_TYPE = "bench-pengantar"
@@ -216,41 +214,6 @@ def process_worker(data_dir, village_code, n, barrier, results):
     results.put((n, start, time.perf_counter(), time.process_time() - cpu))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "BALAI_ALLOWED_HOSTS": "127.0.0.1"}
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "benchmarks.letters_wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
-
-
 def load(port, make_request, clients: int, seconds: float, cap: int, ok=(200, 201, 302)):
     """Requests/s and p95 from `clients` threads, bounded by time and by count."""
     done, errors = [], []
@@ -387,7 +350,7 @@ def http_runs(args) -> None:
     pks = list(LetterRequest.objects.values_list("pk", flat=True)[:500])
     connection.close()
     port = free_port()
-    server = start_server(port, args.workers)
+    server = start_gunicorn("benchmarks.letters_wsgi", port, args.workers)
     try:
 
         def get(path_of):

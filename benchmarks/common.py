@@ -1,10 +1,16 @@
 """Shared set-up for benchmarks: a fresh data dir and database, the machine's description."""
 
+import http.client
 import os
 import platform
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
+import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 
 def setup_django(database_url: str | None = None) -> str:
@@ -41,3 +47,40 @@ def stamp() -> str:
 
 def p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=20)[-1] if len(samples) >= 20 else max(samples)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(wsgi: str, port: int, workers: int) -> subprocess.Popen:
+    """gunicorn serving `wsgi` (a benchmarks.*_wsgi module) on loopback, once /healthz answers."""
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root), "BALAI_ALLOWED_HOSTS": "127.0.0.1"}
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            f"{wsgi}:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=root,
+        env=env,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("gunicorn did not start")

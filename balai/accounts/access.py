@@ -6,6 +6,7 @@ single objects through `get_for_user_or_404`, which answers "does not exist"
 and "not yours" with the same 404 and audits the second.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
@@ -18,36 +19,25 @@ NOTHING = Q(pk__in=[])
 
 
 def village_filter(user, field: str = "village") -> Q:
-    """A filter on `field` (a path to a Village) for the villages `user` may see."""
+    """A filter on `field` (a path to a Village; "" for Village itself) for the
+    villages `user` may see."""
     if user is None or not user.is_authenticated or not user.is_active:
         return NOTHING
+    village = f"{field}__" if field else ""
     if user.role in REGENCY_ROLES:
-        from django.conf import settings
-
-        return Q(**{f"{field}__district__regency_id": settings.BALAI_REGENCY})
+        return Q(**{f"{village}district__regency_id": settings.BALAI_REGENCY})
     if user.role in VILLAGE_ROLES and user.village_id:
-        return Q(**{f"{field}_id": user.village_id})
+        return Q(**{f"{village}pk": user.village_id})
     if user.role == Role.DISTRICT_STAFF and user.district_id:
-        return Q(**{f"{field}__district_id": user.district_id})
+        return Q(**{f"{village}district_id": user.district_id})
     return NOTHING
 
 
 def visible_villages(user):
     """The villages whose records `user` may see (all of them, active or not)."""
-    from django.conf import settings
-
     from balai.regions.models import Village
 
-    villages = Village.objects.select_related("district")
-    if user is None or not user.is_authenticated or not user.is_active:
-        return villages.none()
-    if user.role in REGENCY_ROLES:
-        return villages.filter(district__regency_id=settings.BALAI_REGENCY)
-    if user.role in VILLAGE_ROLES and user.village_id:
-        return villages.filter(pk=user.village_id)
-    if user.role == Role.DISTRICT_STAFF and user.district_id:
-        return villages.filter(district_id=user.district_id)
-    return villages.none()
+    return Village.objects.select_related("district").filter(village_filter(user, ""))
 
 
 def village_for_user_or_404(user, code: str):

@@ -166,19 +166,7 @@ def create_request(request, body: RequestIn):
         errors = {k: [str(m) for m in v] for k, v in form.errors.items()}
         return _problem(request, 422, _("Data tidak valid"), errors=errors)
     try:
-        req, created = actions.submit_request(
-            village=village,
-            letter_type=letter_type,
-            resident=form.resident,
-            purpose=form.cleaned_data["purpose"],
-            values=form.values,
-            phone=form.cleaned_data["phone"],
-            email=form.cleaned_data["email"],
-            documents=form.documents,
-            idempotency_key=form.cleaned_data["idempotency_key"],
-            count_for=client_ip(request),
-            checked=True,
-        )
+        req, created = form.submit(count_for=client_ip(request))
     except actions.Refused as refused:
         return _problem(request, 403, refused.message)
     out = {

@@ -11,7 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from balai.letters import identity, placeholders
+from balai.letters import actions, identity, placeholders
 from balai.letters.choices import FieldKind
 from balai.letters.models import LetterSettings, LetterType, VillageLetterSettings
 from balai.lib.uploads import DocumentField
@@ -184,6 +184,22 @@ class LetterRequestForm(IdentifyForm):
             )
             order.append(name)
         self.order_fields([*order, "phone", "email"])
+
+    def submit(self, *, count_for: str | None):
+        """Submit this valid form as a new request: (request, created); see actions."""
+        return actions.submit_request(
+            village=self.village,
+            letter_type=self.letter_type,
+            resident=self.resident,
+            purpose=self.cleaned_data["purpose"],
+            values=self.values,
+            phone=self.cleaned_data["phone"],
+            email=self.cleaned_data["email"],
+            documents=self.documents,
+            idempotency_key=self.cleaned_data["idempotency_key"],
+            count_for=count_for,
+            checked=True,
+        )
 
     def clean_phone(self):
         return normalise_phone(self.cleaned_data.get("phone", ""))

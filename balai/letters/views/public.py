@@ -162,19 +162,7 @@ def request_letter(request, village, letter_type):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            req, _created = actions.submit_request(
-                village=village,
-                letter_type=letter_type,
-                resident=form.resident,
-                purpose=form.cleaned_data["purpose"],
-                values=form.values,
-                phone=form.cleaned_data["phone"],
-                email=form.cleaned_data["email"],
-                documents=form.documents,
-                idempotency_key=form.cleaned_data["idempotency_key"],
-                count_for=ip,
-                checked=True,
-            )
+            req, _created = form.submit(count_for=ip)
         except actions.Refused as refused:
             form.add_error(None, refused.message)
         else:
