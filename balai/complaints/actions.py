@@ -151,6 +151,18 @@ def _publicity(complaint) -> bool:
     )
 
 
+def shows_identity(user, complaint: Complaint) -> bool:
+    """Whether `user` is shown the reporter's name and contacts."""
+    return not complaint.identity_hidden or can_triage(user)
+
+
+def note_identity_viewed(complaint: Complaint, user) -> None:
+    """A staff member was shown the reporter's identity (personal data): audited."""
+    has_identity = complaint.reporter_name or complaint.reporter_email or complaint.reporter_phone
+    if has_identity and shows_identity(user, complaint):
+        audit.record("complaint.identity_viewed", complaint, user=user)
+
+
 # Reporting ---------------------------------------------------------------
 
 

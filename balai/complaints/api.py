@@ -170,6 +170,7 @@ def list_complaints(request, filters: Query[ComplaintFilters]):
 def get_complaint(request, public_id: str):
     require_scope(request, Scope.COMPLAINTS_READ)
     complaint = get_for_user_or_404(_queryset(), request.user, public_id=public_id)
+    actions.note_identity_viewed(complaint, request.user)
     return serialise(complaint, request.user, complaint.timeline(internal=True))
 
 

@@ -82,3 +82,16 @@ def test_the_endpoints_are_in_the_openapi_document(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/complaints" in paths
     assert "/api/v1/complaints/{public_id}/actions" in paths
+
+
+def test_reading_a_reporters_identity_through_the_api_is_audited(
+    client, cast, cats, file_report, api_token
+):
+    from balai.accounts.models import AuditLog
+
+    complaint, _ = file_report()
+    headers = api_token(cast.agency_officer, Scope.COMPLAINTS_READ)
+    data = client.get(f"/api/v1/complaints/{complaint.public_id}", headers=headers).json()
+    assert data["reporter_email"] == "siti@example.com"
+    row = AuditLog.objects.get(action="complaint.identity_viewed")
+    assert row.object_id == str(complaint.pk) and row.user == cast.agency_officer

@@ -186,3 +186,16 @@ def test_the_unit_never_sees_the_ip_of_an_anonymous_reporter_in_the_audit_log(
     login_as(cast.command_center)
     assert "203.0.113.77" in client.get(AUDIT_URL).content.decode()
     assert complaint.unit_kind == UnitKind.VILLAGE
+
+
+def test_reading_a_reporters_identity_is_audited_and_hidden_identity_is_not(
+    client, login_as, cast, cats, file_report
+):
+    shown, _ = file_report()
+    hidden, _ = file_report(privacy=Privacy.ANONYMOUS)
+    login_as(cast.agency_officer)
+    client.get(f"/aduan/staf/{shown.public_id}/")
+    client.get(f"/aduan/staf/{hidden.public_id}/")
+    rows = AuditLog.objects.filter(action="complaint.identity_viewed")
+    assert [(r.object_id, r.user) for r in rows] == [(str(shown.pk), cast.agency_officer)]
+    assert "siti" not in str(rows[0].detail).lower()
