@@ -163,6 +163,17 @@ def note_identity_viewed(complaint: Complaint, user) -> None:
         audit.record("complaint.identity_viewed", complaint, user=user)
 
 
+def note_identities_listed(complaints, user) -> None:
+    """A list showed reporters' identities: one audit row naming the reports."""
+    shown = [
+        c.public_id
+        for c in complaints
+        if (c.reporter_name or c.reporter_email or c.reporter_phone) and shows_identity(user, c)
+    ]
+    if shown:
+        audit.record("complaint.identities_listed", user=user, detail={"complaints": shown})
+
+
 # Reporting ---------------------------------------------------------------
 
 

@@ -160,9 +160,10 @@ def list_complaints(request, filters: Query[ComplaintFilters]):
         found = found.filter(village_id=filters.village)
     if filters.overdue:
         found = found.filter(next_due__lt=timezone.now())
-    found = found.order_by("next_due", "created_at")[
-        filters.offset : filters.offset + filters.limit
-    ]
+    found = list(
+        found.order_by("next_due", "created_at")[filters.offset : filters.offset + filters.limit]
+    )
+    actions.note_identities_listed(found, request.user)
     return [serialise(c, request.user) for c in found]
 
 

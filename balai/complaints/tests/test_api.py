@@ -95,3 +95,17 @@ def test_reading_a_reporters_identity_through_the_api_is_audited(
     assert data["reporter_email"] == "siti@example.com"
     row = AuditLog.objects.get(action="complaint.identity_viewed")
     assert row.object_id == str(complaint.pk) and row.user == cast.agency_officer
+
+
+def test_listing_reporters_identities_through_the_api_is_audited_in_one_row(
+    client, cast, cats, file_report, api_token
+):
+    from balai.accounts.models import AuditLog
+
+    shown = [file_report()[0] for _ in range(3)]
+    file_report(privacy=Privacy.ANONYMOUS)
+    headers = api_token(cast.agency_officer, Scope.COMPLAINTS_READ)
+    assert len(client.get("/api/v1/complaints", headers=headers).json()) == 4
+    row = AuditLog.objects.get(action="complaint.identities_listed")
+    assert sorted(row.detail["complaints"]) == sorted(c.public_id for c in shown)
+    assert row.user == cast.agency_officer and "siti" not in str(row.detail).lower()
