@@ -39,3 +39,9 @@ def test_without_a_proxy_the_forwarded_header_is_ignored(settings, rf):
     settings.SECURE_PROXY_SSL_HEADER = None
     request = rf.get("/", HTTP_X_FORWARDED_FOR="10.9.9.9", REMOTE_ADDR="198.51.100.9")
     assert audit.client_ip(request) == "198.51.100.9"
+
+
+def test_a_forwarded_value_that_is_no_address_falls_back_to_the_peer(settings, rf):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4, not-an-ip", REMOTE_ADDR="127.0.0.1")
+    assert audit.client_ip(request) == "127.0.0.1"
