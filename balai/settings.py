@@ -145,6 +145,8 @@ CACHES = {
     )
 }
 RATELIMIT_USE_CACHE = "default"
+# The client's address (behind the proxy REMOTE_ADDR is the proxy's, for everyone).
+RATELIMIT_IP_META_KEY = "balai.accounts.audit.client_ip"
 # The database cache is shared but not atomic; limits stay approximate there.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 

@@ -4,6 +4,7 @@ The acting user and IP come from the request being served (set by
 AuditContextMiddleware) unless given, so actions need not pass them along.
 """
 
+import ipaddress
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -14,8 +15,14 @@ _request: ContextVar = ContextVar("balai_audit_request", default=None)
 
 
 def client_ip(request) -> str | None:
+    """The client's address; behind the proxy, the last X-Forwarded-For entry (the
+    one the proxy appended: entries before it are whatever the client sent)."""
     if settings.SECURE_PROXY_SSL_HEADER and request.META.get("HTTP_X_FORWARDED_FOR"):
-        return request.META["HTTP_X_FORWARDED_FOR"].split(",")[0].strip()
+        forwarded = request.META["HTTP_X_FORWARDED_FOR"].split(",")[-1].strip()
+        try:
+            return str(ipaddress.ip_address(forwarded))
+        except ValueError:
+            pass  # not an address (a misconfigured proxy): the peer's address instead
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -151,6 +151,29 @@ def _publicity(complaint) -> bool:
     )
 
 
+def shows_identity(user, complaint: Complaint) -> bool:
+    """Whether `user` is shown the reporter's name and contacts."""
+    return not complaint.identity_hidden or can_triage(user)
+
+
+def note_identity_viewed(complaint: Complaint, user) -> None:
+    """A staff member was shown the reporter's identity (personal data): audited."""
+    has_identity = complaint.reporter_name or complaint.reporter_email or complaint.reporter_phone
+    if has_identity and shows_identity(user, complaint):
+        audit.record("complaint.identity_viewed", complaint, user=user)
+
+
+def note_identities_listed(complaints, user) -> None:
+    """A list showed reporters' identities: one audit row naming the reports."""
+    shown = [
+        c.public_id
+        for c in complaints
+        if (c.reporter_name or c.reporter_email or c.reporter_phone) and shows_identity(user, c)
+    ]
+    if shown:
+        audit.record("complaint.identities_listed", user=user, detail={"complaints": shown})
+
+
 # Reporting ---------------------------------------------------------------
 
 
@@ -245,11 +268,14 @@ def submit_complaint(
         user=client,
         detail={"category": category.code, "unit": unit.kind, "source": source},
     )
-    # Messages to the reporter and the unit are written by a task queued in
-    # this transaction: it exists only if the report does.
+    # The reporter's message (the one place the code is written down) in this
+    # transaction; the unit's messages by a task queued in it, which exists
+    # only if the report does. The code never goes into the task queue, whose
+    # rows are kept: it is stored as its digest only.
+    notify.received(complaint, code)
     from balai.complaints.tasks import complaint_submitted
 
-    complaint_submitted.enqueue(complaint.pk, code)
+    complaint_submitted.enqueue(complaint.pk)
     # Last, so the counter row is locked only until the commit just after.
     if limit is not None and limits.hit(*limit, now=now):
         raise TooManyReports(_("Terlalu banyak aduan dalam satu jam. Coba lagi nanti."))

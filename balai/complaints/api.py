@@ -160,9 +160,10 @@ def list_complaints(request, filters: Query[ComplaintFilters]):
         found = found.filter(village_id=filters.village)
     if filters.overdue:
         found = found.filter(next_due__lt=timezone.now())
-    found = found.order_by("next_due", "created_at")[
-        filters.offset : filters.offset + filters.limit
-    ]
+    found = list(
+        found.order_by("next_due", "created_at")[filters.offset : filters.offset + filters.limit]
+    )
+    actions.note_identities_listed(found, request.user)
     return [serialise(c, request.user) for c in found]
 
 
@@ -170,6 +171,7 @@ def list_complaints(request, filters: Query[ComplaintFilters]):
 def get_complaint(request, public_id: str):
     require_scope(request, Scope.COMPLAINTS_READ)
     complaint = get_for_user_or_404(_queryset(), request.user, public_id=public_id)
+    actions.note_identity_viewed(complaint, request.user)
     return serialise(complaint, request.user, complaint.timeline(internal=True))
 
 

@@ -16,6 +16,7 @@ service_request_id is the report's public id; confidential reports are never
 listed or shown.
 """
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, time, timedelta
 from urllib.parse import urlsplit
@@ -58,12 +59,17 @@ class Open311Error(Exception):
 # Rendering ---------------------------------------------------------------
 
 
+# Characters XML 1.0 cannot hold at all (escaped or not): one in a stranger's
+# text would make the whole list unreadable for every client.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return NOT_XML.sub("", str(value))
 
 
 def _element(tag: str, value) -> ET.Element:

@@ -41,8 +41,8 @@ def schedule_escalation() -> bool:
 
 
 @task()
-def complaint_submitted(complaint_id: int, code: str) -> None:
-    """Tell the reporter (with the tracking code) and the unit about a new report."""
+def complaint_submitted(complaint_id: int) -> None:
+    """Tell the unit about a new report (the reporter is told in submit_complaint)."""
     from balai.complaints.models import Complaint
 
     complaint = (
@@ -51,6 +51,5 @@ def complaint_submitted(complaint_id: int, code: str) -> None:
         .first()
     )
     if complaint is not None:
-        notify.received(complaint, code)
         notify.unit_new(complaint)
     schedule_escalation()

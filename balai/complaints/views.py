@@ -406,6 +406,7 @@ def _staff_complaint(request, public_id):
 def staff_detail(request, public_id):
     complaint = _staff_complaint(request, public_id)
     user = request.user
+    actions.note_identity_viewed(complaint, user)
     context = {
         "complaint": complaint,
         "events": complaint.timeline(internal=True),

@@ -82,3 +82,30 @@ def test_the_endpoints_are_in_the_openapi_document(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/complaints" in paths
     assert "/api/v1/complaints/{public_id}/actions" in paths
+
+
+def test_reading_a_reporters_identity_through_the_api_is_audited(
+    client, cast, cats, file_report, api_token
+):
+    from balai.accounts.models import AuditLog
+
+    complaint, _ = file_report()
+    headers = api_token(cast.agency_officer, Scope.COMPLAINTS_READ)
+    data = client.get(f"/api/v1/complaints/{complaint.public_id}", headers=headers).json()
+    assert data["reporter_email"] == "siti@example.com"
+    row = AuditLog.objects.get(action="complaint.identity_viewed")
+    assert row.object_id == str(complaint.pk) and row.user == cast.agency_officer
+
+
+def test_listing_reporters_identities_through_the_api_is_audited_in_one_row(
+    client, cast, cats, file_report, api_token
+):
+    from balai.accounts.models import AuditLog
+
+    shown = [file_report()[0] for _ in range(3)]
+    file_report(privacy=Privacy.ANONYMOUS)
+    headers = api_token(cast.agency_officer, Scope.COMPLAINTS_READ)
+    assert len(client.get("/api/v1/complaints", headers=headers).json()) == 4
+    row = AuditLog.objects.get(action="complaint.identities_listed")
+    assert sorted(row.detail["complaints"]) == sorted(c.public_id for c in shown)
+    assert row.user == cast.agency_officer and "siti" not in str(row.detail).lower()

@@ -292,3 +292,13 @@ def test_get_requests_uses_a_fixed_number_of_queries(
     with django_assert_max_num_queries(6):
         data = client.get(f"{BASE}requests.json").json()
     assert len(data) == 12 and sum(1 for r in data if r["media_url"]) == 6
+
+
+def test_control_characters_in_a_stranger_s_text_never_break_the_xml_list(
+    client, cats, file_report
+):
+    file_report(description="Lubang\x0bbesar\x01 di jalan \ufffe", address="RT 02\x08")
+    root = xml(client.get(BASE + "requests.xml"))
+    [item] = root.findall("request")
+    assert item.findtext("description") == "Lubangbesar di jalan "
+    assert item.findtext("address") == "RT 02"

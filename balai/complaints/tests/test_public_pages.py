@@ -227,3 +227,18 @@ def test_figures_give_the_median_hours_to_first_response_and_on_time_share(cast,
     [unit] = figures["units"]
     assert unit["label"] == "Dinas Pekerjaan Umum dan Penataan Ruang"
     assert unit["median_response_hours"] == 2.0
+
+
+def test_behind_the_proxy_each_visitor_has_its_own_tracking_limit(settings, client, cats):
+    """Every visitor reaches the app from the proxy's address: the limit follows the client's."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    for _ in range(31):
+        page = client.post(
+            "/aduan/lacak/", {"code": "X"}, HTTP_X_FORWARDED_FOR="198.51.100.1", **proxy
+        )
+    assert "Terlalu banyak percobaan" in page.content.decode()
+    other = client.post(
+        "/aduan/lacak/", {"code": "X"}, HTTP_X_FORWARDED_FOR="198.51.100.2", **proxy
+    )
+    assert "Terlalu banyak percobaan" not in other.content.decode()

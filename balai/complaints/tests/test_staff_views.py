@@ -140,3 +140,62 @@ def test_the_staff_home_links_the_queue_and_the_routing_table(client, login_as, 
     login_as(cast.agency_officer)
     page = client.get("/staf/").content.decode()
     assert "/aduan/staf/" in page and "/admin/complaints/" not in page
+
+
+AUDIT_URL = "/akun/log-audit/"
+
+
+def _post_report(client, cats, cast, category, privacy="public", ip="203.0.113.77"):
+    return client.post(
+        "/aduan/lapor/",
+        {
+            "category": category.code,
+            "village": cast.village_a.code,
+            "description": "Ada pungutan di kantor untuk surat pengantar.",
+            "privacy": privacy,
+            "reporter_name": "Budi Santoso",
+            "reporter_email": "budi@example.com",
+        },
+        REMOTE_ADDR=ip,
+    )
+
+
+@pytest.mark.parametrize("viewer", ["operator_a", "head_a", "district_a"])
+def test_village_and_district_audit_pages_hide_sensitive_reports(
+    client, login_as, cast, cats, file_report, viewer
+):
+    bribery, _ = file_report(category=cats.bribery)
+    actions.verify_complaint(bribery, cast.command_center, "")
+    road, _ = file_report()
+    login_as(getattr(cast, viewer))
+    page = client.get(AUDIT_URL).content.decode()
+    assert f"complaints.complaint {road.pk}<" in page
+    assert f"complaints.complaint {bribery.pk}<" not in page
+    assert "pungli" not in page
+
+
+def test_the_unit_never_sees_the_ip_of_an_anonymous_reporter_in_the_audit_log(
+    client, login_as, cast, cats
+):
+    _post_report(client, cats, cast, cats.village_road, privacy=Privacy.ANONYMOUS)
+    complaint = Complaint.objects.get()
+    assert AuditLog.objects.filter(action="complaint_submitted", ip="203.0.113.77").exists()
+    login_as(cast.operator_a)
+    page = client.get(AUDIT_URL).content.decode()
+    assert "203.0.113.77" not in page
+    login_as(cast.command_center)
+    assert "203.0.113.77" in client.get(AUDIT_URL).content.decode()
+    assert complaint.unit_kind == UnitKind.VILLAGE
+
+
+def test_reading_a_reporters_identity_is_audited_and_hidden_identity_is_not(
+    client, login_as, cast, cats, file_report
+):
+    shown, _ = file_report()
+    hidden, _ = file_report(privacy=Privacy.ANONYMOUS)
+    login_as(cast.agency_officer)
+    client.get(f"/aduan/staf/{shown.public_id}/")
+    client.get(f"/aduan/staf/{hidden.public_id}/")
+    rows = AuditLog.objects.filter(action="complaint.identity_viewed")
+    assert [(r.object_id, r.user) for r in rows] == [(str(shown.pk), cast.agency_officer)]
+    assert "siti" not in str(rows[0].detail).lower()

@@ -150,3 +150,17 @@ def test_assignment_only_to_members_of_the_unit(cast, cats, file_report):
         actions.assign(complaint, cast.agency_officer, cast.other_agency_officer)
     actions.assign(complaint, cast.agency_officer, cast.agency_officer)
     assert complaint.assignee == cast.agency_officer
+
+
+def test_the_tracking_code_is_not_kept_in_the_task_queue(settings, cast, cats, file_report):
+    from django_tasks_db.models import DBTaskResult
+
+    from balai.notifications.models import Notification
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+    _complaint, code = file_report()
+    stored = [str(row.args_kwargs) for row in DBTaskResult.objects.all()]
+    assert stored and not any(code in args for args in stored)
+    # The reporter still gets the code, in the one message that must carry it.
+    message = Notification.objects.get(recipient="siti@example.com")
+    assert tracking.grouped(code) in message.body
