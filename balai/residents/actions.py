@@ -73,6 +73,7 @@ def run_import_job(job: ResidentImport, progress=None) -> ResidentImport:
         job.status = ImportStatus.FAILED
         job.message = _("Impor gagal karena kesalahan sistem; data penduduk tidak berubah.")
         job.finished_at = timezone.now()
+        job.file.delete(save=False)
         job.save()
         raise
     else:

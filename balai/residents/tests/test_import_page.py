@@ -1,5 +1,7 @@
 import io
+import os
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
@@ -96,3 +98,24 @@ def test_downloading_an_import_report_with_full_niks_is_audited(cast, client, lo
     log = AuditLog.objects.get(action="residents.import_report_downloaded")
     assert log.user == cast.secretary_a and log.object_id == str(job.pk)
     assert log.detail == {"format": "csv", "rows": 1}
+
+
+def test_an_import_that_crashes_keeps_no_copy_of_the_file(cast, tmp_path, monkeypatch):
+    """The uploaded file holds personal data: it goes even when the import fails unexpectedly."""
+    from django.core.files.base import ContentFile
+
+    from balai.residents import actions
+
+    job = ResidentImport(village=cast.village_a, uploaded_by=cast.operator_a, file_name="w.csv")
+    job.file.save("w.csv", ContentFile(write_csv(tmp_path / "w.csv", [person()]).read_bytes()))
+    stored = job.file.path
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(actions, "import_residents", crash)
+    with pytest.raises(RuntimeError):
+        actions.run_import_job(job)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and not job.file
+    assert not os.path.exists(stored)
