@@ -58,10 +58,15 @@ def find_resident(village, nik: str, no_kk: str, birth_date) -> Resident | None:
 
 
 def check_pin(nik: str, pin: str):
-    """The resident's PIN record when NIK and PIN match, else None."""
+    """The living resident's PIN record when NIK and PIN match, else None."""
     from balai.letters.models import ResidentPin
 
-    found = ResidentPin.objects.select_related("resident").filter(resident__nik=nik).first()
+    # As with NIK + KK: a resident recorded dead or moved away signs in no more.
+    found = (
+        ResidentPin.objects.select_related("resident")
+        .filter(resident__nik=nik, resident__status=Status.ALIVE)
+        .first()
+    )
     if found is None:
         check_password(pin, _DUMMY_HASH)
         return None

@@ -8,6 +8,7 @@ from balai.letters import actions
 from balai.letters.choices import Step
 from balai.letters.models import ResidentPin, VillageLetterSettings
 from balai.letters.tests.world import submit
+from balai.residents.choices import Status
 
 
 @pytest.fixture
@@ -140,6 +141,15 @@ def test_a_wrong_pin_is_refused_and_rate_limited(client, world):
         assert "NIK atau PIN tidak cocok" in response.content.decode()
     response = client.post(reverse("letters:pin-login"), {"nik": world.siti.nik, "pin": "1"})
     assert "Terlalu banyak percobaan" in response.content.decode()
+
+
+def test_a_resident_recorded_dead_or_moved_cannot_sign_in_with_a_pin(client, world):
+    pin = actions.issue_pin(world.siti, world.operator_a)
+    world.siti.status = Status.MOVED
+    world.siti.save(update_fields=["status"])
+    response = client.post(reverse("letters:pin-login"), {"nik": world.siti.nik, "pin": pin})
+    assert "NIK atau PIN tidak cocok" in response.content.decode()
+    assert client.get(reverse("letters:mine")).status_code == 302
 
 
 def test_the_pin_pages_need_a_pin_session(client, world):
