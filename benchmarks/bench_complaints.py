@@ -24,7 +24,6 @@ import signal
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -33,7 +32,7 @@ from urllib.parse import urlencode, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import free_port, p95, stamp, start_gunicorn  # noqa: E402
+from benchmarks.common import free_port, http_load, p95, stamp, start_gunicorn  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/balai_bench_complaints"
 WORDS = [
@@ -280,38 +279,13 @@ def latencies(port: int, paths: list[str], count: int, headers=None) -> list[flo
 
 
 def throughput(port: int, path: str, make_body, clients: int, seconds: float, cap: int):
-    """Requests/s of POSTs from `clients` threads, bounded by time and count."""
-    done = []
-    errors = []
-    lock = threading.Lock()
-    stop_at = time.monotonic() + seconds
+    """(requests, seconds, latencies) of form-encoded POSTs from `clients` threads."""
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
 
-    def run(worker: int):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        n = 0
-        while time.monotonic() < stop_at and n < cap // clients:
-            body = urlencode(make_body(worker, n))
-            start = time.perf_counter()
-            conn.request("POST", path, body, {"Content-Type": "application/x-www-form-urlencoded"})
-            response = conn.getresponse()
-            response.read()
-            with lock:
-                (done if response.status in (200, 201) else errors).append(
-                    time.perf_counter() - start
-                )
-            n += 1
-        conn.close()
+    def make_request(worker: int, n: int):
+        return "POST", path, urlencode(make_body(worker, n)), headers
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
-    start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - start
-    if errors:
-        raise SystemExit(f"{len(errors)} failed requests to {path}")
-    return len(done), elapsed, done
+    return http_load(port, make_request, clients, seconds, cap, ok=(200, 201))
 
 
 def main() -> None:

@@ -22,7 +22,6 @@ import re
 import signal
 import statistics
 import sys
-import threading
 import time
 import uuid
 from collections import defaultdict
@@ -32,7 +31,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import free_port, p95, setup_django, stamp, start_gunicorn  # noqa: E402
+from benchmarks.common import free_port, http_load, p95, setup_django, stamp, start_gunicorn  # noqa: E402
 
 VILLAGES = ["35.08.01.2001", "35.08.01.2002", "35.08.01.2003"]
 BENCH_TYPE = "bench-pengantar"
@@ -216,36 +215,8 @@ def process_worker(data_dir, village_code, n, barrier, results):
 
 def load(port, make_request, clients: int, seconds: float, cap: int, ok=(200, 201, 302)):
     """Requests/s and p95 from `clients` threads, bounded by time and by count."""
-    done, errors = [], []
-    lock = threading.Lock()
-    stop_at = time.monotonic() + seconds
-
-    def run(worker: int):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        n = 0
-        while time.monotonic() < stop_at and n < cap // clients:
-            method, path, body, headers = make_request(worker, n)
-            start = time.perf_counter()
-            conn.request(method, path, body, headers)
-            response = conn.getresponse()
-            response.read()
-            with lock:
-                (done if response.status in ok else errors).append(
-                    (time.perf_counter() - start, response.status)
-                )
-            n += 1
-        conn.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
-    start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - start
-    if errors:
-        raise SystemExit(f"{len(errors)} failed requests, e.g. status {errors[0][1]}")
-    return len(done) / elapsed, p95([d for d, _ in done])
+    count, elapsed, latencies = http_load(port, make_request, clients, seconds, cap, ok)
+    return count / elapsed, p95(latencies)
 
 
 def csrf(port: int, path: str) -> tuple[str, str]:

@@ -8,6 +8,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -84,3 +85,38 @@ def start_gunicorn(wsgi: str, port: int, workers: int) -> subprocess.Popen:
             time.sleep(0.2)
     server.kill()
     raise SystemExit("gunicorn did not start")
+
+
+def http_load(port, make_request, clients: int, seconds: float, cap: int, ok=(200, 201, 302)):
+    """(requests, seconds, latencies) from `clients` threads on keep-alive connections,
+    bounded by time and by count; `make_request(worker, n)` gives (method, path, body, headers)."""
+    done, errors = [], []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def run(worker: int):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        n = 0
+        while time.monotonic() < stop_at and n < cap // clients:
+            method, path, body, headers = make_request(worker, n)
+            start = time.perf_counter()
+            conn.request(method, path, body, headers)
+            response = conn.getresponse()
+            response.read()
+            with lock:
+                (done if response.status in ok else errors).append(
+                    (time.perf_counter() - start, response.status)
+                )
+            n += 1
+        conn.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - start
+    if errors:
+        raise SystemExit(f"{len(errors)} failed requests, e.g. status {errors[0][1]}")
+    return len(done), elapsed, [d for d, _ in done]
