@@ -26,8 +26,8 @@ from balai.accounts.api_auth import TokenAuth, require_scope
 from balai.accounts.choices import Scope
 from balai.letters import actions, limits
 from balai.letters.forms import EXTRA, UPLOAD, LetterRequestForm
+from balai.letters.identity import client_ip
 from balai.letters.models import Letter, LetterRequest, LetterType
-from balai.letters.views.public import client_ip
 from balai.letters.views.staff import QUEUE_ROLES, STEP_ROLES, run_step
 from balai.lib import tracking
 from balai.regions.models import Village

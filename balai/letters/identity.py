@@ -24,22 +24,23 @@ TOO_MANY = _("Terlalu banyak percobaan yang gagal. Coba lagi satu jam lagi.")
 _DUMMY_HASH = make_password("000000-not-a-pin")
 
 
-def _ip(request) -> str:
-    from balai.accounts.audit import client_ip
+def client_ip(request) -> str:
+    """The address rate limits count by ("unknown" when there is none)."""
+    from balai.accounts.audit import client_ip as address
 
-    return (client_ip(request) if request is not None else None) or "unknown"
+    return (address(request) if request is not None else None) or "unknown"
 
 
 def is_blocked(request, nik: str, also=()) -> bool:
     """Whether this address or this NIK has used up its failed attempts, or any
     of the limits in `also` is reached (one read for all)."""
     return limits.reached(
-        (limits.IDENTIFY_IP, _ip(request)), (limits.IDENTIFY_NIK, nik or "-"), *also
+        (limits.IDENTIFY_IP, client_ip(request)), (limits.IDENTIFY_NIK, nik or "-"), *also
     )
 
 
 def count_failure(request, nik: str) -> None:
-    limits.hit(limits.IDENTIFY_IP, _ip(request))
+    limits.hit(limits.IDENTIFY_IP, client_ip(request))
     limits.hit(limits.IDENTIFY_NIK, nik or "-")
 
 

@@ -25,6 +25,7 @@ from balai.letters.forms import (
     PinLoginForm,
     VerifyUploadForm,
 )
+from balai.letters.identity import client_ip
 from balai.letters.models import (
     Letter,
     LetterRequest,
@@ -39,12 +40,6 @@ from balai.regions.models import Village
 
 PIN_SESSION = "letters_pin"
 PIN_STAMP = "letters_pin_stamp"
-
-
-def client_ip(request) -> str:
-    from balai.accounts.audit import client_ip as ip
-
-    return ip(request) or "unknown"
 
 
 def start(request):
