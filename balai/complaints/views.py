@@ -232,17 +232,13 @@ def similar_json(request):
     )
 
 
-def _timeline(complaint):
-    return complaint.timeline()
-
-
 def public_detail(request, public_id):
     complaint = get_object_or_404(_public_list(), public_id=public_id)
     photos = complaint.photos.all()
     return render(
         request,
         "complaints/public_detail.html",
-        {"complaint": complaint, "events": _timeline(complaint), "photos": photos},
+        {"complaint": complaint, "events": complaint.timeline(), "photos": photos},
     )
 
 
@@ -293,7 +289,7 @@ def track(request):
                         form.add_error(None, exc.messages)
     context = {"form": form, "complaint": complaint}
     if complaint is not None:
-        context["events"] = _timeline(complaint)
+        context["events"] = complaint.timeline()
         context["photos"] = complaint.photos.all()
         context["can_answer"] = complaint.status == Status.RESOLVED and (
             complaint.confirm_due is None or timezone.now() <= complaint.confirm_due

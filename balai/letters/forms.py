@@ -232,11 +232,6 @@ class LetterRequestForm(IdentifyForm):
         return [self[EXTRA + spec["name"]] for spec in self.letter_type.extra_fields]
 
 
-def api_values(letter_type: LetterType, raw: dict) -> dict:
-    """Form data for LetterRequestForm from an API body's `fields` object."""
-    return {EXTRA + k: v for k, v in (raw or {}).items()}
-
-
 class PinLoginForm(forms.Form):
     nik = forms.CharField(
         label=_("NIK"),

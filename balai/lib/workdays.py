@@ -117,9 +117,3 @@ def due_at(start: datetime, n: int) -> datetime:
     first = next_working_day(local.date())
     day = add_working_days(first, n - 1) if n > 0 else first
     return datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=tz)
-
-
-def working_days_left(now: datetime, due: datetime) -> int:
-    """Whole working days from `now` until `due` (negative when overdue)."""
-    tz = local_tz()
-    return working_days_between(now.astimezone(tz).date(), due.astimezone(tz).date())

@@ -58,10 +58,18 @@ def test_unknown_or_malformed_placeholders_cannot_be_saved(db, body):
     assert "body" in error.value.message_dict
 
 
-def test_a_types_extra_fields_are_known_placeholders(db):
-    letter_type = LetterType.objects.get(code="usaha")
-    letter_type.body = "Usaha {{ isian.nama_usaha }}."
-    letter_type.full_clean()
+def test_a_types_extra_fields_are_known_placeholders_of_that_type_only(db):
+    body = "Usaha {{ isian.nama_usaha }}."
+    usaha = LetterType.objects.get(code="usaha")
+    assert "nama_usaha" in usaha.field_names
+    usaha.body = body
+    usaha.full_clean()  # accepted: the type asks for nama_usaha
+    assert placeholders.fill(body, {"isian.nama_usaha": "WARUNG SITI"}) == "Usaha WARUNG SITI."
+    domisili = LetterType.objects.get(code="domisili")
+    domisili.body = body  # domisili has no such field
+    with pytest.raises(ValidationError) as error:
+        domisili.full_clean()
+    assert "body" in error.value.message_dict
 
 
 def test_number_formats_are_checked_and_filled_without_str_format():

@@ -1,6 +1,3 @@
-from balai.portal import services
-
-
 def test_the_home_lists_onboarded_villages_by_district_with_links(client, cast):
     page = client.get("/").content.decode()
     assert "Kecamatan Tempursari" in page and "Kecamatan Pronojiwo" in page
@@ -17,14 +14,19 @@ def test_the_home_searches_by_village_or_district(client, cast):
     assert "Tidak ada desa atau kecamatan dengan nama itu." in page
 
 
-def test_the_home_shows_the_services_each_village_offers(client, cast, monkeypatch):
-    monkeypatch.setattr(
-        services,
-        "services_by_village",
-        lambda villages: {"35.08.01.2001": ["Surat Keterangan Domisili"]},
-    )
+def test_the_home_shows_the_services_each_village_offers(client, cast):
+    from balai.letters.actions import enable_types
+    from balai.letters.models import LetterType
+
+    enable_types(cast.village_a, ["domisili", "usaha"])
+    LetterType.objects.filter(code="usaha").update(is_active=False)  # retired regency-wide
     page = client.get("/").content.decode()
-    assert "Surat Keterangan Domisili" in page
+    village_a = page[page.index('href="/desa/35.08.01.2001/"') :]
+    village_a = village_a[: village_a.index("</li>")]
+    assert "Surat Keterangan Domisili" in village_a
+    assert LetterType.objects.get(code="usaha").name not in page
+    village_b = page[page.index('href="/desa/35.08.02.2001/"') :]
+    assert "Surat Keterangan Domisili" not in village_b[: village_b.index("</li>")]
 
 
 def test_the_home_needs_a_fixed_number_of_queries(client, cast, django_assert_max_num_queries):
