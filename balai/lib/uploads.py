@@ -7,16 +7,18 @@ hidden after the image data; PDFs are refused when they carry active content.
 
 import io
 import secrets
+import zlib
 
+import pypdf
 from django import forms
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 24_000_000  # a 6000x4000 phone photo
 MAX_SIDE = 2560  # larger photos are scaled down: nobody needs more to read them
-PDF_ACTIVE_CONTENT = (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile", b"/OpenAction")
 
 
 class UploadError(forms.ValidationError):
@@ -68,15 +70,144 @@ def clean_image(upload, *, max_bytes: int = MAX_BYTES) -> ContentFile:
     return ContentFile(out.getvalue(), name=f"{secrets.token_hex(16)}.{extension}")
 
 
+# A scan of a few pages needs none of this; each limit is checked before the work it bounds.
+PDF_MAX_PAGES = 50
+PDF_MAX_OBJECTS = 20_000
+PDF_MAX_INFLATED = 20 * 1024 * 1024  # all object streams together, decompressed
+PDF_MAX_NODES = 2_000_000  # dictionary entries and array items walked
+
+_PDF_REFUSED = {
+    "script": _("PDF berisi skrip (JavaScript); unggah hasil pindaian biasa."),
+    "launch": _("PDF berisi perintah menjalankan program; unggah hasil pindaian biasa."),
+    "attachment": _("PDF berisi lampiran tersembunyi; unggah hasil pindaian biasa."),
+    "xfa": _("PDF berisi formulir XFA; unggah hasil pindaian biasa."),
+    "media": _("PDF berisi media tersemat (video, suara, Flash); unggah hasil pindaian biasa."),
+    "action": _(
+        "PDF berisi tindakan otomatis (dijalankan saat dibuka); unggah hasil pindaian biasa."
+    ),
+    "encrypted": _("PDF ini terkunci atau dienkripsi; unggah PDF tanpa kata sandi."),
+    "complex": _("PDF ini terlalu rumit untuk diperiksa; unggah hasil pindaian biasa."),
+    "broken": _("Berkas ini bukan PDF yang utuh."),
+}
+# Names that let a PDF act on its own, wherever they stand (key or value). The
+# parser has already decoded `#xx` escapes, so `/Open#41ction` is `/OpenAction` here.
+_PDF_ACTIVE_NAMES = {
+    "/JavaScript": "script",
+    "/JS": "script",
+    "/OpenAction": "action",
+    "/AA": "action",
+    "/SubmitForm": "action",
+    "/ImportData": "action",
+    "/Launch": "launch",
+    "/EmbeddedFile": "attachment",
+    "/EmbeddedFiles": "attachment",
+    "/FileAttachment": "attachment",
+    "/GoToE": "attachment",
+    "/XFA": "xfa",
+    "/RichMedia": "media",
+    "/RichMediaContent": "media",
+    "/Movie": "media",
+    "/Sound": "media",
+    "/Rendition": "media",
+}
+
+
+class _PdfRefused(Exception):
+    def __init__(self, reason: str):
+        self.reason = reason
+
+
 def clean_pdf(upload, *, max_bytes: int = MAX_BYTES) -> ContentFile:
+    """A PDF rewritten by pypdf from the objects it checked, or an UploadError.
+
+    Every object is read after decompression (object streams included) and a
+    PDF that could run, open, launch or embed anything, or is encrypted, is
+    refused. The stored copy holds only what the parser saw: no older
+    revision, orphan object or bytes after the end for a viewer to find.
+    """
     data = _read_limited(upload, max_bytes)
-    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-2048:]:
-        raise UploadError(_("Berkas ini bukan PDF yang utuh."))
-    if any(marker in data for marker in PDF_ACTIVE_CONTENT):
-        raise UploadError(
-            _("PDF berisi skrip atau lampiran tersembunyi; unggah hasil pindaian biasa.")
-        )
-    return ContentFile(data, name=f"{secrets.token_hex(16)}.pdf")
+    if not data.startswith(b"%PDF-"):
+        raise UploadError(_PDF_REFUSED["broken"])
+    try:
+        with pypdf.apply_configuration(
+            zlib_maximum_output_length=PDF_MAX_INFLATED,
+            maximum_declared_stream_length=max_bytes,
+            page_tree_maximum_entries=PDF_MAX_PAGES * 4,
+        ):
+            reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+            _check_pdf(reader)
+            writer = pypdf.PdfWriter(clone_from=reader)
+            out = io.BytesIO()
+            writer.write(out)
+    except _PdfRefused as refused:
+        raise UploadError(_PDF_REFUSED[refused.reason], code=f"pdf_{refused.reason}") from None
+    except pypdf.errors.LimitReachedError:
+        raise UploadError(_PDF_REFUSED["complex"], code="pdf_complex") from None
+    except (
+        pypdf.errors.PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        AssertionError,
+        IndexError,
+        RecursionError,
+        zlib.error,
+    ):
+        raise UploadError(_PDF_REFUSED["broken"], code="pdf_broken") from None
+    return ContentFile(out.getvalue(), name=f"{secrets.token_hex(16)}.pdf")
+
+
+def _check_pdf(reader) -> None:
+    if reader.is_encrypted or "/Encrypt" in reader.trailer:
+        raise _PdfRefused("encrypted")
+    numbers = [(n, gen) for gen, table in reader.xref.items() for n in table]
+    numbers += [(n, 0) for n in reader.xref_objStm]
+    if len(numbers) > PDF_MAX_OBJECTS:
+        raise _PdfRefused("complex")
+    declared = reader.trailer["/Root"].get_object()["/Pages"].get_object().get("/Count")
+    declared = declared.get_object() if declared is not None else None
+    if not isinstance(declared, int) or declared < 1:
+        raise _PdfRefused("broken")
+    if declared > PDF_MAX_PAGES:
+        raise _PdfRefused("complex")
+    # Object streams first, each decompressed once (pypdf caches it), the total bounded.
+    inflated = 0
+    for stream_number in {stream for stream, _index in reader.xref_objStm.values()}:
+        stream = reader.get_object(IndirectObject(stream_number, 0, reader))
+        inflated += len(stream.get_data())
+        if inflated > PDF_MAX_INFLATED:
+            raise _PdfRefused("complex")
+    roots = [reader.trailer]
+    roots += [reader.get_object(IndirectObject(n, g, reader)) for n, g in numbers]
+    _walk_pdf(roots)
+    if len(reader.pages) > PDF_MAX_PAGES:
+        raise _PdfRefused("complex")
+
+
+def _walk_pdf(roots: list) -> None:
+    """Every name in every object, without following references (each object is a root).
+
+    All findings are gathered so the message names the worst (a script before an action).
+    """
+    found = set()
+    stack = list(roots)
+    walked = 0
+    while stack:
+        node = stack.pop()
+        walked += 1
+        if walked > PDF_MAX_NODES:
+            raise _PdfRefused("complex")
+        if isinstance(node, DictionaryObject):
+            found.update(_PDF_ACTIVE_NAMES[key] for key in node if key in _PDF_ACTIVE_NAMES)
+            stack.extend(node.values())
+        elif isinstance(node, ArrayObject):
+            stack.extend(node)
+        elif isinstance(node, NameObject) and node in _PDF_ACTIVE_NAMES:
+            found.add(_PDF_ACTIVE_NAMES[node])
+    for reason in _PDF_REFUSED:  # in the order of that dict: the worst first
+        if reason in found:
+            raise _PdfRefused(reason)
 
 
 def clean_document(upload, *, max_bytes: int = MAX_BYTES) -> ContentFile:
