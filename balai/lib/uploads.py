@@ -6,6 +6,7 @@ hidden after the image data; PDFs are refused when they carry active content.
 """
 
 import io
+import re
 import secrets
 import zlib
 
@@ -42,7 +43,13 @@ def _read_limited(upload, max_bytes: int) -> bytes:
 
 
 def clean_image(upload, *, max_bytes: int = MAX_BYTES) -> ContentFile:
-    """A re-encoded JPEG or PNG copy of an uploaded photo, without metadata."""
+    """A re-encoded JPEG or PNG copy of an uploaded photo: its pixels and nothing else.
+
+    The one re-encoding for letters, complaints and village pages. The copy is
+    written from a new image holding only the pixels, so no comment, EXIF (GPS),
+    XMP, ICC profile, PNG text chunk or bytes after the end marker survive;
+    a file that is also HTML or a PDF ("polyglot") comes out as a plain image.
+    """
     data = _read_limited(upload, max_bytes)
     try:
         with Image.open(io.BytesIO(data)) as probe:
@@ -53,21 +60,72 @@ def clean_image(upload, *, max_bytes: int = MAX_BYTES) -> ContentFile:
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             fmt = image.format
-            image = ImageOps.exif_transpose(image)
-            image.thumbnail((MAX_SIDE, MAX_SIDE))
-            out = io.BytesIO()
-            if fmt == "PNG":
-                image.save(out, "PNG", optimize=True)
-            else:
-                image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+            pixels = _pixels_only(image, png=fmt == "PNG")
     except UploadError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise UploadError(
             _("Berkas ini bukan foto yang dapat dibaca (JPG atau PNG)."), code="not_image"
         ) from None
+    for encode in _ENCODINGS[fmt]:
+        out = io.BytesIO()
+        encode(pixels, out)
+        if not _SNIFFABLE.search(out.getvalue(), 0, SNIFFED_BYTES):
+            break
+    else:  # the pixels spell HTML or a PDF header in every encoding: never store that
+        raise UploadError(_("Foto ini tidak dapat diproses; kirim foto lain."), code="not_image")
     extension = "png" if fmt == "PNG" else "jpg"
     return ContentFile(out.getvalue(), name=f"{secrets.token_hex(16)}.{extension}")
+
+
+def _pixels_only(image: Image.Image, *, png: bool) -> Image.Image:
+    """The upright, scaled-down pixels in sRGB, in a new image without any metadata."""
+    image = ImageOps.exif_transpose(image)
+    image = _to_srgb(image)
+    image.thumbnail((MAX_SIDE, MAX_SIDE))
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    if png and has_alpha:
+        mode = "RGBA"
+    else:
+        mode = "L" if image.mode in ("1", "L", "I", "I;16", "F") else "RGB"
+    image = image.convert(mode)
+    return Image.frombytes(mode, image.size, image.tobytes())  # info, EXIF, profile: gone
+
+
+def _to_srgb(image: Image.Image) -> Image.Image:
+    """Colours from an embedded ICC profile converted to sRGB, so the profile can go."""
+    profile = image.info.get("icc_profile")
+    if not profile or image.mode not in ("RGB", "RGBA", "CMYK", "L"):
+        return image
+    try:
+        from PIL import ImageCms
+    except ImportError:  # Pillow built without littlecms
+        return image
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+        output = "RGBA" if image.mode == "RGBA" else "RGB"
+        srgb = ImageCms.createProfile("sRGB")
+        return ImageCms.profileToProfile(image, source, srgb, outputMode=output)
+    except (OSError, ValueError, ImageCms.PyCMSError):
+        return image  # an unreadable profile: keep the pixels as they are
+
+
+# What a browser sniffing a type, or a PDF reader looking for its header, would
+# take for HTML, SVG or a PDF in a file's first kilobyte. A re-encoded image has
+# its own header there, then compressed pixels that a crafted image could make
+# spell one of these; such a copy is encoded again, else refused.
+SNIFFED_BYTES = 1024
+_SNIFFABLE = re.compile(rb"<(?:html|head|body|script|svg|iframe|\?xml|!doctype)|%PDF-", re.I)
+_ENCODINGS = {
+    "JPEG": [
+        lambda image, out: image.save(out, "JPEG", quality=85, optimize=True),
+        lambda image, out: image.save(out, "JPEG", quality=83, optimize=True),
+    ],
+    "PNG": [
+        lambda image, out: image.save(out, "PNG", optimize=True),
+        lambda image, out: image.save(out, "PNG", compress_level=6),
+    ],
+}
 
 
 # A scan of a few pages needs none of this; each limit is checked before the work it bounds.

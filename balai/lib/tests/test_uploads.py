@@ -135,3 +135,122 @@ def test_the_stored_pdf_holds_only_what_was_checked():
     assert b"JavaScript" in data and b"JavaScript" not in stored
     reader = pypdf.PdfReader(io.BytesIO(stored))
     assert len(reader.pages) == 1
+
+
+def jpeg_segments(data: bytes) -> tuple[list[str], bytes]:
+    """The JPEG's markers in order (APPn and COM with their first bytes), and what
+    follows the end marker."""
+    assert data[:2] == b"\xff\xd8"
+    found, at = ["SOI"], 2
+    while at < len(data):
+        assert data[at] == 0xFF, f"no marker at {at}"
+        marker = data[at + 1]
+        if marker == 0xD9:
+            return [*found, "EOI"], data[at + 2 :]
+        length = int.from_bytes(data[at + 2 : at + 4], "big")
+        segment = data[at + 4 : at + 2 + length]
+        found.append(f"{marker:02X}:{segment[:5]!r}" if marker >= 0xE0 else f"{marker:02X}")
+        at += 2 + length
+        if marker == 0xDA:  # entropy-coded data runs to the next marker that is not RSTn
+            while data[at] != 0xFF or data[at + 1] == 0 or 0xD0 <= data[at + 1] <= 0xD7:
+                at += 1
+    raise AssertionError("no end marker")
+
+
+def png_chunks(data: bytes) -> tuple[list[str], bytes]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    found, at = [], 8
+    while at < len(data):
+        length = int.from_bytes(data[at : at + 4], "big")
+        kind = data[at + 4 : at + 8].decode("latin-1")
+        found.append(kind)
+        at += 12 + length
+        if kind == "IEND":
+            return found, data[at:]
+    raise AssertionError("no IEND")
+
+
+HOSTILE_TEXT = b"<html><script>alert(1)</script>Siti Wahyuni, Jl. Mawar 3</html>"
+
+
+def test_a_jpeg_keeps_only_its_pixels_no_comment_or_app_segment():
+    image = Image.new("RGB", (320, 240), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x010F] = "SecretPhoneMaker"
+    out = io.BytesIO()
+    image.save(
+        out,
+        "JPEG",
+        comment=HOSTILE_TEXT,
+        exif=exif,
+        icc_profile=b"\0" * 128 + b"profile with personal text",
+        xmp=b"<x:xmpmeta>Siti Wahyuni</x:xmpmeta>",
+    )
+    polyglot = out.getvalue() + b"%PDF-1.4\n1 0 obj<</OpenAction 2 0 R>>endobj\n%%EOF\n"
+    before, _after = jpeg_segments(polyglot)
+    assert {"FE", "E1", "E2"} <= {m[:2] for m in before}  # the test file has them all
+
+    stored = clean_image(SimpleUploadedFile("foto.jpg", polyglot)).read()
+    markers, trailing = jpeg_segments(stored)
+    assert trailing == b""
+    assert [m for m in markers if m[:2] in ("FE", *(f"E{n:X}" for n in range(16)))] == [
+        "E0:b'JFIF\\x00'"  # the JFIF header every baseline JPEG writer puts first
+    ]
+    for secret in (b"Siti", b"<html", b"%PDF-", b"SecretPhoneMaker", b"personal"):
+        assert secret not in stored
+
+
+def test_a_png_keeps_only_its_pixels_no_text_exif_or_profile_chunk():
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    info.add_text("Comment", HOSTILE_TEXT.decode())
+    info.add_text("Author", "Siti Wahyuni", zip=True)  # zTXt
+    info.add_itxt("Description", "Rumah Siti Wahyuni", lang="id")
+    exif = Image.Exif()
+    exif[0x010F] = "SecretPhoneMaker"
+    out = io.BytesIO()
+    Image.new("RGBA", (200, 100), (10, 20, 30, 128)).save(
+        out, "PNG", pnginfo=info, exif=exif, icc_profile=b"\0" * 128 + b"personal"
+    )
+    polyglot = out.getvalue() + b"<html><body>halo</body></html>"
+    assert {"tEXt", "zTXt", "iTXt", "eXIf", "iCCP"} <= set(png_chunks(polyglot)[0])
+
+    stored = clean_image(SimpleUploadedFile("foto.png", polyglot)).read()
+    chunks, trailing = png_chunks(stored)
+    assert trailing == b""
+    assert set(chunks) <= {"IHDR", "PLTE", "tRNS", "IDAT", "IEND"}, chunks
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.mode == "RGBA" and image.getpixel((0, 0)) == (10, 20, 30, 128)
+
+
+def test_a_real_colour_profile_is_applied_then_dropped():
+    from PIL import ImageCms
+
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    out = io.BytesIO()
+    Image.new("RGB", (64, 64), (200, 30, 30)).save(out, "JPEG", icc_profile=profile)
+    assert "E2" in {m[:2] for m in jpeg_segments(out.getvalue())[0]}
+    stored = clean_image(SimpleUploadedFile("foto.jpg", out.getvalue())).read()
+    assert "E2" not in {m[:2] for m in jpeg_segments(stored)[0]}
+    with Image.open(io.BytesIO(stored)) as image:
+        red, green, blue = image.getpixel((10, 10))
+        assert red > 180 and green < 60 and blue < 60
+
+
+def test_pixels_that_encode_to_html_near_the_start_are_refused():
+    # A grey row of noise with HTML in it: zlib stores noise as it is, so the
+    # re-encoded PNG carries `<html>` in its first kilobyte, whatever the encoding.
+    import random
+
+    row = bytearray(random.Random(7).randbytes(2048))
+    html = b"<html><script>alert(1)</script></html>"
+    row[100 : 100 + len(html)] = html
+    out = io.BytesIO()
+    Image.frombytes("L", (2048, 1), bytes(row)).save(out, "PNG")
+    with pytest.raises(UploadError, match="tidak dapat diproses"):
+        clean_image(SimpleUploadedFile("foto.png", out.getvalue()))
+    row[100 : 100 + len(html)] = b"-" * len(html)
+    out = io.BytesIO()
+    Image.frombytes("L", (2048, 1), bytes(row)).save(out, "PNG")
+    assert clean_image(SimpleUploadedFile("foto.png", out.getvalue()))
