@@ -5,7 +5,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from balai.accounts.choices import REGENCY_ROLES, VILLAGE_ROLES, Role
 from balai.complaints import actions, forms, lookups, stats
 from balai.complaints.choices import OPEN, Status, UnitKind
 from balai.complaints.models import Category, Complaint, ComplaintPhoto
+from balai.lib.uploads import upload_response
 
 PAGE = 20
 WEB_REPORTS_PER_HOUR = 10  # per IP address
@@ -253,11 +254,8 @@ def photo(request, public_id):
     )
     if not allowed:
         raise Http404
-    response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
-    response["Cache-Control"] = (
-        "private, max-age=3600" if not complaint.is_public else "public, max-age=86400"
-    )
-    return response
+    cache = "public, max-age=86400" if complaint.is_public else "private, max-age=3600"
+    return upload_response(photo.image, download_name=f"foto-{photo.public_id}", cache=cache)
 
 
 def track(request):

@@ -9,10 +9,12 @@ import io
 import re
 import secrets
 import zlib
+from pathlib import Path
 
 import pypdf
 from django import forms
 from django.core.files.base import ContentFile
+from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
@@ -281,6 +283,36 @@ def clean_document(upload, *, max_bytes: int = MAX_BYTES) -> ContentFile:
         if exc.code == "not_image":
             raise UploadError(_("Unggah foto (JPG/PNG) atau PDF."), code="not_document") from None
         raise
+
+
+# The only types a stored upload is ever served as (by its stored extension, which
+# the cleaning above chose from the content).
+_SERVED_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".pdf": "application/pdf"}
+SANDBOX_CSP = "sandbox; default-src 'none'"
+
+
+def upload_response(
+    stored, *, download_name: str, cache: str = "private, no-store"
+) -> FileResponse:
+    """The one way a stored upload leaves the server, for every view that serves one.
+
+    A photo shows inline only as the image type it was re-encoded to; a PDF or
+    anything else is a download. Neither may be sniffed as another type, and a
+    sandboxing CSP (it replaces the site's page policy on this response) keeps
+    a file opened anyway from running script or reaching the session.
+    """
+    extension = Path(stored.name).suffix.lower()
+    content_type = _SERVED_TYPES.get(extension, "application/octet-stream")
+    response = FileResponse(
+        stored.open("rb"),
+        content_type=content_type,
+        as_attachment=not content_type.startswith("image/"),
+        filename=f"{download_name}{extension}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = SANDBOX_CSP
+    response["Cache-Control"] = cache
+    return response
 
 
 class ImageField(forms.FileField):

@@ -3,17 +3,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from balai.accounts.access import get_for_user_or_404, require_role
+from balai.lib.uploads import upload_response
 from balai.portal import actions, pages, services
 from balai.portal.access import HOST_MAPPERS, staff_profile_or_404
 from balai.portal.forms import (
@@ -86,7 +86,6 @@ def village_home(request):
     return _render_village(request, found, "/")
 
 
-@cache_control(public=True, max_age=86400)
 def announcement_image(request, code: str, token: str):
     announcement = (
         Announcement.objects.current()
@@ -96,7 +95,9 @@ def announcement_image(request, code: str, token: str):
     )
     if announcement is None:
         raise Http404
-    return FileResponse(announcement.image.open("rb"))
+    return upload_response(
+        announcement.image, download_name="pengumuman", cache="public, max-age=86400"
+    )
 
 
 def _frame_ancestors(village) -> str:

@@ -188,7 +188,10 @@ def test_photos_of_confidential_reports_are_not_served_to_strangers(
 ):
     public, _ = file_report(photos=[jpeg_upload()])
     secret, _ = file_report(privacy=Privacy.CONFIDENTIAL, photos=[jpeg_upload()])
-    assert client.get(f"/aduan/foto/{public.photos.get().public_id}/").status_code == 200
+    response = client.get(f"/aduan/foto/{public.photos.get().public_id}/")
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
     assert client.get(f"/aduan/foto/{secret.photos.get().public_id}/").status_code == 404
 
 

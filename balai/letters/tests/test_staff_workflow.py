@@ -4,12 +4,15 @@ import json
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from balai.letters import actions
 from balai.letters.choices import RequestStatus, Step
 from balai.letters.models import Letter, VillageLetterSettings
 from balai.letters.tests.world import submit
+from balai.lib.tests import pdfs
+from balai.lib.uploads import clean_pdf
 
 
 def step_url(req, step):
@@ -204,16 +207,31 @@ def test_a_document_is_served_only_to_the_villages_staff(client, login_as, world
         purpose="x" * 6,
         values={},
         phone="6281234567890",
-        documents=[("ktp", "Foto KTP-el", ContentFile(png_bytes(), name="a.png"))],
+        documents=[
+            ("ktp", "Foto KTP-el", ContentFile(png_bytes(), name="a.png")),
+            ("kk", "Kartu Keluarga", clean_pdf(SimpleUploadedFile("kk.pdf", pdfs.scan(1, 300)))),
+        ],
     )
-    doc = req.documents.get()
-    url = reverse("letters:staff-document", args=[req.uuid, doc.uuid])
+    photo, scan = req.documents.get(key="ktp"), req.documents.get(key="kk")
+    url = reverse("letters:staff-document", args=[req.uuid, photo.uuid])
     login_as(world.operator_b)
     assert client.get(url).status_code == 404
     login_as(world.operator_a)
     response = client.get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    # An image may show inline, but only as the image it is and in a sandbox.
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"].startswith("inline")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    # A PDF is always a download: never opened in the staff member's session.
+    response = client.get(reverse("letters:staff-document", args=[req.uuid, scan.uuid]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert response["Cache-Control"] == "private, no-store"
 
 
 def test_only_the_head_revokes_and_the_letter_shows_revoked(client, login_as, world, demo_pki):

@@ -35,6 +35,7 @@ from balai.letters.models import (
     VillageLetterSettings,
     VillageLetterType,
 )
+from balai.lib.uploads import upload_response
 from balai.residents.models import Resident
 
 QUEUE_ROLES = (*VILLAGE_ROLES, Role.DISTRICT_STAFF, Role.REGENCY_ADMIN)
@@ -175,11 +176,7 @@ def document(request, uuid, document):
     req = _request_for(request.user, uuid)
     doc = get_object_or_404(RequestDocument, request=req, uuid=document)
     audit.record("letter_request.document_viewed", req, detail={"key": doc.key})
-    content_type = "application/pdf" if doc.file.name.endswith(".pdf") else None
-    response = FileResponse(doc.file.open("rb"), content_type=content_type)
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'"
-    return response
+    return upload_response(doc.file, download_name=doc.key)
 
 
 @login_required

@@ -117,6 +117,9 @@ def test_the_announcement_photo_is_served_while_the_announcement_is_current(clie
     assert url in client.get("/desa/35.08.01.2001/").content.decode()
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert response["Cache-Control"] == "public, max-age=86400"
     assert (
         client.get(f"/desa/35.08.02.2001/pengumuman/{announcement.token}/foto").status_code == 404
     )
