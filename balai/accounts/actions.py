@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.contrib.auth import login, logout
 from django.db import transaction
 from django.utils import timezone
@@ -6,7 +8,7 @@ from django_otp import login as otp_login
 from balai.accounts import audit
 from balai.accounts.choices import Scope
 from balai.accounts.middleware import SESSION_NEEDS_OTP
-from balai.accounts.models import ApiClient, ApiToken, User
+from balai.accounts.models import ApiClient, ApiToken, EnrolmentCode, User
 
 
 class TokenError(ValueError):
@@ -121,4 +123,63 @@ def confirm_totp_device(request, device) -> None:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         audit.record("second_factor_enrolled", request.user, detail={"device": device.name})
+        request.session.pop(SESSION_ENROLMENT_ALLOWED, None)
         verify_second_factor(request, device)
+
+
+ENROLMENT_CODE_MINUTES = 30
+SESSION_ENROLMENT_ALLOWED = "balai_enrolment_allowed"
+
+
+def needs_enrolment_code(request) -> bool:
+    """An account that must use a second factor sets up its first device only after
+    giving a one-time code issued out of band (never on the password alone)."""
+    user = request.user
+    return user.requires_second_factor and request.session.get(SESSION_ENROLMENT_ALLOWED) != user.pk
+
+
+def issue_enrolment_code(
+    user: User, *, by: User | None = None, minutes: int = ENROLMENT_CODE_MINUTES
+) -> str:
+    """A new one-time enrolment code for `user` (any earlier unused one stops working)."""
+    value = EnrolmentCode.new_value()
+    now = timezone.now()
+    with transaction.atomic():
+        EnrolmentCode.objects.filter(user=user).usable().update(expires_at=now)
+        code = EnrolmentCode.objects.create(
+            user=user,
+            digest=EnrolmentCode.digest_of(value),
+            expires_at=now + timedelta(minutes=minutes),
+            issued_by=by,
+        )
+        audit.record(
+            "second_factor_code_issued",
+            user,
+            user=by,
+            detail={"username": user.username, "expires_at": code.expires_at.isoformat()},
+        )
+    return value
+
+
+def redeem_enrolment_code(request, value: str) -> bool:
+    """Use up a valid code of the signed-in user; their session may then set up a device.
+
+    One UPDATE takes the code, so two sessions racing with the same code cannot both win.
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = request.user
+    with transaction.atomic():
+        taken = (
+            EnrolmentCode.objects.filter(user=user, digest=EnrolmentCode.digest_of(value))
+            .usable()
+            .update(used_at=timezone.now())
+        )
+        if not taken:
+            audit.record("second_factor_code_refused", user)
+            return False
+        # A secret shown before this code (to whoever had the password) is void.
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        request.session[SESSION_ENROLMENT_ALLOWED] = user.pk
+        audit.record("second_factor_code_used", user)
+    return True

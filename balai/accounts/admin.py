@@ -1,8 +1,10 @@
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
+from balai.accounts import actions as account_actions
 from balai.accounts.admin_site import AuditedModelAdmin, ScopedModelAdmin
 from balai.accounts.models import ApiClient, AuditLog, User
 
@@ -16,6 +18,31 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         ("Balai", {"fields": ["role", "village", "district", "agency", "phone"]}),
     ]
+    actions = ["issue_enrolment_code"]
+
+    @admin.action(description=_("Terbitkan kode pendaftaran autentikator"))
+    def issue_enrolment_code(self, request, queryset):
+        """A one-time code with which the chosen account sets up its authenticator."""
+        if queryset.count() != 1:
+            self.message_user(
+                request, _("Pilih satu akun saja untuk kode pendaftaran."), messages.ERROR
+            )
+            return
+        user = queryset.get()
+        value = account_actions.issue_enrolment_code(user, by=request.user)
+        self.message_user(
+            request,
+            _(
+                "Kode pendaftaran untuk %(username)s (berlaku %(minutes)s menit, sekali pakai; "
+                "berikan langsung kepada pemilik akun): %(code)s"
+            )
+            % {
+                "username": user.username,
+                "minutes": account_actions.ENROLMENT_CODE_MINUTES,
+                "code": value,
+            },
+            messages.WARNING,
+        )
 
     def get_queryset(self, request):
         # Staff of this regency only: a village, district or agency here, or regency-wide.

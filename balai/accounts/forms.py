@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django_ratelimit.core import get_usage
 
 from balai.accounts import actions
 from balai.accounts.choices import Role, Scope
@@ -82,6 +83,56 @@ class TokenCodeForm(forms.Form):
                 code="invalid",
             )
         return code
+
+
+ENROLMENT_FAILURES = "5/h"  # wrong enrolment codes per account
+
+
+class EnrolmentCodeForm(forms.Form):
+    """The one-time code an admin was given (by another admin or the server operator)
+    before the authenticator's secret is shown."""
+
+    enrolment_code = forms.CharField(
+        label=_("Kode pendaftaran"),
+        max_length=32,
+        help_text=_(
+            "Dua belas huruf dan angka yang diberikan admin lain atau pengelola server, "
+            "misalnya K7QM-2XPA-9RTD."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+    def __init__(self, request, *args, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def _failures(self, *, increment: bool) -> int:
+        usage = get_usage(
+            self.request,
+            group="enrolment-code",
+            key=lambda group, request: str(request.user.pk),
+            rate=ENROLMENT_FAILURES,
+            increment=increment,
+        )
+        return usage["count"] if usage else 0
+
+    def clean_enrolment_code(self):
+        value = self.cleaned_data["enrolment_code"]
+        limit = int(ENROLMENT_FAILURES.split("/")[0])
+        if self._failures(increment=False) >= limit:
+            raise ValidationError(
+                _("Terlalu banyak kode salah. Tunggu satu jam, lalu coba lagi."), code="throttled"
+            )
+        if not actions.redeem_enrolment_code(self.request, value):
+            self._failures(increment=True)
+            raise ValidationError(
+                _(
+                    "Kode pendaftaran salah, sudah dipakai, atau kedaluwarsa. "
+                    "Minta kode baru kepada admin lain atau pengelola server."
+                ),
+                code="invalid",
+            )
+        return value
 
 
 class TokenForm(forms.Form):

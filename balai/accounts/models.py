@@ -271,3 +271,44 @@ class ApiToken(models.Model):
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
+
+
+class EnrolmentCodeQuerySet(models.QuerySet):
+    def usable(self):
+        return self.filter(used_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code, given out of band, without which an account that must use a
+    second factor cannot set up its first authenticator (a password alone must not).
+    Stored as a SHA-256 digest; shown once to whoever issued it."""
+
+    ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O or 1/I to misread
+    LENGTH = 12  # 60 bits, in three groups of four
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="enrolment_codes")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    issued_by = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = EnrolmentCodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("kode pendaftaran autentikator")
+        verbose_name_plural = _("kode pendaftaran autentikator")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def new_value(cls) -> str:
+        value = "".join(secrets.choice(cls.ALPHABET) for _ in range(cls.LENGTH))
+        return "-".join(value[i : i + 4] for i in range(0, cls.LENGTH, 4))
+
+    @staticmethod
+    def digest_of(value: str) -> str:
+        """The digest of a code as typed: case, spaces and dashes do not matter."""
+        return token_digest("".join(value.split()).replace("-", "").upper())

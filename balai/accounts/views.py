@@ -4,8 +4,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -16,7 +17,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from balai.accounts import actions
 from balai.accounts.access import require_role, village_for_user_or_404, visible_villages
 from balai.accounts.choices import REGENCY_ROLES, Role
-from balai.accounts.forms import AuditFilterForm, LoginForm, TokenCodeForm, TokenForm
+from balai.accounts.forms import (
+    AuditFilterForm,
+    EnrolmentCodeForm,
+    LoginForm,
+    TokenCodeForm,
+    TokenForm,
+)
 from balai.accounts.models import ApiToken, AuditLog
 from balai.accounts.throttle import set_device_cookie
 
@@ -60,6 +67,8 @@ def second_factor(request):
     if request.user.is_verified():
         return redirect(_next_url(request))
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    if device is None and actions.needs_enrolment_code(request):
+        return _enrolment_code(request)
     setting_up = device is None
     if setting_up:
         device = actions.start_totp_setup(request.user)
@@ -78,6 +87,17 @@ def second_factor(request):
         context["qr_svg"] = qr.svg_inline(scale=4, title="QR")
         context["secret"] = _base32(device)
     return render(request, "accounts/second_factor.html", context)
+
+
+def _enrolment_code(request):
+    """Before an admin's first authenticator: the one-time code given to them out of band."""
+    form = EnrolmentCodeForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return redirect(
+            f"{reverse('accounts:second-factor')}?{urlencode({'next': _next_url(request)})}"
+        )
+    context = {"form": form, "next": _next_url(request)}
+    return render(request, "accounts/enrolment_code.html", context)
 
 
 def _base32(device) -> str:

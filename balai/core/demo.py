@@ -5,7 +5,9 @@ Every step is idempotent, so `balai seed-demo` can run on every start.
 
 from django.conf import settings
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from balai.accounts.actions import issue_enrolment_code
 from balai.accounts.choices import Role
 from balai.accounts.models import User
 from balai.agencies.models import Agency
@@ -13,6 +15,7 @@ from balai.regions.actions import onboard_villages
 from balai.regions.models import District, Village
 
 DEMO_PASSWORD = "balai-demo-2026"  # noqa: S105 - printed for the demo, never used in production
+DEMO_ENROLMENT_MINUTES = 24 * 60
 
 AGENCIES = [
     (
@@ -155,4 +158,11 @@ def seed(stdout) -> None:
     stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for username, label in accounts:
         stdout.write(f"  {username:<14} {label}")
-    stdout.write("  (admin sets up a TOTP authenticator app on first sign-in, from a QR code)")
+    admin = User.objects.get(username="admin")
+    if not TOTPDevice.objects.filter(user=admin, confirmed=True).exists():
+        # The password alone cannot enrol an admin's authenticator: print the one-time code.
+        code = issue_enrolment_code(admin, minutes=DEMO_ENROLMENT_MINUTES)
+        stdout.write(
+            f"  admin's enrolment code: {code} (once, within 24 hours; then scan the QR code "
+            "with an authenticator app)"
+        )

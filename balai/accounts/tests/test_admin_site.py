@@ -76,3 +76,31 @@ def test_writes_through_the_admin_are_audited(cast, login_as, client):
     assert AuditLog.objects.filter(
         action="admin_deleted", object_id=str(cast.operator_b.pk)
     ).exists()
+
+
+def test_an_admin_issues_another_admin_an_enrolment_code_from_the_user_list(cast, login_as, client):
+    from balai.accounts.choices import Role
+    from balai.accounts.models import EnrolmentCode
+    from conftest import make_user
+
+    second = make_user("admin2", Role.REGENCY_ADMIN, is_staff=True)
+    login_as(cast.admin)
+    response = client.post(
+        "/admin/accounts/user/",
+        {"action": "issue_enrolment_code", "_selected_action": [second.pk]},
+        follow=True,
+    )
+    shown = [str(m) for m in response.context["messages"]]
+    assert len(shown) == 1 and "admin2" in shown[0]
+    code = shown[0].rsplit(" ", 1)[-1]
+    row = AuditLog.objects.get(action="second_factor_code_issued")
+    assert row.user == cast.admin and row.object_id == str(second.pk)
+    assert second.enrolment_codes.usable().get().digest == EnrolmentCode.digest_of(code)
+    # Several at once would put several secrets on one screen: one account at a time.
+    response = client.post(
+        "/admin/accounts/user/",
+        {"action": "issue_enrolment_code", "_selected_action": [second.pk, cast.admin.pk]},
+        follow=True,
+    )
+    assert "satu akun" in " ".join(str(m) for m in response.context["messages"])
+    assert AuditLog.objects.filter(action="second_factor_code_issued").count() == 1

@@ -1,6 +1,10 @@
 """TOTP: required for regency admins, asked of anyone who set it up, throttled."""
 
+import io
+
+import pytest
 import time_machine
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -64,12 +68,40 @@ def test_a_code_cannot_be_used_twice(cast, client):
         assert other.post(VERIFY, {"code": code}).status_code == 200
 
 
-def test_an_admin_without_a_device_sets_one_up_with_a_qr_code(cast, client):
+def issue_code(username: str, *extra: str) -> str:
+    """An enrolment code from `balai issue-enrolment-code`, as the server operator sees it."""
+    out = io.StringIO()
+    call_command("issue_enrolment_code", username, *extra, stdout=out)
+    return out.getvalue().strip().splitlines()[-1]
+
+
+def test_the_password_alone_cannot_enrol_an_admins_authenticator(cast, client):
     cast.admin_totp.delete()
     sign_in(client, "admin")
     page = client.get(VERIFY).content.decode()
-    assert "<svg" in page
-    assert 'class="secret"' in page
+    assert "Kode pendaftaran" in page
+    assert "<svg" not in page and 'class="secret"' not in page
+    assert not TOTPDevice.objects.filter(user=cast.admin).exists()  # no secret made yet
+    page = client.post(VERIFY, {"enrolment_code": "AAAA-BBBB-CCCC"}).content.decode()
+    assert "Kode pendaftaran salah, sudah dipakai, atau kedaluwarsa" in page
+    assert not TOTPDevice.objects.filter(user=cast.admin).exists()
+    assert client.get("/staf/").status_code == 302
+    assert AuditLog.objects.filter(action="second_factor_code_refused", user=cast.admin).exists()
+
+
+def test_an_enrolment_code_lets_an_admin_set_up_a_device_once(cast, client):
+    from django.test import Client
+
+    cast.admin_totp.delete()
+    code = issue_code("admin")
+    issued = AuditLog.objects.get(action="second_factor_code_issued")
+    assert issued.object_id == str(cast.admin.pk) and issued.user is None  # from the command
+    assert code not in str(issued.detail)
+    sign_in(client, "admin")
+    response = client.post(VERIFY, {"enrolment_code": code.lower(), "next": "/staf/"})
+    assert response.status_code == 302 and response["Location"].startswith(VERIFY)
+    page = client.get(VERIFY).content.decode()
+    assert "<svg" in page and 'class="secret"' in page
     device = TOTPDevice.objects.get(user=cast.admin, confirmed=False)
     assert client.get(VERIFY).status_code == 200  # same device shown again
     assert TOTPDevice.objects.filter(user=cast.admin).count() == 1
@@ -77,8 +109,52 @@ def test_an_admin_without_a_device_sets_one_up_with_a_qr_code(cast, client):
     assert response["Location"] == "/staf/"
     device.refresh_from_db()
     assert device.confirmed
-    assert AuditLog.objects.filter(action="second_factor_enrolled", user=cast.admin).exists()
     assert client.get("/staf/").status_code == 200
+    actions = AuditLog.objects.filter(user=cast.admin).values_list("action", flat=True)
+    assert {"second_factor_code_used", "second_factor_enrolled"} <= set(actions)
+    # The same code again, in another browser: refused.
+    TOTPDevice.objects.filter(user=cast.admin).delete()
+    other = Client()
+    sign_in(other, "admin")
+    page = other.post(VERIFY, {"enrolment_code": code}).content.decode()
+    assert "Kode pendaftaran salah, sudah dipakai, atau kedaluwarsa" in page
+    assert "<svg" not in other.get(VERIFY).content.decode()
+
+
+def test_an_expired_or_replaced_enrolment_code_is_refused(cast, client):
+    cast.admin_totp.delete()
+    with time_machine.travel("2026-03-02 08:00 +0700", tick=False):
+        old = issue_code("admin", "--minutes", "15")
+        replacing = issue_code("admin")
+    sign_in(client, "admin")
+    with time_machine.travel("2026-03-02 08:10 +0700", tick=False):
+        page = client.post(VERIFY, {"enrolment_code": old}).content.decode()
+        assert "sudah dipakai, atau kedaluwarsa" in page  # replaced by the second code
+    with time_machine.travel("2026-03-02 09:00 +0700", tick=False):
+        page = client.post(VERIFY, {"enrolment_code": replacing}).content.decode()
+        assert "sudah dipakai, atau kedaluwarsa" in page  # 30 minutes by default
+    assert not TOTPDevice.objects.filter(user=cast.admin).exists()
+
+
+def test_guessing_enrolment_codes_is_throttled(cast, client):
+    cast.admin_totp.delete()
+    code = issue_code("admin")
+    sign_in(client, "admin")
+    for _ in range(5):
+        client.post(VERIFY, {"enrolment_code": "AAAA-BBBB-CCCC"})
+    page = client.post(VERIFY, {"enrolment_code": code}).content.decode()
+    assert "Terlalu banyak kode salah" in page
+    assert "<svg" not in client.get(VERIFY).content.decode()
+
+
+def test_the_command_refuses_unknown_or_disabled_accounts(cast):
+    with pytest.raises(CommandError, match="no active account"):
+        issue_code("tidak-ada")
+    cast.admin.is_active = False
+    cast.admin.save()
+    with pytest.raises(CommandError, match="no active account"):
+        issue_code("admin")
+    assert not AuditLog.objects.filter(action="second_factor_code_issued").exists()
 
 
 def test_other_staff_need_a_code_only_once_they_set_up_a_device(cast, client):
