@@ -254,3 +254,16 @@ def test_pixels_that_encode_to_html_near_the_start_are_refused():
     out = io.BytesIO()
     Image.frombytes("L", (2048, 1), bytes(row)).save(out, "PNG")
     assert clean_image(SimpleUploadedFile("foto.png", out.getvalue()))
+
+
+def test_too_many_objects_or_nodes_are_refused(monkeypatch):
+    data = pdfs.scan(pages=1, side=200)
+    monkeypatch.setattr(uploads, "PDF_MAX_OBJECTS", 3)
+    with pytest.raises(UploadError, match="terlalu rumit"):
+        clean_document(SimpleUploadedFile("ktp.pdf", data))
+    monkeypatch.undo()
+    monkeypatch.setattr(uploads, "PDF_MAX_NODES", 10)
+    with pytest.raises(UploadError, match="terlalu rumit"):
+        clean_document(SimpleUploadedFile("ktp.pdf", data))
+    monkeypatch.undo()
+    assert clean_document(SimpleUploadedFile("ktp.pdf", data))
