@@ -1,8 +1,11 @@
-"""Strict checks for files strangers upload: photos and scanned documents.
+"""Strict checks for files strangers upload (photos, scanned documents), and the one
+way a stored upload is served back (`upload_response`).
 
-The content decides what a file is, never its name or declared type. Images
-are decoded and re-encoded, which drops EXIF (GPS included) and anything
-hidden after the image data; PDFs are refused when they carry active content.
+The content decides what a file is, never its name or declared type. Photos
+are decoded and re-encoded from their pixels alone, which drops every
+metadata block and anything hidden after the image data; PDFs are parsed
+(pypdf), refused when any object carries active content or encryption, and
+stored as the parser's rewrite. docs/security.md says why and what is measured.
 """
 
 import io
