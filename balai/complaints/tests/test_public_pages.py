@@ -68,6 +68,29 @@ def test_submitting_the_form_shows_the_tracking_code_once(client, cast, cats):
     assert code not in again.content.decode()
 
 
+def test_a_stored_photo_keeps_no_comment_or_metadata_block(client, cast, cats):
+    import io
+
+    from PIL import Image
+
+    from balai.lib.tests.test_uploads import jpeg_segments
+
+    out = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x010F] = "SecretPhoneMaker"
+    Image.new("RGB", (320, 240), (90, 90, 90)).save(
+        out, "JPEG", comment=b"<html>Siti, Jl. Mawar 3</html>", exif=exif
+    )
+    upload = SimpleUploadedFile("foto.jpg", out.getvalue() + b"%PDF-1.4", "image/jpeg")
+    client.post("/aduan/lapor/", form_data(cast, photos=[upload]))
+    with Complaint.objects.get().photos.get().image.open("rb") as stored:
+        markers, trailing = jpeg_segments(stored.read())
+    assert trailing == b""
+    assert [m for m in markers if m[:2] in ("FE", *(f"E{n:X}" for n in range(16)))] == [
+        "E0:b'JFIF\\x00'"
+    ]
+
+
 def test_a_file_that_is_not_an_image_is_refused_with_a_clear_message(client, cast, cats):
     fake = SimpleUploadedFile("foto.jpg", b"%PDF-1.4 not a photo", content_type="image/jpeg")
     response = client.post("/aduan/lapor/", form_data(cast, photos=[fake]))
