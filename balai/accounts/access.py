@@ -14,6 +14,7 @@ from django.http import Http404
 
 from balai.accounts import audit
 from balai.accounts.choices import REGENCY_ROLES, VILLAGE_ROLES, Role
+from balai.accounts.models import DENIED
 
 NOTHING = Q(pk__in=[])
 
@@ -48,7 +49,7 @@ def village_for_user_or_404(user, code: str):
     if village is None:
         denied = Village.objects.filter(pk=code).first()
         if denied is not None:
-            audit.record("access_denied", denied, user=user, detail={"lookup": {"code": code}})
+            audit.record(DENIED, denied, user=user, detail={"lookup": {"code": code}})
         raise Http404
     return village
 
@@ -70,7 +71,7 @@ def get_for_user_or_404(queryset, user, **lookup):
         denied = queryset.model._default_manager.filter(**lookup).first()
         if denied is not None:
             audit.record(
-                "access_denied",
+                DENIED,
                 denied,
                 user=user,
                 detail={"lookup": {k: str(v) for k, v in lookup.items()}},

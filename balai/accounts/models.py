@@ -120,18 +120,27 @@ def _complaint_rows_hidden_from_area() -> models.Q:
     )
 
 
+# The action of an audited refusal (accounts.access).
+DENIED = "access_denied"
+
+
 class AuditLogQuerySet(models.QuerySet):
     def for_user(self, user):
         from balai.accounts.access import village_filter
 
         if not user.is_authenticated or not user.is_active:
             return self.none()
+        rows = self
+        if user.role != Role.REGENCY_ADMIN:
+            # A denial names what was refused: read by its subject, it would tell
+            # "exists but not yours" from "does not exist".
+            rows = rows.exclude(action=DENIED)
         if user.sees_whole_regency:
             # Regency-wide rows (tokens, settings) have no village.
-            return self.filter(village_filter(user) | models.Q(village__isnull=True))
+            return rows.filter(village_filter(user) | models.Q(village__isnull=True))
         if user.role == Role.AGENCY_STAFF:
-            return self.filter(user__agency_id=user.agency_id)
-        return self.filter(village_filter(user)).exclude(_complaint_rows_hidden_from_area())
+            return rows.filter(user__agency_id=user.agency_id)
+        return rows.filter(village_filter(user)).exclude(_complaint_rows_hidden_from_area())
 
     def filtered(self, *, action="", username="", date_from=None, date_to=None, village=None):
         """The rows matching the audit page's filters (dates in the local time zone)."""
