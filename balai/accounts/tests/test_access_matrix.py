@@ -327,3 +327,16 @@ def test_the_table_names_only_roles_that_exist():
     for label, (_make, readers) in READS.items():
         assert set(readers) <= set(Role.values), label
         assert set(readers.values()) <= set(REACHES), label
+
+
+def test_a_queryset_that_names_no_readers_fails_loudly(cast):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from balai.accounts.access import VillageScopedQuerySet
+    from balai.portal.models import Announcement
+
+    class Forgetful(VillageScopedQuerySet):
+        pass
+
+    with pytest.raises(ImproperlyConfigured, match="must name its readers"):
+        Forgetful(model=Announcement).for_user(cast.operator_a)
