@@ -59,7 +59,7 @@ def authentication_error(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc):
-    return problem(request, exc.status_code, str(exc.message))
+    return problem(request, exc.status_code, str(exc.message), **getattr(exc, "extra", {}))
 
 
 @api.exception_handler(Http404)

@@ -112,7 +112,7 @@ def main() -> None:
     seed_complaints(Quiet())
     seed_portal(Quiet())
     call_command("collectstatic", interactive=False, verbosity=0)
-    from balai.core.demo import demo_villages
+    from balai.regions.demo import demo_villages
 
     village = demo_villages()[0]
     # Every letter of the regency catalogue switched on: the longest services list.

@@ -302,7 +302,7 @@ def main() -> None:
     if not args.queries_only:
         if connection.vendor == "postgresql":
             call_command("flush", interactive=False, verbosity=0)
-        from balai.regions.actions import onboard_villages
+        from balai.accounts.actions import onboard_villages
         from balai.regions.loading import load_regions
 
         load_regions()

@@ -9,6 +9,7 @@ from balai.accounts import audit
 from balai.accounts.choices import Scope
 from balai.accounts.middleware import SESSION_NEEDS_OTP
 from balai.accounts.models import ApiClient, ApiToken, EnrolmentCode, User
+from balai.regions.models import Village
 
 
 class TokenError(ValueError):
@@ -183,3 +184,28 @@ def redeem_enrolment_code(request, value: str) -> bool:
         request.session[SESSION_ENROLMENT_ALLOWED] = user.pk
         audit.record("second_factor_code_used", user)
     return True
+
+
+# Villages ---------------------------------------------------------------------
+# Which villages take part is the regency admin's audited decision about where
+# staff work; regions, below accounts, holds only the code list.
+
+
+class VillageCodeError(ValueError):
+    pass
+
+
+def onboard_villages(codes: list[str], by=None) -> list[Village]:
+    """Make these villages of the regency active; all or none."""
+    villages = {v.code: v for v in Village.objects.in_regency().filter(code__in=codes)}
+    unknown = [code for code in codes if code not in villages]
+    if unknown:
+        raise VillageCodeError(f"not a village of this regency: {', '.join(unknown)}")
+    with transaction.atomic():
+        for village in villages.values():
+            if not village.is_active:
+                village.is_active = True
+                village.activated_at = timezone.now()
+                village.save(update_fields=["is_active", "activated_at"])
+                audit.record("village_onboarded", village, user=by)
+    return list(villages.values())

@@ -16,6 +16,14 @@ VILLAGE_ROLES = {Role.VILLAGE_OPERATOR, Role.VILLAGE_SECRETARY, Role.VILLAGE_HEA
 REGENCY_ROLES = {Role.REGENCY_ADMIN, Role.COMMAND_CENTER}
 
 
+class Unit(models.TextChoices):
+    """Where a staff member works, and so whose queue is theirs (accounts.access.unit_of)."""
+
+    AGENCY = "agency", _("OPD")
+    VILLAGE = "village", _("Desa/kelurahan")
+    COMMAND_CENTER = "command_center", _("Command center")
+
+
 class Scope(models.TextChoices):
     """What an API token may do; each endpoint names the scope it needs."""
 

@@ -100,38 +100,27 @@ class User(AbstractUser):
         return f"{self.get_role_display()} · {target}" if target else self.get_role_display()
 
 
-def _complaint_rows_hidden_from_area() -> models.Q:
-    """Complaint rows a village's or district's staff may not read in their log:
-    any about a sensitive report (they never see those), and the reporter's own
-    acts (with their IP address) on an anonymous or confidential report."""
-    from django.apps import apps
-    from django.db.models.functions import Cast
-
-    from balai.complaints.choices import Privacy
-
-    complaints = apps.get_model("complaints", "Complaint").objects.annotate(
-        key=Cast("pk", models.CharField())
-    )
-    sensitive = complaints.filter(category__sensitive=True).values("key")
-    hidden = complaints.exclude(privacy=Privacy.PUBLIC).values("key")
-    about = models.Q(object_type="complaints.complaint")
-    return (about & models.Q(object_id__in=sensitive)) | (
-        about & models.Q(user__isnull=True, object_id__in=hidden)
-    )
+# The action of an audited refusal (accounts.access).
+DENIED = "access_denied"
 
 
 class AuditLogQuerySet(models.QuerySet):
     def for_user(self, user):
-        from balai.accounts.access import village_filter
+        from balai.accounts.access import audit_rows_hidden_from_area, village_filter
 
         if not user.is_authenticated or not user.is_active:
             return self.none()
+        rows = self
+        if user.role != Role.REGENCY_ADMIN:
+            # A denial names what was refused: read by its subject, it would tell
+            # "exists but not yours" from "does not exist".
+            rows = rows.exclude(action=DENIED)
         if user.sees_whole_regency:
             # Regency-wide rows (tokens, settings) have no village.
-            return self.filter(village_filter(user) | models.Q(village__isnull=True))
+            return rows.filter(village_filter(user) | models.Q(village__isnull=True))
         if user.role == Role.AGENCY_STAFF:
-            return self.filter(user__agency_id=user.agency_id)
-        return self.filter(village_filter(user)).exclude(_complaint_rows_hidden_from_area())
+            return rows.filter(user__agency_id=user.agency_id)
+        return rows.filter(village_filter(user)).exclude(audit_rows_hidden_from_area())
 
     def filtered(self, *, action="", username="", date_from=None, date_to=None, village=None):
         """The rows matching the audit page's filters (dates in the local time zone)."""

@@ -136,7 +136,13 @@ def audit_log(request):
     return render(
         request,
         "accounts/audit_log.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            # An address is personal data: the regency admin's alone (UU PDP).
+            "show_ip": user.role == Role.REGENCY_ADMIN,
+        },
     )
 
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from balai.accounts import audit
+from balai.accounts import access, audit
 from balai.accounts.choices import REGENCY_ROLES, VILLAGE_ROLES, Role
 from balai.complaints import limits, notify
 from balai.complaints.choices import (
@@ -62,13 +62,9 @@ def can_triage(user) -> bool:
 
 def works_in_unit(user, complaint: Complaint) -> bool:
     """Staff of the unit the report is with (the command center for its own)."""
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    if complaint.unit_kind == UnitKind.AGENCY:
-        return user.role == Role.AGENCY_STAFF and user.agency_id == complaint.agency_id
-    if complaint.unit_kind == UnitKind.VILLAGE:
-        return user.role in VILLAGE_ROLES and user.village_id == complaint.village_id
-    return user.role in REGENCY_ROLES
+    return access.works_in(
+        user, complaint.unit_kind, agency_id=complaint.agency_id, village_id=complaint.village_id
+    )
 
 
 def can_work(user, complaint: Complaint) -> bool:

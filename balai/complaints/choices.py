@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from balai.accounts.choices import Unit
+
 
 class Status(models.TextChoices):
     RECEIVED = "received", _("Diterima")
@@ -33,10 +35,8 @@ class Privacy(models.TextChoices):
     CONFIDENTIAL = "confidential", _("Rahasia (tidak dipublikasikan)")
 
 
-class UnitKind(models.TextChoices):
-    AGENCY = "agency", _("OPD")
-    VILLAGE = "village", _("Desa/kelurahan")
-    COMMAND_CENTER = "command_center", _("Command center")
+# A report is with a unit staff work in; what a unit is belongs to accounts.access.
+UnitKind = Unit
 
 
 class EventKind(models.TextChoices):

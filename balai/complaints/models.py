@@ -5,12 +5,14 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Cast
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from balai.accounts.choices import REGENCY_ROLES, VILLAGE_ROLES, Role
+from balai.accounts.access import NOTHING, is_active_staff, unit_filter, village_filter
+from balai.accounts.choices import REGENCY_ROLES, Role
 from balai.complaints.choices import (
     OPEN,
     OPEN311_CLOSED,
@@ -110,19 +112,12 @@ class RoutingOverride(models.Model):
 class ComplaintQuerySet(models.QuerySet):
     def for_user(self, user):
         """What `user` may see: their unit's, village's or district's; all for the regency."""
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        regency = Q(village__district__regency_id=settings.BALAI_REGENCY)
-        if user.role in REGENCY_ROLES:
-            return self.filter(regency)
-        if user.role == Role.AGENCY_STAFF and user.agency_id:
-            return self.filter(unit_kind=UnitKind.AGENCY, agency_id=user.agency_id)
+        if is_active_staff(user) and user.role == Role.AGENCY_STAFF:
+            return self.filter(unit_filter(user) or NOTHING)
+        if is_active_staff(user) and user.role in REGENCY_ROLES:
+            return self.filter(village_filter(user))
         # Villages and districts see their area's reports, except sensitive ones.
-        if user.role in VILLAGE_ROLES and user.village_id:
-            return self.filter(village_id=user.village_id, category__sensitive=False)
-        if user.role == Role.DISTRICT_STAFF and user.district_id:
-            return self.filter(village__district_id=user.district_id, category__sensitive=False)
-        return self.none()
+        return self.filter(village_filter(user), category__sensitive=False)
 
     def public(self):
         return self.filter(is_public=True)
@@ -131,14 +126,9 @@ class ComplaintQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN)
 
     def for_unit(self, user):
-        """The queue of the unit `user` works in."""
-        if user.role == Role.AGENCY_STAFF:
-            return self.filter(unit_kind=UnitKind.AGENCY, agency_id=user.agency_id)
-        if user.role in VILLAGE_ROLES:
-            return self.filter(unit_kind=UnitKind.VILLAGE, village_id=user.village_id)
-        if user.role in REGENCY_ROLES:
-            return self.filter(unit_kind=UnitKind.COMMAND_CENTER)
-        return self.for_user(user)
+        """The queue of the unit `user` works in (district staff: their area's)."""
+        unit = unit_filter(user)
+        return self.for_user(user) if unit is None else self.filter(unit)
 
     def overdue(self, now):
         return self.open().filter(next_due__lt=now)
@@ -447,3 +437,16 @@ class SubmissionCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.hour:%Y-%m-%d %H}:00 {self.count}"
+
+
+def audit_rows_hidden_from_area() -> Q:
+    """Audit rows a village's or district's staff may not read in their log: any
+    about a sensitive report (they never see those), and the reporter's own acts
+    (with their IP address) on an anonymous or confidential report."""
+    complaints = Complaint.objects.annotate(key=Cast("pk", models.CharField()))
+    sensitive = complaints.filter(category__sensitive=True).values("key")
+    hidden = complaints.exclude(privacy=Privacy.PUBLIC).values("key")
+    about = Q(object_type="complaints.complaint")
+    return (about & Q(object_id__in=sensitive)) | (
+        about & Q(user__isnull=True, object_id__in=hidden)
+    )

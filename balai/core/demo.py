@@ -7,12 +7,12 @@ from django.conf import settings
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from balai.accounts.actions import issue_enrolment_code
+from balai.accounts.actions import issue_enrolment_code, onboard_villages
 from balai.accounts.choices import Role
 from balai.accounts.models import User
 from balai.agencies.models import Agency
-from balai.regions.actions import onboard_villages
-from balai.regions.models import District, Village
+from balai.regions.demo import demo_villages
+from balai.regions.models import Village
 
 DEMO_PASSWORD = "balai-demo-2026"  # noqa: S105 - printed for the demo, never used in production
 DEMO_ENROLMENT_MINUTES = 24 * 60
@@ -97,18 +97,6 @@ ACCOUNTS = [
     ("admin", Role.REGENCY_ADMIN, "Admin Kabupaten"),
     ("commandcenter", Role.COMMAND_CENTER, "Petugas Command Center"),
 ]
-
-ONBOARDED = 20
-
-
-def demo_villages() -> list[Village]:
-    """The first village of each of the regency's first twenty districts."""
-    villages = []
-    for district in District.objects.in_regency().order_by("code")[:ONBOARDED]:
-        first = district.villages.order_by("code").first()
-        if first:
-            villages.append(first)
-    return villages
 
 
 @transaction.atomic

@@ -30,6 +30,7 @@ from balai.letters.identity import client_ip
 from balai.letters.models import Letter, LetterRequest, LetterType
 from balai.letters.views.staff import QUEUE_ROLES, STEP_ROLES, run_step
 from balai.lib import tracking
+from balai.lib.problems import Problem
 from balai.regions.models import Village
 
 router = Router(tags=["letters"])
@@ -117,12 +118,6 @@ class CreatedOut(Schema):
     created: bool
 
 
-def _problem(request, status: int, title: str, **extra):
-    from balai.api import problem
-
-    return problem(request, status, title, **extra)
-
-
 @router.post("/letter-requests", response={200: CreatedOut, 201: CreatedOut})
 def create_request(request, body: RequestIn):
     """Submit a request (the same checks as the form). Documents come base64-encoded
@@ -136,7 +131,7 @@ def create_request(request, body: RequestIn):
     try:
         actions.check_open_for_requests(village, letter_type)
     except actions.Refused as refused:
-        return _problem(request, 403, refused.message)
+        raise Problem(403, refused.message) from None
     data = {
         "nik": body.nik,
         "no_kk": body.no_kk,
@@ -152,23 +147,22 @@ def create_request(request, body: RequestIn):
         try:
             content = base64.b64decode(doc.content_base64, validate=True)
         except (binascii.Error, ValueError):
-            return _problem(
-                request,
+            raise Problem(
                 422,
                 _("Data tidak valid"),
                 errors={UPLOAD + key: [_("Isi berkas bukan base64 yang sah.")]},
-            )
+            ) from None
         files[UPLOAD + key] = SimpleUploadedFile(doc.name[:100] or key, content)
     form = LetterRequestForm(
         data, files, letter_type=letter_type, village=village, http_request=request
     )
     if not form.is_valid():
         errors = {k: [str(m) for m in v] for k, v in form.errors.items()}
-        return _problem(request, 422, _("Data tidak valid"), errors=errors)
+        raise Problem(422, _("Data tidak valid"), errors=errors)
     try:
         req, created = form.submit(count_for=client_ip(request))
     except actions.Refused as refused:
-        return _problem(request, 403, refused.message)
+        raise Problem(403, refused.message) from None
     out = {
         "tracking_code": req.tracking_code,
         "tracking_code_grouped": req.grouped_code,
@@ -330,7 +324,7 @@ def staff_step(request, tracking_code: str, action: str):
         raise HttpError(400, _("Isi permintaan harus objek JSON."))
     done, message = run_step(req, request.user, step, body.dict())
     if not done:
-        return _problem(request, 409, message)
+        raise Problem(409, message)
     req.refresh_from_db()
     return _status(req)
 

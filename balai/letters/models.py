@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from balai.accounts.access import VillageScopedQuerySet
+from balai.accounts.choices import VILLAGE_ROLES, Role
 from balai.letters import numbering, placeholders
 from balai.letters.choices import (
     FINISHED_STATUSES,
@@ -186,8 +187,14 @@ class LetterSettings(models.Model):
         return found or cls(regency_id=settings.BALAI_REGENCY)
 
 
+# Who reads a village's letter service: its staff, its district and the regency admin.
+STAFF_READERS = (*VILLAGE_ROLES, Role.DISTRICT_STAFF, Role.REGENCY_ADMIN)
+# A village's settings: its staff, and the regency admin who keeps the catalogue.
+SETTINGS_READERS = (*VILLAGE_ROLES, Role.REGENCY_ADMIN)
+
+
 class VillageSettingsQuerySet(VillageScopedQuerySet):
-    pass
+    readers = SETTINGS_READERS
 
 
 class VillageLetterSettings(models.Model):
@@ -234,7 +241,7 @@ class VillageLetterSettings(models.Model):
 
 
 class VillageLetterTypeQuerySet(VillageScopedQuerySet):
-    pass
+    readers = SETTINGS_READERS
 
 
 class VillageLetterType(models.Model):
@@ -256,6 +263,8 @@ class VillageLetterType(models.Model):
 
 
 class RequestQuerySet(VillageScopedQuerySet):
+    readers = STAFF_READERS
+
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
@@ -401,6 +410,8 @@ def letter_path(instance, filename: str) -> str:
 
 
 class LetterQuerySet(VillageScopedQuerySet):
+    readers = STAFF_READERS
+
     def valid(self):
         return self.filter(revoked_at__isnull=True)
 
@@ -463,7 +474,8 @@ def mask_name(name: str) -> str:
 
 
 class PinQuerySet(VillageScopedQuerySet):
-    pass
+    # PINs are the village's own business with its residents.
+    readers = tuple(VILLAGE_ROLES)
 
 
 class ResidentPin(models.Model):

@@ -2,7 +2,8 @@
 
 Holidays are Indonesia's national holidays and cuti bersama (collective leave)
 from the `holidays` package, plus the regency's own days off, which the
-regency admin keeps in `regions.LocalHoliday`. Due datetimes are computed in
+regency admin keeps in `regions.LocalHoliday` (regions hands them over through
+`read_local_holidays_from`). Due datetimes are computed in
 the regency's time zone (settings.TIME_ZONE) and returned timezone-aware.
 
     add_working_days(date(2026, 11, 27), 1)  # a Friday -> Monday 2026-11-30
@@ -12,6 +13,7 @@ the regency's time zone (settings.TIME_ZONE) and returned timezone-aware.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -35,14 +37,27 @@ def national_holidays(year: int) -> dict[date, str]:
     return dict(days.items())
 
 
+def _no_local_holidays() -> dict[date, str]:
+    return {}
+
+
+# Where the regency's own days off come from: `regions` provides them when it
+# loads (this module knows no app); until then there are none.
+_local_source: Callable[[], dict[date, str]] = _no_local_holidays
+
+
+def read_local_holidays_from(source: Callable[[], dict[date, str]]) -> None:
+    """Take the regency's own days off from `source` (called at most every TTL)."""
+    global _local_source
+    _local_source = source
+    clear_local_cache()
+
+
 def local_holidays() -> dict[date, str]:
     """The regency's own days off (from the database, cached briefly)."""
     now = time.monotonic()
     if now - float(_local["at"]) > LOCAL_TTL_SECONDS:
-        from django.apps import apps
-
-        model = apps.get_model("regions", "LocalHoliday")
-        _local["days"] = dict(model.objects.values_list("date", "name"))
+        _local["days"] = _local_source()
         _local["at"] = now
     return _local["days"]  # type: ignore[return-value]
 

@@ -5,10 +5,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from balai.accounts.access import VillageScopedQuerySet
+from balai.accounts.choices import Role
 from balai.notifications.choices import Channel, Status
 
 
 class NotificationQuerySet(VillageScopedQuerySet):
+    # Residents' contacts: no page shows them; the regency admin answers for them.
+    readers = (Role.REGENCY_ADMIN,)
+
     def due_for_pruning(self, before):
         return self.filter(created_at__lt=before).exclude(status=Status.QUEUED)
 

@@ -1,12 +1,8 @@
 """Who may edit a village's public face: its own staff (the village roles)."""
 
 from balai.accounts.access import get_for_user_or_404, require_role
-from balai.accounts.choices import VILLAGE_ROLES, Role
-from balai.portal.models import VillageProfile
+from balai.portal.models import EDITORS, VillageProfile
 from balai.regions.models import Village
-
-EDITORS = tuple(VILLAGE_ROLES)
-HOST_MAPPERS = (Role.REGENCY_ADMIN,)
 
 
 def staff_profile_or_404(user, code: str) -> VillageProfile:

@@ -5,8 +5,8 @@ import random
 from django.db import transaction
 from faker import Faker
 
-from balai.core.demo import demo_villages
 from balai.portal.models import Announcement, VillageProfile
+from balai.regions.demo import demo_villages
 
 ANNOUNCEMENTS = [
     (

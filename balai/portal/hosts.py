@@ -15,7 +15,7 @@ from django.http.request import validate_host
 
 from balai.portal.choices import HOST_MAP_SECONDS
 
-HOST_URLCONF = "balai.portal.host_urls"
+HOST_URLCONF = "balai.host_urls"
 _MAX_REMEMBERED = 2000
 _remembered: dict[str, tuple[str | None, float]] = {}
 

@@ -11,6 +11,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from balai.accounts.access import VillageScopedQuerySet
+from balai.accounts.choices import VILLAGE_ROLES, Role
+
+# A village's public face is edited by its own staff; host names by the regency admin.
+EDITORS = tuple(VILLAGE_ROLES)
+HOST_MAPPERS = (Role.REGENCY_ADMIN,)
+
+
+class EditorsQuerySet(VillageScopedQuerySet):
+    readers = EDITORS
+
+
+class HostQuerySet(VillageScopedQuerySet):
+    readers = HOST_MAPPERS
 
 
 def public_token() -> str:
@@ -54,7 +67,7 @@ class VillageProfile(models.Model):
     )
     updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
 
-    objects = VillageScopedQuerySet.as_manager()
+    objects = EditorsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("profil desa")
@@ -94,7 +107,7 @@ class VillageProfile(models.Model):
         )
 
 
-class AnnouncementQuerySet(VillageScopedQuerySet):
+class AnnouncementQuerySet(EditorsQuerySet):
     def current(self, now=None):
         """Published and not yet expired: what the public sees now."""
         now = now or timezone.now()
@@ -165,7 +178,7 @@ class VillageHost(models.Model):
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
-    objects = VillageScopedQuerySet.as_manager()
+    objects = HostQuerySet.as_manager()
 
     class Meta:
         ordering = ["host"]
@@ -210,7 +223,7 @@ class EmbedOrigin(models.Model):
     origin = models.CharField(_("alamat situs"), max_length=300)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
-    objects = VillageScopedQuerySet.as_manager()
+    objects = EditorsQuerySet.as_manager()
 
     class Meta:
         ordering = ["origin"]

@@ -15,7 +15,7 @@ from django_ratelimit.core import is_ratelimited
 from balai.accounts.access import get_for_user_or_404, require_role
 from balai.lib.uploads import upload_response
 from balai.portal import actions, pages, services
-from balai.portal.access import HOST_MAPPERS, staff_profile_or_404
+from balai.portal.access import staff_profile_or_404
 from balai.portal.forms import (
     AnnouncementForm,
     HostForm,
@@ -24,7 +24,7 @@ from balai.portal.forms import (
     SearchForm,
     TrackForm,
 )
-from balai.portal.models import Announcement, EmbedOrigin, VillageHost
+from balai.portal.models import HOST_MAPPERS, Announcement, EmbedOrigin, VillageHost
 from balai.regions.models import Village
 
 # ---- public pages -------------------------------------------------------------

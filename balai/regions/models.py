@@ -120,6 +120,11 @@ class LocalHoliday(models.Model):
         return f"{self.date:%d-%m-%Y} {self.name}"
 
 
+def local_holidays() -> dict:
+    """The regency's own days off by date: what balai.lib.workdays reads (RegionsConfig)."""
+    return dict(LocalHoliday.objects.values_list("date", "name"))
+
+
 @receiver([post_save, post_delete], sender=LocalHoliday)
 def _local_holidays_changed(**kwargs):
     from balai.lib.workdays import clear_local_cache

@@ -5,14 +5,14 @@ from django.http import Http404
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from balai.accounts.access import require_role
+from balai.accounts.access import require_role, village_for_user_or_404
 from balai.accounts.api_auth import TokenAuth, require_scope
 from balai.accounts.choices import Scope
 from balai.regions.codes import level_of
 from balai.regions.models import District, Village
 from balai.residents import stats
 from balai.residents.models import Resident
-from balai.residents.roles import READERS, may_see_village
+from balai.residents.roles import READERS
 
 router = Router(tags=["residents"])
 MAX_PAGE_SIZE = 100
@@ -61,9 +61,8 @@ def residents(request, filters: Query[ResidentFilter]):
     require_role(request.user, *READERS)
     if filters.page < 1 or not 1 <= filters.page_size <= MAX_PAGE_SIZE:
         raise HttpError(400, f"page >= 1 dan page_size 1-{MAX_PAGE_SIZE}.")
-    qs = Resident.objects.for_user(request.user).filter(village_id=filters.village)
-    if not qs.exists() and not _visible_village(request.user, filters.village):
-        raise Http404
+    village = village_for_user_or_404(request.user, filters.village)
+    qs = Resident.objects.for_user(request.user).filter(village=village)
     if filters.q:
         qs = qs.search(filters.q)
     count = qs.count()
@@ -90,11 +89,6 @@ def residents(request, filters: Query[ResidentFilter]):
             for r in rows
         ],
     }
-
-
-def _visible_village(user, code) -> bool:
-    village = Village.objects.filter(code=code).first()
-    return village is not None and may_see_village(user, village)
 
 
 class CountOut(Schema):

@@ -32,6 +32,7 @@ from balai.residents.choices import (
     Status,
 )
 from balai.residents.nik import mask, validate_kk, validate_nik
+from balai.residents.roles import READERS, WRITERS
 
 
 def new_uuid() -> uuid.UUID:
@@ -75,7 +76,7 @@ def _byte_order_collation(database: str) -> bool:
 
 
 class CodeScopedQuerySet(VillageScopedQuerySet):
-    """Scope without joins to districts and regencies.
+    """Scope without joins to districts and regencies (`by_code`).
 
     Village codes (the primary key) start with their district code, so a
     district is a range on the indexed village_id. Regency staff see every row:
@@ -85,20 +86,8 @@ class CodeScopedQuerySet(VillageScopedQuerySet):
     that sorts the list.
     """
 
-    def for_user(self, user):
-        from balai.accounts.choices import REGENCY_ROLES, Role
-
-        if user is not None and user.is_authenticated and user.is_active:
-            if user.role in REGENCY_ROLES:
-                return self.all()
-            if user.role == Role.DISTRICT_STAFF and user.district_id:
-                return self.filter(_code_range(user.district_id))
-        return super().for_user(user)
-
-
-def _code_range(prefix: str) -> Q:
-    # "." sorts just before "/", so [prefix + ".", prefix + "/") holds exactly its villages.
-    return Q(village_id__gte=f"{prefix}.", village_id__lt=f"{prefix}/")
+    readers = READERS
+    by_code = True
 
 
 class FamilyQuerySet(CodeScopedQuerySet):
@@ -268,7 +257,7 @@ def age(birth_date, on) -> int | None:
 
 
 class EventQuerySet(VillageScopedQuerySet):
-    pass
+    readers = READERS
 
 
 class RegistryEvent(models.Model):
@@ -297,7 +286,8 @@ class RegistryEvent(models.Model):
 
 
 class ImportQuerySet(VillageScopedQuerySet):
-    pass
+    # Only those who import (the village's own staff) follow an import.
+    readers = WRITERS
 
 
 class ResidentImport(models.Model):

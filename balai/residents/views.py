@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from balai.accounts.access import get_for_user_or_404, require_role
+from balai.accounts.access import get_for_user_or_404, require_role, village_for_user_or_404
 from balai.regions.models import District, Regency, Village
 from balai.residents import actions, stats
 from balai.residents.choices import ImportStatus, Sex, Status
@@ -35,7 +35,7 @@ from balai.residents.forms import (
 )
 from balai.residents.models import Family, Resident, ResidentImport, age
 from balai.residents.nik import mask, nik_mismatches
-from balai.residents.roles import EXPORTERS, READERS, WRITERS, may_see_village
+from balai.residents.roles import EXPORTERS, READERS, WRITERS
 from balai.residents.tasks import import_residents_task, read_progress
 
 PAGE_SIZE = 50
@@ -302,7 +302,7 @@ def export(request, fmt):
     if not village_code:
         messages.error(request, _("Pilih satu desa (kode desa) untuk diekspor."))
         return redirect("residents:list")
-    village = _village_or_404(request.user, village_code)
+    village = village_for_user_or_404(request.user, village_code)
     qs = filtered_residents(request.user, {**data, "desa": village.code}).select_related("family")
     rows = [_export_row(r) for r in qs[:EXPORT_LIMIT].iterator(chunk_size=2000)]
     actions.record_export(
@@ -327,13 +327,6 @@ def _download(headers, rows, fmt, name):
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     response["Cache-Control"] = "no-store"
     return response
-
-
-def _village_or_404(user, code):
-    village = Village.objects.filter(code=code).first()
-    if village is None or not may_see_village(user, village):
-        raise Http404
-    return village
 
 
 @login_required

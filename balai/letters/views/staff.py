@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from balai.accounts import audit
 from balai.accounts.access import get_for_user_or_404, require_role
-from balai.accounts.choices import VILLAGE_ROLES, Role
+from balai.accounts.choices import Role
 from balai.letters import actions
 from balai.letters.choices import RequestStatus
 from balai.letters.forms import (
@@ -27,6 +27,7 @@ from balai.letters.forms import (
     VillageSettingsForm,
 )
 from balai.letters.models import (
+    STAFF_READERS,
     Letter,
     LetterRequest,
     LetterSettings,
@@ -38,7 +39,7 @@ from balai.letters.models import (
 from balai.lib.uploads import upload_response
 from balai.residents.models import Resident
 
-QUEUE_ROLES = (*VILLAGE_ROLES, Role.DISTRICT_STAFF, Role.REGENCY_ADMIN)
+QUEUE_ROLES = STAFF_READERS
 PAGE = 50
 
 

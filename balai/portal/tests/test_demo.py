@@ -4,9 +4,9 @@ from balai.portal.models import Announcement, VillageProfile
 
 
 def test_the_demo_gives_each_demo_village_a_profile_and_an_announcement(cast):
-    from balai.core.demo import demo_villages
+    from balai.accounts.actions import onboard_villages
     from balai.portal.demo import seed
-    from balai.regions.actions import onboard_villages
+    from balai.regions.demo import demo_villages
 
     onboard_villages([v.code for v in demo_villages()])
     seed(StringIO())

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from balai.regions.actions import VillageCodeError, onboard_villages
+from balai.accounts.actions import VillageCodeError, onboard_villages
 
 
 class Command(BaseCommand):
