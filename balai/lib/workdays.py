@@ -23,7 +23,9 @@ from django.conf import settings
 # saving or deleting one clears the cache in the process that did it.
 LOCAL_TTL_SECONDS = 300
 
-_local: dict[str, object] = {"at": 0.0, "days": {}}
+# "at" is None until the first read: time.monotonic() counts from an arbitrary
+# point (boot on Linux), so no number can stand for "never".
+_local: dict[str, object] = {"at": None, "days": {}}
 
 
 @cache
@@ -38,7 +40,8 @@ def national_holidays(year: int) -> dict[date, str]:
 def local_holidays() -> dict[date, str]:
     """The regency's own days off (from the database, cached briefly)."""
     now = time.monotonic()
-    if now - float(_local["at"]) > LOCAL_TTL_SECONDS:
+    read_at = _local["at"]
+    if read_at is None or now - float(read_at) > LOCAL_TTL_SECONDS:  # type: ignore[arg-type]
         from django.apps import apps
 
         model = apps.get_model("regions", "LocalHoliday")
@@ -48,7 +51,7 @@ def local_holidays() -> dict[date, str]:
 
 
 def clear_local_cache() -> None:
-    _local["at"] = 0.0
+    _local["at"] = None
 
 
 def holiday_name(day: date) -> str | None:
