@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything reads the body (balai/core/limits.py).
+    "balai.core.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "balai.portal.hosts.VillageHostMiddleware",
@@ -78,6 +80,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "balai.urls"
 WSGI_APPLICATION = "balai.wsgi.application"
+ASGI_APPLICATION = "balai.asgi.application"
 
 TEMPLATES = [
     {
@@ -99,14 +102,16 @@ TEMPLATES = [
 
 def _database(url: str) -> dict:
     try:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        # No persistent connections: under ASGI (`balai serve`) each request runs
+        # in a thread of its own, and kept connections would pile up (Django's
+        # "Persistent connections" notes).
+        config = dj_database_url.parse(url, conn_max_age=0)
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database address: {exc}") from None
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers work beside the one writer; IMMEDIATE takes the
         # write lock at BEGIN so concurrent writers wait (busy timeout) instead
         # of failing with "database is locked" half-way through.
-        config["CONN_MAX_AGE"] = 0
         # Tests use a file too (not shared-cache memory, whose table locks fail
         # at once), so tests with concurrent threads see SQLite as production does.
         db_path = Path(config["NAME"])
@@ -215,6 +220,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 # Uploads are read through views that check access; never served as static.
 MEDIA_URL = "/media-not-served/"
+# The largest request anyone may send (a 40 MB registry import and its form):
+# refused from its Content-Length before it is read (balai/core/limits.py).
+BALAI_MAX_REQUEST_BYTES = env_int("BALAI_MAX_REQUEST_MB", 45) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
