@@ -10,7 +10,6 @@ import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -52,14 +51,14 @@ def served(tmp_path_factory):
     for command in (["migrate", "--no-input"], ["collectstatic", "--no-input"]):
         subprocess.run([*balai, *command], env=env, check=True, capture_output=True)
     port = free_port()
-    log = Path(data / "serve.log").open("wb")
-    server = subprocess.Popen(
-        [*balai, "serve", "--bind", f"127.0.0.1:{port}"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    with (data / "serve.log").open("wb") as log:
+        server = subprocess.Popen(
+            [*balai, "serve", "--bind", f"127.0.0.1:{port}"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         for _ in range(100):
             try:
@@ -73,7 +72,6 @@ def served(tmp_path_factory):
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-        log.close()
 
 
 def test_slow_clients_do_not_stop_a_normal_request(served):
