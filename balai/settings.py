@@ -6,6 +6,7 @@ Every value has a safe default; see docs/configuration.md for the list.
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "csp",
     "balai.core",
     "balai.regions",
     "balai.agencies",
@@ -64,6 +66,7 @@ MIDDLEWARE = [
     # Before anything reads the body (balai/core/limits.py).
     "balai.core.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "balai.portal.hosts.VillageHostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -195,6 +198,30 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BALAI_BEHIND_PROXY", False) else None
 )
+# HSTS once the site is https (sent on https requests only: behind a proxy that
+# needs BALAI_BEHIND_PROXY). Not for subdomains: village host names under the
+# regency's domain may not all have certificates yet.
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if SITE_URL.startswith("https://") else 0
+
+# One strict policy for every response (django-csp): no inline script or style,
+# no plugins, forms post only here, never framed. A view may set its own
+# header (the village widget's frame-ancestors, staff documents' sandbox);
+# the middleware leaves such a header alone.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # data: for Leaflet's and Swagger UI's small images; the complaints map's tiles.
+        "img-src": [SELF, "data:", "https://tile.openstreetmap.org"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Source strings are Indonesian, the language nearly every user reads; the
 # English catalogue translates them (docs/i18n.md).
