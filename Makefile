@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Test workers; browser and PostgreSQL tests are safe in parallel.
 TEST_WORKERS ?= 2
 
-.PHONY: install run test lint format benchmark messages
+.PHONY: install run test lint format benchmark messages lock
 
 install: $(VENV)/.installed
 
@@ -35,3 +35,10 @@ messages: install
 
 benchmark: install
 	$(BIN)/python benchmarks/run.py
+
+# The deployed service's pinned, hashed dependencies (docs/server.md), after a
+# change to pyproject.toml's dependencies: pip-compile from pip-tools.
+lock: install
+	$(BIN)/pip install --quiet "pip-tools>=7.4,<8"
+	$(BIN)/pip-compile --quiet --upgrade --generate-hashes --no-emit-index-url --no-emit-find-links \
+		--strip-extras --output-file=requirements/deploy.txt pyproject.toml

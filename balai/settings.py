@@ -6,6 +6,7 @@ Every value has a safe default; see docs/configuration.md for the list.
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "csp",
     "balai.core",
     "balai.regions",
     "balai.agencies",
@@ -61,7 +63,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything reads the body (balai/core/limits.py).
+    "balai.core.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "balai.portal.hosts.VillageHostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -78,6 +83,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "balai.urls"
 WSGI_APPLICATION = "balai.wsgi.application"
+ASGI_APPLICATION = "balai.asgi.application"
 
 TEMPLATES = [
     {
@@ -99,14 +105,16 @@ TEMPLATES = [
 
 def _database(url: str) -> dict:
     try:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        # No persistent connections: under ASGI (`balai serve`) each request runs
+        # in a thread of its own, and kept connections would pile up (Django's
+        # "Persistent connections" notes).
+        config = dj_database_url.parse(url, conn_max_age=0)
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database address: {exc}") from None
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers work beside the one writer; IMMEDIATE takes the
         # write lock at BEGIN so concurrent writers wait (busy timeout) instead
         # of failing with "database is locked" half-way through.
-        config["CONN_MAX_AGE"] = 0
         # Tests use a file too (not shared-cache memory, whose table locks fail
         # at once), so tests with concurrent threads see SQLite as production does.
         db_path = Path(config["NAME"])
@@ -190,6 +198,30 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BALAI_BEHIND_PROXY", False) else None
 )
+# HSTS once the site is https (sent on https requests only: behind a proxy that
+# needs BALAI_BEHIND_PROXY). Not for subdomains: village host names under the
+# regency's domain may not all have certificates yet.
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if SITE_URL.startswith("https://") else 0
+
+# One strict policy for every response (django-csp): no inline script or style,
+# no plugins, forms post only here, never framed. A view may set its own
+# header (the village widget's frame-ancestors, staff documents' sandbox);
+# the middleware leaves such a header alone.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # data: for Leaflet's and Swagger UI's small images; the complaints map's tiles.
+        "img-src": [SELF, "data:", "https://tile.openstreetmap.org"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Source strings are Indonesian, the language nearly every user reads; the
 # English catalogue translates them (docs/i18n.md).
@@ -215,6 +247,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 # Uploads are read through views that check access; never served as static.
 MEDIA_URL = "/media-not-served/"
+# The largest request anyone may send (a 40 MB registry import and its form):
+# refused from its Content-Length before it is read (balai/core/limits.py).
+BALAI_MAX_REQUEST_BYTES = env_int("BALAI_MAX_REQUEST_MB", 45) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -82,7 +82,6 @@ def setup(url: str) -> None:
 
     django.setup()
     call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     from balai.regions.models import Village
 

@@ -26,7 +26,6 @@ def setup_django(database_url: str | None = None) -> str:
 
     django.setup()
     call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
     return data_dir
 
 

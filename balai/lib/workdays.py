@@ -25,7 +25,9 @@ from django.conf import settings
 # saving or deleting one clears the cache in the process that did it.
 LOCAL_TTL_SECONDS = 300
 
-_local: dict[str, object] = {"at": 0.0, "days": {}}
+# "at" is None until the first read: time.monotonic() counts from an arbitrary
+# point (boot on Linux), so no number can stand for "never".
+_local: dict[str, object] = {"at": None, "days": {}}
 
 
 @cache
@@ -56,14 +58,15 @@ def read_local_holidays_from(source: Callable[[], dict[date, str]]) -> None:
 def local_holidays() -> dict[date, str]:
     """The regency's own days off (from the database, cached briefly)."""
     now = time.monotonic()
-    if now - float(_local["at"]) > LOCAL_TTL_SECONDS:
+    read_at = _local["at"]
+    if read_at is None or now - float(read_at) > LOCAL_TTL_SECONDS:  # type: ignore[arg-type]
         _local["days"] = _local_source()
         _local["at"] = now
     return _local["days"]  # type: ignore[return-value]
 
 
 def clear_local_cache() -> None:
-    _local["at"] = 0.0
+    _local["at"] = None
 
 
 def holiday_name(day: date) -> str | None:

@@ -167,7 +167,7 @@ def widget(request, code: str):
     )
     response["Content-Security-Policy"] = (
         f"frame-ancestors {_frame_ancestors(village)}; default-src 'self'; "
-        "img-src 'self'; style-src 'self'; form-action 'self'; base-uri 'none'"
+        "img-src 'self'; style-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'"
     )
     response["Cache-Control"] = "no-store"
     return response

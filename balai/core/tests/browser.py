@@ -6,14 +6,16 @@ fresh 360x740 tab pointed at pytest-django's `live_server`, through
 `browser_login(page, user)`, which signs in through the real login form (and
 the TOTP step for roles that need it). Mark such tests `@pytest.mark.browser`.
 
-Where no chromium is installed these tests skip with a message saying so.
+Where no chromium is installed these tests skip with a message saying so, and
+fail when CI=true (.ci/run installs it).
 """
 
 import os
 
 import pytest
 
-CHROMIUM = os.environ.get("BALAI_CHROMIUM", "/usr/bin/chromium")
+from balai.core.tests.tools import missing_tool
+
 VIEWPORT = {"width": 360, "height": 740}
 PASSWORD = "correct horse battery"  # the cast's password (root conftest.py)
 LAUNCH_ARGS = [
@@ -28,10 +30,15 @@ LAUNCH_ARGS = [
 ]
 
 
+def chromium_path() -> str:
+    return os.environ.get("BALAI_CHROMIUM", "/usr/bin/chromium")
+
+
 def chromium_missing_reason() -> str | None:
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+    chromium = chromium_path()
+    if not (os.path.isfile(chromium) and os.access(chromium, os.X_OK)):
         return (
-            f"browser test skipped: no chromium at {CHROMIUM} "
+            f"browser test skipped: no chromium at {chromium} "
             "(apt-get install chromium, or set BALAI_CHROMIUM)"
         )
     try:
@@ -41,12 +48,18 @@ def chromium_missing_reason() -> str | None:
     return None
 
 
+def need_chromium() -> str:
+    """Chromium's path; skips the test without it (fails it in CI)."""
+    reason = chromium_missing_reason()
+    if reason:
+        missing_tool(reason)
+    return chromium_path()
+
+
 @pytest.fixture(scope="session")
 def _playwright_browser(tmp_path_factory):
     """One chromium per test process (xdist worker), with its own profile."""
-    reason = chromium_missing_reason()
-    if reason:
-        pytest.skip(reason)
+    chromium = need_chromium()
     # The sync API runs an event loop in this thread; Django's ORM refuses to
     # run beside one unless told it is safe (it is: the loop only waits here).
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -62,7 +75,7 @@ def _playwright_browser(tmp_path_factory):
             del os.environ["TMPDIR"]
         else:
             os.environ["TMPDIR"] = tmpdir
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        browser = playwright.chromium.launch(executable_path=chromium, args=LAUNCH_ARGS)
         try:
             yield browser
         finally:

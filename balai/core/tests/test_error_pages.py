@@ -56,3 +56,20 @@ def test_switching_language_sets_the_cookie_and_returns_to_the_page(db, client):
     assert "Staff sign-in" in page and 'for="id_username">Username' in page
     client.post("/i18n/setlang/", {"language": "id", "next": "/"})
     assert "Masuk staf" in client.get("/akun/masuk/").content.decode()
+
+
+def test_a_bad_request_gets_the_styled_indonesian_400_page(db):
+    response = Client(raise_request_exception=False).get("/", HTTP_HOST="penyerang.example")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Permintaan tidak dapat diproses" in page
+    assert 'rel="stylesheet"' in page
+
+
+def test_a_failed_csrf_check_gets_the_styled_indonesian_page(db):
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    response = client.post("/akun/masuk/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Formulir kedaluwarsa" in page
+    assert 'rel="stylesheet"' in page

@@ -5,14 +5,15 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
+
+from balai.core.tests.tools import missing_tool
 
 
 def need(tool: str) -> str:
     path = shutil.which(tool)
     if path is None:
-        pytest.skip(f"{tool} is not installed (apt-get install poppler-utils libnss3-tools)")
+        missing_tool(f"{tool} is not installed (apt-get install poppler-utils libnss3-tools)")
     return path
 
 

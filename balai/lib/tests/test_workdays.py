@@ -81,3 +81,14 @@ def test_due_accepts_utc_input():
 def test_datetimes_are_refused_by_add_working_days():
     with pytest.raises(TypeError):
         add_working_days(datetime(2026, 11, 27, 12, 0, tzinfo=WIB), 1)
+
+
+def test_local_holidays_are_read_on_a_machine_up_for_seconds(monkeypatch):
+    """time.monotonic() counts from boot: a server started at boot reads them too."""
+    from balai.lib import workdays
+    from balai.regions.models import LocalHoliday
+
+    LocalHoliday.objects.create(date=date(2026, 12, 15), name="Hari Jadi Lumajang (contoh)")
+    workdays.clear_local_cache()
+    monkeypatch.setattr(workdays.time, "monotonic", lambda: 12.0)  # twelve seconds after boot
+    assert not is_working_day(date(2026, 12, 15))

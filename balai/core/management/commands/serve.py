@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand
 
 class Command(BaseCommand):
     help = (
-        "Serve Balai in production mode: gunicorn for the web and the database task worker, "
-        "stopping both together."
+        "Serve Balai in production mode: gunicorn with uvicorn workers (ASGI) for the web "
+        "and the database task worker, stopping both together."
     )
 
     def add_arguments(self, parser):
@@ -21,7 +21,10 @@ class Command(BaseCommand):
                 sys.executable,
                 "-m",
                 "gunicorn",
-                "balai.wsgi",
+                # Asynchronous workers: slow clients hold a socket, not a worker (docs/server.md).
+                "balai.asgi:application",
+                "--worker-class",
+                "balai.core.web.Worker",
                 "--bind",
                 bind,
                 "--workers",
