@@ -25,6 +25,7 @@ import random
 import re
 import time
 from collections.abc import Callable, Iterable
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
@@ -77,14 +78,19 @@ def _slot(group: str, key: str, rate: str, now: float) -> tuple[str, int, int]:
     return digest, (int(now) // seconds + 1) * seconds, limit
 
 
-def hit(group: str, key: str, rate: str) -> bool:
+def _time(now: datetime | None) -> float:
+    return now.timestamp() if now is not None else time.time()
+
+
+def hit(group: str, key: str, rate: str, now: datetime | None = None) -> bool:
     """Count one event for `key` in `group`; True when it goes over `rate`."""
-    return count(group, key, rate) > parse(rate)[0]
+    return count(group, key, rate, now) > parse(rate)[0]
 
 
-def count(group: str, key: str, rate: str) -> int:
-    """Count one event; the number in this window, this one included."""
-    digest, window_end, _limit = _slot(group, key, rate, time.time())
+def count(group: str, key: str, rate: str, now: datetime | None = None) -> int:
+    """Count one event (at `now`, by default the clock's time); the number in
+    its window, this one included."""
+    digest, window_end, _limit = _slot(group, key, rate, _time(now))
     table = connection.ops.quote_name(RateCounter._meta.db_table)
     # One statement: atomic on its own, no savepoint inside a caller's transaction.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
@@ -100,10 +106,9 @@ def count(group: str, key: str, rate: str) -> int:
     return counted
 
 
-def usage(*checks: Check) -> list[int]:
+def usage(*checks: Check, now: datetime | None = None) -> list[int]:
     """The count so far in each check's current window (counting nothing); one query."""
-    now = time.time()
-    slots = [_slot(group, key, rate, now) for group, key, rate in checks]
+    slots = [_slot(group, key, rate, _time(now)) for group, key, rate in checks]
     found = dict(
         ((key, end), n)
         for key, end, n in RateCounter.objects.filter(
@@ -114,9 +119,9 @@ def usage(*checks: Check) -> list[int]:
     return [found.get((key, end), 0) for key, end, _limit in slots]
 
 
-def reached(*checks: Check) -> int | None:
+def reached(*checks: Check, now: datetime | None = None) -> int | None:
     """The index of the first check whose window is used up, or None; one query."""
-    counts = usage(*checks)
+    counts = usage(*checks, now=now)
     for index, ((_group, _key, rate), n) in enumerate(zip(checks, counts, strict=True)):
         if n >= parse(rate)[0]:
             return index

@@ -18,7 +18,6 @@ from balai.accounts.access import require_role, village_for_user_or_404, visible
 from balai.accounts.choices import REGENCY_ROLES, Role
 from balai.accounts.forms import AuditFilterForm, LoginForm, TokenCodeForm, TokenForm
 from balai.accounts.models import ApiToken, AuditLog
-from balai.accounts.throttle import set_device_cookie
 
 
 def _next_url(request) -> str:
@@ -39,7 +38,7 @@ def login_view(request):
     if request.method == "POST" and form.is_valid():
         actions.log_in(request, form.user)
         response = redirect(_next_url(request))
-        set_device_cookie(response, form.user.username, secure=request.is_secure())
+        form.throttle.trust_device(response)
         return response
     return render(
         request, "registration/login.html", {"form": form, "next": request.GET.get("next", "")}

@@ -428,22 +428,3 @@ ROUTING_TABLES = {
     "agencies.agency",
     "regions.village",
 }
-
-
-class SubmissionCount(models.Model):
-    """Reports received per key (an api_key's user) and hour: the Open311 limit.
-
-    One upsert per submission (balai.complaints.limits), exact across processes.
-    """
-
-    key = models.CharField(max_length=80)
-    hour = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["key", "hour"], name="submission_count_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.key} {self.hour:%Y-%m-%d %H}:00 {self.count}"

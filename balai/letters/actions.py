@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from balai.accounts import audit
+from balai.accounts import audit, ratelimit
 from balai.accounts.choices import VILLAGE_ROLES, Role
-from balai.letters import limits, placeholders
+from balai.letters import identity, placeholders
 from balai.letters.choices import OPEN_STATUSES, RequestStatus, Step
 from balai.letters.models import (
     Letter,
@@ -122,7 +122,7 @@ def submit_request(
 ) -> tuple[LetterRequest, bool]:
     """A new request, or the one this form already made (created=False).
 
-    `count_for` (the client's IP) counts the submission against its rate limit
+    `count_for` (the client's rate-limit key) counts the submission against its rate limit
     inside the same transaction; `checked` says the caller has just checked
     this village serves this type, loading the village with its settings.
     """
@@ -152,7 +152,7 @@ def submit_request(
         stored = _store_documents(req, documents, written)
         with transaction.atomic():
             if count_for is not None:
-                limits.hit(limits.SUBMIT_IP, count_for)
+                ratelimit.count(*identity.submit_limit(count_for))
             req.save(force_insert=True)
             for document in stored:
                 document.save()

@@ -21,12 +21,12 @@ from django.utils.translation import gettext_lazy as _lazy
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from balai.accounts import ratelimit
 from balai.accounts.access import get_for_user_or_404, require_role
 from balai.accounts.api_auth import TokenAuth, require_scope
 from balai.accounts.choices import Scope
-from balai.letters import actions, limits
+from balai.letters import actions, identity
 from balai.letters.forms import EXTRA, UPLOAD, LetterRequestForm
-from balai.letters.identity import client_ip
 from balai.letters.models import Letter, LetterRequest, LetterType
 from balai.letters.views.staff import QUEUE_ROLES, STEP_ROLES, run_step
 from balai.lib import tracking
@@ -127,7 +127,8 @@ def _problem(request, status: int, title: str, **extra):
 def create_request(request, body: RequestIn):
     """Submit a request (the same checks as the form). Documents come base64-encoded
     by requirement key. Repeating the same `idempotency_key` returns the first request."""
-    if limits.reached((limits.SUBMIT_IP, client_ip(request))):
+    client = ratelimit.client_key(request)
+    if ratelimit.reached(identity.submit_limit(client)) is not None:
         raise HttpError(429, _("Terlalu banyak permohonan dari alamat ini. Coba lagi nanti."))
     village = Village.objects.in_regency().filter(code=body.village).first()
     letter_type = LetterType.objects.filter(code=body.letter_type).first()
@@ -166,7 +167,7 @@ def create_request(request, body: RequestIn):
         errors = {k: [str(m) for m in v] for k, v in form.errors.items()}
         return _problem(request, 422, _("Data tidak valid"), errors=errors)
     try:
-        req, created = form.submit(count_for=client_ip(request))
+        req, created = form.submit(count_for=client)
     except actions.Refused as refused:
         return _problem(request, 403, refused.message)
     out = {

@@ -483,19 +483,3 @@ class ResidentPin(models.Model):
 
     def __str__(self) -> str:
         return f"PIN {self.resident_id}"
-
-
-class RateCounter(models.Model):
-    """Events per key (a hash of limit name and IP or NIK) in a fixed time window."""
-
-    key = models.CharField(max_length=40)
-    window_start = models.BigIntegerField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["key", "window_start"], name="rate_counter_window")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.key}@{self.window_start}: {self.count}"

@@ -11,9 +11,9 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from balai.accounts.access import get_for_user_or_404, require_role
+from balai.accounts.ratelimit import is_ratelimited
 from balai.portal import actions, pages, services
 from balai.portal.access import HOST_MAPPERS, staff_profile_or_404
 from balai.portal.forms import (

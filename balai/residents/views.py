@@ -18,9 +18,9 @@ from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from balai.accounts.access import get_for_user_or_404, require_role
+from balai.accounts.ratelimit import ratelimit
 from balai.regions.models import District, Regency, Village
 from balai.residents import actions, stats
 from balai.residents.choices import ImportStatus, Sex, Status

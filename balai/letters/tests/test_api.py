@@ -121,7 +121,7 @@ def test_staff_list_queries_do_not_grow_with_rows(
     for _ in range(10):
         submit(world)
     headers = api_token(world.operator_a, "letters:read")
-    with django_assert_max_num_queries(10):  # token, throttle (cache), one list query
+    with django_assert_max_num_queries(10):  # token, throttle (one upsert), one list query
         assert len(client.get(f"{API}/letter-requests", headers=headers).json()) == 10
 
 

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from balai.letters import actions, limits
+from balai.accounts.ratelimit import client_key, hit
+from balai.letters import actions, identity
 from balai.letters.choices import RequestStatus
 from balai.letters.forms import (
     IdentifyForm,
@@ -25,7 +26,6 @@ from balai.letters.forms import (
     PinLoginForm,
     VerifyUploadForm,
 )
-from balai.letters.identity import client_ip
 from balai.letters.models import (
     Letter,
     LetterRequest,
@@ -150,23 +150,25 @@ def request_letter(request, village, letter_type):
     if offer is None:
         return _refusal(request, village, letter_type)
     village, letter_type = offer
-    ip = client_ip(request)
+    client = client_key(request)
     form = LetterRequestForm(
         request.POST or None,
         request.FILES or None,
         letter_type=letter_type,
         village=village,
         http_request=request,
-        also_limits=[(limits.SUBMIT_IP, ip)],
+        also_limits=[identity.submit_limit(client)],
     )
     if request.method == "POST" and form.is_valid():
         try:
-            req, _created = form.submit(count_for=ip)
+            req, _created = form.submit(count_for=client)
         except actions.Refused as refused:
             form.add_error(None, refused.message)
         else:
             url = reverse("letters:track", args=[req.tracking_code])
-            return HttpResponseRedirect(url + "?baru=1")
+            response = HttpResponseRedirect(url + "?baru=1")
+            form.throttle.trust_device(response)
+            return response
     context = {"village": village, "letter_type": letter_type, "form": form}
     return render(request, "letters/request_form.html", context)
 
@@ -326,7 +328,9 @@ def correct(request, code):
         except actions.Refused as refused:
             form.add_error(None, refused.message)
         else:
-            return redirect("letters:track", code=req.tracking_code)
+            response = redirect("letters:track", code=req.tracking_code)
+            form.throttle.trust_device(response)
+            return response
     context = {"req": req, "form": form, "village": req.village, "letter_type": req.letter_type}
     return render(request, "letters/request_form.html", context)
 
@@ -342,7 +346,9 @@ def download(request, code):
     form = IdentifyForm(request.POST or None, resident=req.resident, http_request=request)
     if request.method == "POST" and form.is_valid():
         actions.record_download(req)
-        return _pdf_response(letter)
+        response = _pdf_response(letter)
+        form.throttle.trust_device(response)
+        return response
     return render(request, "letters/download.html", {"req": req, "form": form})
 
 
@@ -368,7 +374,7 @@ def verify(request, public_id):
     form = VerifyUploadForm(request.POST or None, request.FILES or None)
     match = None
     if request.method == "POST" and letter is not None:
-        if limits.over(limits.VERIFY_IP, client_ip(request)):
+        if hit(*identity.verify_limit(client_key(request))):
             form.add_error(None, _("Terlalu banyak pemeriksaan dari alamat ini. Coba lagi nanti."))
         elif form.is_valid():
             digest = hashlib.sha256()
@@ -410,7 +416,9 @@ def pin_login(request):
         request.session.cycle_key()
         request.session[PIN_SESSION] = form.pin_record.pk
         request.session[PIN_STAMP] = _pin_stamp(form.pin_record)
-        return redirect("letters:mine")
+        response = redirect("letters:mine")
+        form.throttle.trust_device(response)
+        return response
     return render(request, "letters/pin_login.html", {"form": form})
 
 
