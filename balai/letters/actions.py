@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from balai.accounts import audit, ratelimit
 from balai.accounts.choices import VILLAGE_ROLES, Role
@@ -42,6 +43,7 @@ CHECK_ROLES = (Role.VILLAGE_SECRETARY, Role.VILLAGE_HEAD)
 SIGN_ROLES = (Role.VILLAGE_HEAD, Role.VILLAGE_SECRETARY)
 HANDLE_ROLES = tuple(VILLAGE_ROLES)  # return, reject, record pickup, issue PIN
 REVOKE_ROLES = (Role.VILLAGE_HEAD,)
+QUEUE_ROLES = (*VILLAGE_ROLES, Role.DISTRICT_STAFF, Role.REGENCY_ADMIN)  # may read the queue
 
 
 class Refused(Exception):
@@ -285,47 +287,32 @@ def _reason(reason: str) -> str:
     return reason[:1000]
 
 
-def return_request(req: LetterRequest, user, reason: str) -> LetterRequest:
-    """Back to the resident to correct, with the reason they will read."""
-    reason = _reason(reason)
-    req = _move(
-        req,
-        user,
-        allowed=OPEN_STATUSES,
-        to=RequestStatus.RETURNED,
-        step=Step.RETURNED,
-        note=reason,
-    )
-    _tell_resident(
-        req,
-        "returned",
-        _("Permohonan surat perlu diperbaiki"),
-        _(
+# How a request goes back to its resident: its step, and the message they get.
+_SEND_BACK = {
+    RequestStatus.RETURNED: (
+        Step.RETURNED,
+        _lazy("Permohonan surat perlu diperbaiki"),
+        _lazy(
             "Permohonan %(type)s Anda perlu diperbaiki: %(reason)s\n"
             "Perbaiki melalui halaman lacak: %(url)s"
-        )
-        % {"type": req.letter_type.name, "reason": reason, "url": tracking_url(req)},
-    )
-    return req
+        ),
+    ),
+    RequestStatus.REJECTED: (
+        Step.REJECTED,
+        _lazy("Permohonan surat ditolak"),
+        _lazy("Permohonan %(type)s Anda ditolak: %(reason)s\n%(url)s"),
+    ),
+}
 
 
-def reject_request(req: LetterRequest, user, reason: str) -> LetterRequest:
+def send_back(req: LetterRequest, user, reason: str, *, to: str) -> LetterRequest:
+    """Back to the resident with the reason they will read: to correct
+    (`to=RETURNED`) or refused (`to=REJECTED`)."""
+    step, subject, body = _SEND_BACK[to]
     reason = _reason(reason)
-    req = _move(
-        req,
-        user,
-        allowed=OPEN_STATUSES,
-        to=RequestStatus.REJECTED,
-        step=Step.REJECTED,
-        note=reason,
-    )
-    _tell_resident(
-        req,
-        "rejected",
-        _("Permohonan surat ditolak"),
-        _("Permohonan %(type)s Anda ditolak: %(reason)s\n%(url)s")
-        % {"type": req.letter_type.name, "reason": reason, "url": tracking_url(req)},
-    )
+    req = _move(req, user, allowed=OPEN_STATUSES, to=to, step=step, note=reason)
+    values = {"type": req.letter_type.name, "reason": reason, "url": tracking_url(req)}
+    _tell_resident(req, step.value, str(subject), str(body) % values)
     return req
 
 
@@ -346,6 +333,52 @@ def record_collection(req: LetterRequest, user, collected_by: str) -> LetterRequ
         req.collected_by_name, req.collected_at = collected_by[:150], req.status_changed_at
         req.save(update_fields=["collected_by_name", "collected_at"])
     return req
+
+
+# The workflow steps staff take from the request page and the API, by their
+# names in URLs, with the roles that may take each.
+STEP_ROLES = {
+    "verifikasi": VERIFY_ROLES,
+    "periksa": CHECK_ROLES,
+    "tandatangani": SIGN_ROLES,
+    "kembalikan": HANDLE_ROLES,
+    "tolak": HANDLE_ROLES,
+    "ambil": HANDLE_ROLES,
+}
+
+
+def run_step(req: LetterRequest, user, step: str, data) -> tuple[bool, str]:
+    """Take `step` (a STEP_ROLES name) on `req` for `user`: (done, message for
+    people). One dispatch for the page and the API; `data` holds "reason" or
+    "collected_by"."""
+    from balai.letters.pki import SignerUnavailable
+
+    try:
+        if step == "verifikasi":
+            verify_request(req, user)
+            return True, _("Permohonan diverifikasi.")
+        if step == "periksa":
+            check_request(req, user)
+            return True, _("Permohonan diperiksa dan diteruskan untuk ditandatangani.")
+        if step == "tandatangani":
+            letter = sign_request(req, user)
+            return True, _("Surat ditandatangani dengan nomor %(n)s.") % {"n": letter.number}
+        if step == "kembalikan":
+            send_back(req, user, data.get("reason", ""), to=RequestStatus.RETURNED)
+            return True, _("Permohonan dikembalikan kepada pemohon untuk diperbaiki.")
+        if step == "tolak":
+            send_back(req, user, data.get("reason", ""), to=RequestStatus.REJECTED)
+            return True, _("Permohonan ditolak.")
+        if step == "ambil":
+            record_collection(req, user, data.get("collected_by", ""))
+            return True, _("Pengambilan surat dicatat.")
+    except Refused as refused:
+        return False, refused.message
+    except SignerUnavailable:
+        return False, _(
+            "Sertifikat tanda tangan elektronik Anda belum terpasang. Hubungi admin kabupaten."
+        )
+    raise ValueError(f"no such step: {step!r}")
 
 
 def tracking_url(req: LetterRequest) -> str:

@@ -17,7 +17,6 @@ import pydantic
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -25,24 +24,14 @@ from balai.accounts import ratelimit
 from balai.accounts.access import get_for_user_or_404, require_role
 from balai.accounts.api_auth import TokenAuth, require_scope
 from balai.accounts.choices import Scope
-from balai.letters import actions, identity
+from balai.letters import actions, identity, progress
 from balai.letters.forms import EXTRA, UPLOAD, LetterRequestForm
 from balai.letters.models import Letter, LetterRequest, LetterType
-from balai.letters.views.staff import QUEUE_ROLES, STEP_ROLES, run_step
 from balai.lib import tracking
 from balai.regions.models import Village
 
 router = Router(tags=["letters"])
 
-NEXT_STEP = {
-    "submitted": _lazy("Petugas desa akan memeriksa data dan dokumen."),
-    "returned": _lazy("Pemohon perlu memperbaiki permohonan melalui halaman lacak."),
-    "awaiting_check": _lazy("Sekretaris desa sedang memeriksa surat."),
-    "awaiting_signature": _lazy("Surat menunggu tanda tangan kepala desa."),
-    "ready": _lazy("Surat siap diambil di kantor desa dengan membawa KTP-el."),
-    "collected": _lazy("Surat sudah diambil."),
-    "rejected": _lazy("Permohonan ditolak; lihat alasannya."),
-}
 API_STEPS = {
     "verify": "verifikasi",
     "check": "periksa",
@@ -211,7 +200,14 @@ def _status(req: LetterRequest) -> dict:
         "village": str(req.village),
         "status": req.status,
         "status_label": str(req.get_status_display()),
-        "next_step": str(NEXT_STEP[req.status]),
+        "next_step": progress.next_step(
+            req.status,
+            village=str(req.village),
+            due_at=req.due_at,
+            return_reason=req.return_reason,
+            reject_reason=req.reject_reason,
+            collected_at=req.collected_at,
+        ),
         "submitted_at": req.submitted_at,
         "status_changed_at": req.status_changed_at,
         "due_at": req.due_at,
@@ -268,16 +264,14 @@ def staff_requests(
 ):
     """The requests the token's user may see; `status=open` for the queue."""
     require_scope(request, Scope.LETTERS_READ)
-    require_role(request.user, *QUEUE_ROLES)
-    qs = LetterRequest.objects.for_user(request.user).select_related(
-        "letter_type", "village", "resident", "letter"
+    require_role(request.user, *actions.QUEUE_ROLES)
+    qs = (
+        LetterRequest.objects.for_user(request.user)
+        .queue(status)
+        .select_related("letter_type", "village", "resident", "letter")
     )
     if village:
         qs = qs.filter(village_id=village)
-    if status == "open":
-        qs = qs.open().order_by("due_at")
-    elif status:
-        qs = qs.filter(status=status)
     limit = max(1, min(limit, 100))
     rows = []
     for r in qs[max(offset, 0) : max(offset, 0) + limit]:
@@ -314,11 +308,11 @@ def staff_step(request, tracking_code: str, action: str):
     if action not in API_STEPS:
         raise Http404
     require_scope(request, Scope.LETTERS_WRITE)
-    require_role(request.user, *QUEUE_ROLES)
+    require_role(request.user, *actions.QUEUE_ROLES)
     code = tracking.normalise(tracking_code) or "-"
     req = get_for_user_or_404(LetterRequest.objects.all(), request.user, tracking_code=code)
     step = API_STEPS[action]
-    require_role(request.user, *STEP_ROLES[step])
+    require_role(request.user, *actions.STEP_ROLES[step])
     try:
         if request.content_type == "application/json":
             raw = json.loads(request.body or b"{}")
@@ -329,7 +323,7 @@ def staff_step(request, tracking_code: str, action: str):
         body = None
     if body is None:
         raise HttpError(400, _("Isi permintaan harus objek JSON."))
-    done, message = run_step(req, request.user, step, body.dict())
+    done, message = actions.run_step(req, request.user, step, body.dict())
     if not done:
         return _problem(request, 409, message)
     req.refresh_from_db()
@@ -340,7 +334,7 @@ def staff_step(request, tracking_code: str, action: str):
 def letter_pdf(request, public_id: str):
     """The signed PDF of an issued letter (staff of its village)."""
     require_scope(request, Scope.LETTERS_READ)
-    require_role(request.user, *QUEUE_ROLES)
+    require_role(request.user, *actions.QUEUE_ROLES)
     letter = get_for_user_or_404(Letter.objects.all(), request.user, public_id=public_id)
     from balai.accounts import audit
 

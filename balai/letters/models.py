@@ -259,6 +259,16 @@ class RequestQuerySet(VillageScopedQuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
+    def queue(self, status: str | None):
+        """The staff queue's filter, for page and API alike: "open" (the default
+        view) by deadline, one status by its latest change, anything else all
+        requests, newest first."""
+        if status == "open":
+            return self.open().order_by("due_at", "pk")
+        if status in RequestStatus.values:
+            return self.filter(status=status).order_by("-status_changed_at", "pk")
+        return self.order_by("-submitted_at", "pk")
+
     def overdue(self, now=None):
         return self.open().filter(due_at__lt=now or timezone.now())
 

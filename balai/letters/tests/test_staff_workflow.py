@@ -295,7 +295,9 @@ def test_the_correction_page_shows_no_personal_data_before_identification(client
         email="siti.rahayu@contoh.id",
         purpose="mengurus warisan almarhum suami",
     )
-    actions.return_request(req, world.operator_a, "Foto KTP buram, unggah ulang.")
+    actions.send_back(
+        req, world.operator_a, "Foto KTP buram, unggah ulang.", to=RequestStatus.RETURNED
+    )
     client.logout()
     response = client.get(reverse("letters:correct", args=[req.tracking_code]))
     html = response.content.decode()

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from balai.accounts import audit
 from balai.accounts.access import get_for_user_or_404, require_role
-from balai.accounts.choices import VILLAGE_ROLES, Role
+from balai.accounts.choices import Role
 from balai.letters import actions
 from balai.letters.choices import RequestStatus
 from balai.letters.forms import (
@@ -37,24 +37,19 @@ from balai.letters.models import (
 )
 from balai.residents.models import Resident
 
-QUEUE_ROLES = (*VILLAGE_ROLES, Role.DISTRICT_STAFF, Role.REGENCY_ADMIN)
 PAGE = 50
 
 
 @login_required
 def queue(request):
     """Open requests first, oldest deadline first; filter by status."""
-    require_role(request.user, *QUEUE_ROLES)
+    require_role(request.user, *actions.QUEUE_ROLES)
     status = request.GET.get("status", "open")
-    requests = LetterRequest.objects.for_user(request.user).select_related(
-        "letter_type", "village", "resident"
+    requests = (
+        LetterRequest.objects.for_user(request.user)
+        .queue(status)
+        .select_related("letter_type", "village", "resident")
     )
-    if status == "open":
-        requests = requests.open().order_by("due_at")
-    elif status in RequestStatus.values:
-        requests = requests.filter(status=status).order_by("-status_changed_at")
-    else:
-        requests = requests.order_by("-submitted_at")
     raw_page = request.GET.get("hal", "1")
     page = max(int(raw_page), 1) if raw_page.isdigit() else 1
     rows = list(requests[(page - 1) * PAGE : page * PAGE + 1])
@@ -82,7 +77,7 @@ def _request_for(user, uuid) -> LetterRequest:
 @never_cache
 @login_required
 def detail(request, uuid):
-    require_role(request.user, *QUEUE_ROLES)
+    require_role(request.user, *actions.QUEUE_ROLES)
     req = _request_for(request.user, uuid)
     audit.record("letter_request.viewed", req)  # personal data was read
     letter = Letter.objects.filter(request=req).first()
@@ -114,64 +109,22 @@ def detail(request, uuid):
     return render(request, "letters/staff/detail.html", context)
 
 
-STEP_ROLES = {
-    "verifikasi": actions.VERIFY_ROLES,
-    "periksa": actions.CHECK_ROLES,
-    "tandatangani": actions.SIGN_ROLES,
-    "kembalikan": actions.HANDLE_ROLES,
-    "tolak": actions.HANDLE_ROLES,
-    "ambil": actions.HANDLE_ROLES,
-}
-
-
-def run_step(req: LetterRequest, user, step: str, data) -> tuple[bool, str]:
-    """Do `step` on `req` for `user`; (done, message). Shared by pages and the API."""
-    from balai.letters.pki import SignerUnavailable
-
-    try:
-        if step == "verifikasi":
-            actions.verify_request(req, user)
-            return True, _("Permohonan diverifikasi.")
-        if step == "periksa":
-            actions.check_request(req, user)
-            return True, _("Permohonan diperiksa dan diteruskan untuk ditandatangani.")
-        if step == "tandatangani":
-            letter = actions.sign_request(req, user)
-            return True, _("Surat ditandatangani dengan nomor %(n)s.") % {"n": letter.number}
-        if step == "kembalikan":
-            actions.return_request(req, user, data.get("reason", ""))
-            return True, _("Permohonan dikembalikan kepada pemohon untuk diperbaiki.")
-        if step == "tolak":
-            actions.reject_request(req, user, data.get("reason", ""))
-            return True, _("Permohonan ditolak.")
-        if step == "ambil":
-            actions.record_collection(req, user, data.get("collected_by", ""))
-            return True, _("Pengambilan surat dicatat.")
-    except actions.Refused as refused:
-        return False, refused.message
-    except SignerUnavailable:
-        return False, _(
-            "Sertifikat tanda tangan elektronik Anda belum terpasang. Hubungi admin kabupaten."
-        )
-    raise Http404
-
-
 @require_POST
 @login_required
 def step(request, uuid, step):
-    if step not in STEP_ROLES:
+    if step not in actions.STEP_ROLES:
         raise Http404
-    require_role(request.user, *QUEUE_ROLES)
+    require_role(request.user, *actions.QUEUE_ROLES)
     req = _request_for(request.user, uuid)
-    require_role(request.user, *STEP_ROLES[step])
-    done, message = run_step(req, request.user, step, request.POST)
+    require_role(request.user, *actions.STEP_ROLES[step])
+    done, message = actions.run_step(req, request.user, step, request.POST)
     (messages.success if done else messages.error)(request, message)
     return redirect("letters:staff-detail", uuid=req.uuid)
 
 
 @login_required
 def document(request, uuid, document):
-    require_role(request.user, *QUEUE_ROLES)
+    require_role(request.user, *actions.QUEUE_ROLES)
     req = _request_for(request.user, uuid)
     doc = get_object_or_404(RequestDocument, request=req, uuid=document)
     audit.record("letter_request.document_viewed", req, detail={"key": doc.key})
@@ -184,7 +137,7 @@ def document(request, uuid, document):
 
 @login_required
 def letter_pdf(request, public_id):
-    require_role(request.user, *QUEUE_ROLES)
+    require_role(request.user, *actions.QUEUE_ROLES)
     letter = get_for_user_or_404(Letter.objects.all(), request.user, public_id=public_id)
     audit.record("letter.pdf_viewed", letter)
     response = FileResponse(
@@ -197,7 +150,7 @@ def letter_pdf(request, public_id):
 @require_POST
 @login_required
 def revoke(request, public_id):
-    require_role(request.user, *QUEUE_ROLES)
+    require_role(request.user, *actions.QUEUE_ROLES)
     letter = get_for_user_or_404(Letter.objects.all(), request.user, public_id=public_id)
     require_role(request.user, *actions.REVOKE_ROLES)
     try:
