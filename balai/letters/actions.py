@@ -840,6 +840,15 @@ def save_letter_type(letter_type: LetterType, user, fields: Iterable[str]) -> Le
     return letter_type
 
 
+def save_regency_settings(options: LetterSettings, user, values: dict) -> LetterSettings:
+    """The regency admin's letter settings (number format, paper), with their
+    audit row, in one transaction."""
+    with transaction.atomic():
+        options.save()
+        audit.record("letter_settings.regency_changed", None, user=user, detail=values)
+    return options
+
+
 def save_village_settings(
     options: VillageLetterSettings, enabled_types, user, secretary_types=None
 ):

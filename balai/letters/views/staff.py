@@ -224,8 +224,7 @@ def type_list(request):
     current = LetterSettings.current()
     form = RegencySettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        audit.record("letter_settings.regency_changed", None, detail=form.cleaned_data)
+        actions.save_regency_settings(form.save(commit=False), request.user, form.cleaned_data)
         messages.success(request, _("Pengaturan surat kabupaten disimpan."))
         return redirect("letters:type-list")
     letter_types = LetterType.objects.all()
