@@ -20,9 +20,7 @@ def test_saving_the_regency_settings_is_audited(client, login_as, cast):
     assert row.detail["paper"] == "F4"
 
 
-def test_settings_are_not_saved_when_their_audit_row_cannot_be(
-    client, login_as, cast, monkeypatch
-):
+def test_settings_are_not_saved_when_their_audit_row_cannot_be(client, login_as, cast, monkeypatch):
     login_as(cast.admin)
     before = LetterSettings.current().paper
 

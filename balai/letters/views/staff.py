@@ -18,6 +18,7 @@ from balai.accounts.access import get_for_user_or_404, require_role
 from balai.accounts.choices import Role
 from balai.letters import actions
 from balai.letters.choices import RequestStatus
+from balai.letters.document import signer_authority
 from balai.letters.forms import (
     CollectForm,
     LetterTypeForm,
@@ -91,7 +92,7 @@ def detail(request, uuid):
         "now": timezone.now(),
         "reason_form": ReasonForm(),
         "collect_form": CollectForm(),
-        "sign_authority": actions.signer_authority(user, req.village),
+        "sign_authority": signer_authority(user, req.village),
         "can": {
             "verify": user.role in actions.VERIFY_ROLES and req.status == RequestStatus.SUBMITTED,
             "check": user.role in actions.CHECK_ROLES
