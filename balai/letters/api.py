@@ -112,22 +112,21 @@ def _problem(request, status: int, title: str, **extra):
     return problem(request, status, title, **extra)
 
 
-@router.post("/letter-requests", response={200: CreatedOut, 201: CreatedOut})
-def create_request(request, body: RequestIn):
-    """Submit a request (the same checks as the form). Documents come base64-encoded
-    by requirement key. Repeating the same `idempotency_key` returns the first request."""
-    client = ratelimit.client_key(request)
-    if ratelimit.reached(identity.submit_limit(client)) is not None:
-        raise HttpError(429, _("Terlalu banyak permohonan dari alamat ini. Coba lagi nanti."))
+class _NotBase64(Exception):
+    """A document whose content is not valid base64 (its requirement key)."""
+
+
+def _village_and_type(body: RequestIn) -> tuple[Village, LetterType]:
     village = Village.objects.in_regency().filter(code=body.village).first()
     letter_type = LetterType.objects.filter(code=body.letter_type).first()
     if village is None or letter_type is None:
         raise HttpError(404, _("Desa atau jenis surat tidak ditemukan."))
-    try:
-        actions.check_open_for_requests(village, letter_type)
-    except actions.Refused as refused:
-        return _problem(request, 403, refused.message)
-    data = {
+    return village, letter_type
+
+
+def _form_data(body: RequestIn) -> dict[str, str]:
+    """The body as LetterRequestForm's fields."""
+    return {
         "nik": body.nik,
         "no_kk": body.no_kk,
         "birth_date": body.birth_date.isoformat(),
@@ -137,28 +136,21 @@ def create_request(request, body: RequestIn):
         "idempotency_key": str(body.idempotency_key),
         **{EXTRA + k: v for k, v in body.fields.items()},
     }
+
+
+def _form_files(body: RequestIn) -> dict[str, SimpleUploadedFile]:
+    """The documents as LetterRequestForm's uploads; _NotBase64 for a bad one."""
     files = {}
     for key, doc in body.documents.items():
         try:
             content = base64.b64decode(doc.content_base64, validate=True)
         except (binascii.Error, ValueError):
-            return _problem(
-                request,
-                422,
-                _("Data tidak valid"),
-                errors={UPLOAD + key: [_("Isi berkas bukan base64 yang sah.")]},
-            )
+            raise _NotBase64(key) from None
         files[UPLOAD + key] = SimpleUploadedFile(doc.name[:100] or key, content)
-    form = LetterRequestForm(
-        data, files, letter_type=letter_type, village=village, http_request=request
-    )
-    if not form.is_valid():
-        errors = {k: [str(m) for m in v] for k, v in form.errors.items()}
-        return _problem(request, 422, _("Data tidak valid"), errors=errors)
-    try:
-        req, created = form.submit(count_for=client)
-    except actions.Refused as refused:
-        return _problem(request, 403, refused.message)
+    return files
+
+
+def _created(req: LetterRequest, created: bool) -> Status:
     out = {
         "tracking_code": req.tracking_code,
         "tracking_code_grouped": req.grouped_code,
@@ -167,6 +159,31 @@ def create_request(request, body: RequestIn):
         "created": created,
     }
     return Status(201 if created else 200, out)
+
+
+@router.post("/letter-requests", response={200: CreatedOut, 201: CreatedOut})
+def create_request(request, body: RequestIn):
+    """Submit a request (the same checks as the form). Documents come base64-encoded
+    by requirement key. Repeating the same `idempotency_key` returns the first request."""
+    client = ratelimit.client_key(request)
+    if ratelimit.reached(identity.submit_limit(client)) is not None:
+        raise HttpError(429, _("Terlalu banyak permohonan dari alamat ini. Coba lagi nanti."))
+    village, letter_type = _village_and_type(body)
+    try:
+        actions.check_open_for_requests(village, letter_type)
+        files = _form_files(body)
+        form = LetterRequestForm(
+            _form_data(body), files, letter_type=letter_type, village=village, http_request=request
+        )
+        if not form.is_valid():
+            errors = {k: [str(m) for m in v] for k, v in form.errors.items()}
+            return _problem(request, 422, _("Data tidak valid"), errors=errors)
+        return _created(*form.submit(count_for=client))
+    except actions.Refused as refused:
+        return _problem(request, 403, refused.message)
+    except _NotBase64 as bad:
+        errors = {UPLOAD + str(bad): [_("Isi berkas bukan base64 yang sah.")]}
+        return _problem(request, 422, _("Data tidak valid"), errors=errors)
 
 
 class LetterOut(Schema):
