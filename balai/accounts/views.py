@@ -2,7 +2,6 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,6 +17,7 @@ from balai.accounts.access import require_role, village_for_user_or_404, visible
 from balai.accounts.choices import REGENCY_ROLES, Role
 from balai.accounts.forms import AuditFilterForm, LoginForm, TokenCodeForm, TokenForm
 from balai.accounts.models import ApiToken, AuditLog
+from balai.lib.pager import paginate
 
 
 def _next_url(request) -> str:
@@ -107,16 +107,8 @@ def audit_log(request):
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if k != "village"}
         rows = rows.filtered(**filters, village=village)
-    page = Paginator(rows.select_related("village"), AUDIT_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "accounts/audit_log.html",
-        {"form": form, "page": page, "query": query.urlencode()},
-    )
+    page = paginate(rows.select_related("village"), request.GET, AUDIT_PAGE_SIZE, count=True)
+    return render(request, "accounts/audit_log.html", {"form": form, "page": page})
 
 
 @never_cache

@@ -36,6 +36,7 @@ from balai.letters.models import (
     VillageLetterSettings,
     VillageLetterType,
 )
+from balai.lib.pager import paginate
 from balai.residents.models import Resident
 
 PAGE = 50
@@ -51,13 +52,8 @@ def queue(request):
         .queue(status)
         .select_related("letter_type", "village", "resident")
     )
-    raw_page = request.GET.get("hal", "1")
-    page = max(int(raw_page), 1) if raw_page.isdigit() else 1
-    rows = list(requests[(page - 1) * PAGE : page * PAGE + 1])
     context = {
-        "rows": rows[:PAGE],
-        "has_next": len(rows) > PAGE,
-        "page": page,
+        "page": paginate(requests, request.GET, PAGE),
         "status": status,
         "statuses": RequestStatus.choices,
         "now": timezone.now(),
