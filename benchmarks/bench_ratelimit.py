@@ -10,11 +10,15 @@ processes at once (as two gunicorn workers would):
 - django-ratelimit on Redis (only when `redis-server` and the `redis` client
   are installed; Balai uses Redis when BALAI_REDIS_URL is set).
 
+The two django-ratelimit candidates need the `bench` extra
+(`pip install -e ".[bench]"`); without it only the table is measured.
+
 Exact means the final count equals the events sent by both processes. The
 database figures are on SQLite (WAL), Balai's default.
 """
 
 import argparse
+import importlib.util
 import multiprocessing
 import os
 import shutil
@@ -127,9 +131,12 @@ def main() -> None:
     print(f"# Rate limits — {stamp()}; load average {os.getloadavg()[0]:.1f}")
     redis_server, redis_url = start_redis()
     candidates = [("table", None, "counter table (balai.accounts.ratelimit)")]
-    candidates.append(("cache", None, "django-ratelimit, database cache"))
-    if redis_url:
-        candidates.append(("cache", redis_url, "django-ratelimit, Redis"))
+    if importlib.util.find_spec("django_ratelimit"):  # pip install -e ".[bench]"
+        candidates.append(("cache", None, "django-ratelimit, database cache"))
+        if redis_url:
+            candidates.append(("cache", redis_url, "django-ratelimit, Redis"))
+    else:
+        print("  (django-ratelimit not installed: the `bench` extra measures it too)")
     try:
         for kind, url, label in candidates:
             for processes in (1, 2):
