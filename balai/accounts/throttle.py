@@ -84,7 +84,8 @@ class Throttle:
         self.account = account
         self.client = ratelimit.client_key(request)
         self.also = tuple(also)  # more (group, key, rate) checks read in the same query
-        self.nonce = self._cookie_nonce(request.COOKIES.get(policy.cookie))
+        cookies = request.COOKIES if request is not None else {}
+        self.nonce = self._cookie_nonce(cookies.get(policy.cookie))
         self._counts: dict[str, int] | None = None
         self._trusted: bool | None = None
 
