@@ -70,3 +70,13 @@ def test_the_device_cookie_does_not_carry_the_nik(world):
     client = Client()
     attempt(client, world, "192.0.2.10")
     assert world.siti.nik not in client.cookies[IDENTIFY.cookie].value
+
+
+def test_a_submission_reads_every_limit_in_one_query_and_counts_in_one(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert attempt(client, world, "192.0.2.10") == ""
+    counters = [q["sql"] for q in queries.captured_queries if "ratecounter" in q["sql"]]
+    assert [sql.split()[0] for sql in counters] == ["SELECT", "INSERT"]
