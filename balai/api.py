@@ -8,8 +8,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
+from balai.accounts.api_auth import ApiThrottle
 from balai.complaints.api import router as complaints_router
 from balai.letters.api import router as letters_router
 from balai.portal.api import router as portal_router
@@ -26,7 +26,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
     docs_url="/docs",
-    throttle=[AnonRateThrottle("120/m"), AuthRateThrottle("1200/m")],
+    throttle=[ApiThrottle("120/m"), ApiThrottle("1200/m", per_token=True)],
 )
 
 

@@ -141,22 +141,14 @@ CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
         if _redis_url
-        # Shared by every worker process, unlike the local-memory cache, so
-        # rate limits hold across processes without another service.
+        # Shared by every worker process, unlike the local-memory cache.
+        # (Rate limits are counted apart: balai.accounts.ratelimit.)
         else {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "balai_cache",
-            # Room for the login counters of a password spray: the default 300
-            # entries would let an attacker cull their own rate-limit counters.
-            "OPTIONS": {"MAX_ENTRIES": 200_000},
         }
     )
 }
-RATELIMIT_USE_CACHE = "default"
-# The client's address (behind the proxy REMOTE_ADDR is the proxy's, for everyone).
-RATELIMIT_IP_META_KEY = "balai.accounts.audit.client_ip"
-# The database cache is shared but not atomic; limits stay approximate there.
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 TASKS = {
     "default": {

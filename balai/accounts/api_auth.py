@@ -5,7 +5,9 @@ from datetime import timedelta
 from django.utils import timezone
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
+from ninja.throttling import BaseThrottle
 
+from balai.accounts import ratelimit
 from balai.accounts.models import ApiToken, token_digest
 
 
@@ -32,3 +34,22 @@ def require_scope(request, scope: str) -> None:
     token = getattr(request, "api_token", None)
     if token is None or not token.has_scope(scope):
         raise HttpError(403, f"Token ini tidak memiliki cakupan '{scope}'.")
+
+
+class ApiThrottle(BaseThrottle):
+    """Requests per client (anonymous calls) or per token (`per_token`), counted
+    by Balai's one rate-limit mechanism (ninja's own throttles keep a history
+    list in the cache: two cache writes per call, not atomic across processes)."""
+
+    def __init__(self, rate: str, *, per_token: bool = False):
+        ratelimit.parse(rate)  # a bad rate fails at start-up
+        self.rate = rate
+        self.per_token = per_token
+
+    def allow_request(self, request) -> bool:
+        token = getattr(request, "auth", None)
+        if self.per_token != (token is not None):
+            return True  # the other throttle's request
+        key = f"token:{token.pk}" if token is not None else ratelimit.client_key(request)
+        group = "api-token" if self.per_token else "api-anonymous"
+        return not ratelimit.hit(group, key, self.rate)

@@ -301,3 +301,21 @@ class EnrolmentCode(models.Model):
     def digest_of(value: str) -> str:
         """The digest of a code as typed: case, spaces and dashes do not matter."""
         return token_digest("".join(value.split()).replace("-", "").upper())
+
+
+class RateCounter(models.Model):
+    """Events counted for one rate-limit key (a hash of group, key and period)
+    in one fixed window; the table behind `balai.accounts.ratelimit`."""
+
+    key = models.CharField(max_length=40)
+    window_end = models.BigIntegerField()  # Unix time the window closes
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_end"], name="rate_counter_once")
+        ]
+        indexes = [models.Index(fields=["window_end"], name="rate_counter_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.window_end}: {self.count}"

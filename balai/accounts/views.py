@@ -2,7 +2,6 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +24,7 @@ from balai.accounts.forms import (
     TokenForm,
 )
 from balai.accounts.models import ApiToken, AuditLog
-from balai.accounts.throttle import set_device_cookie
+from balai.lib.pager import paginate
 
 
 def _next_url(request) -> str:
@@ -46,7 +45,7 @@ def login_view(request):
     if request.method == "POST" and form.is_valid():
         actions.log_in(request, form.user)
         response = redirect(_next_url(request))
-        set_device_cookie(response, form.user.username, secure=request.is_secure())
+        form.throttle.trust_device(response)
         return response
     return render(
         request, "registration/login.html", {"form": form, "next": request.GET.get("next", "")}
@@ -128,21 +127,12 @@ def audit_log(request):
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if k != "village"}
         rows = rows.filtered(**filters, village=village)
-    page = Paginator(rows.select_related("village"), AUDIT_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = paginate(rows.select_related("village"), request.GET, AUDIT_PAGE_SIZE, count=True)
     return render(
         request,
         "accounts/audit_log.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query.urlencode(),
-            # An address is personal data: the regency admin's alone (UU PDP).
-            "show_ip": user.role == Role.REGENCY_ADMIN,
-        },
+        # An address is personal data: the regency admin's alone (UU PDP).
+        {"form": form, "page": page, "show_ip": user.role == Role.REGENCY_ADMIN},
     )
 
 

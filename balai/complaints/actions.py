@@ -214,10 +214,10 @@ def submit_complaint(
 
     `limit` = (key, reports per hour): counted in the same transaction, so a
     report over the limit is never stored (TooManyReports). `client_limit`:
-    reports per hour for an API client, counted per process.
+    reports per hour for an API client (checked first, counted last).
     """
-    counted = client is not None and client_limit is not None
-    if counted and limits.hit_in_process(f"client:{client.pk}", client_limit, now=now):
+    client_key = f"client:{client.pk}" if client is not None else ""
+    if client_limit is not None and limits.reached(client_key, client_limit, now=now):
         raise TooManyReports(_("Terlalu banyak aduan dalam satu jam. Coba lagi nanti."))
     check_village(village)
     if not category.is_active:
@@ -272,8 +272,9 @@ def submit_complaint(
     from balai.complaints.tasks import complaint_submitted
 
     complaint_submitted.enqueue(complaint.pk)
-    # Last, so the counter row is locked only until the commit just after.
-    if limit is not None and limits.hit(*limit, now=now):
+    # Last, so the counter rows are locked only until the commit just after.
+    over_client = client_limit is not None and limits.hit(client_key, client_limit, now=now)
+    if over_client or (limit is not None and limits.hit(*limit, now=now)):
         raise TooManyReports(_("Terlalu banyak aduan dalam satu jam. Coba lagi nanti."))
     return complaint, code
 

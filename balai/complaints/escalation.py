@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from balai.accounts import audit
-from balai.complaints import limits, notify
+from balai.complaints import notify
 from balai.complaints.actions import close_complaint
 from balai.complaints.choices import OPEN, Clock, EventKind, Status
 from balai.complaints.models import Complaint, ComplaintEvent, Reminder
@@ -89,7 +89,6 @@ def check(now=None) -> Outcome:
                     continue
                 if _send_reminder(complaint, clock, due, level, now):
                     outcome.reminders += 1
-    limits.prune(now)
     expired = Complaint.objects.filter(status=Status.RESOLVED, confirm_due__lt=now)
     for complaint in expired.select_related("category", "village").iterator(chunk_size=BATCH):
         close_complaint(complaint, None, now=now)

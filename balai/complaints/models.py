@@ -420,25 +420,6 @@ ROUTING_TABLES = {
 }
 
 
-class SubmissionCount(models.Model):
-    """Reports received per key (an api_key's user) and hour: the Open311 limit.
-
-    One upsert per submission (balai.complaints.limits), exact across processes.
-    """
-
-    key = models.CharField(max_length=80)
-    hour = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["key", "hour"], name="submission_count_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.key} {self.hour:%Y-%m-%d %H}:00 {self.count}"
-
-
 def audit_rows_hidden_from_area() -> Q:
     """Audit rows a village's or district's staff may not read in their log: any
     about a sensitive report (they never see those), and the reporter's own acts

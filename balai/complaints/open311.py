@@ -29,10 +29,10 @@ from django.urls import re_path
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
-from django_ratelimit.core import is_ratelimited
 
 from balai.accounts.choices import Scope
 from balai.accounts.models import ApiToken, token_digest
+from balai.accounts.ratelimit import is_ratelimited
 from balai.complaints import actions, lookups
 from balai.complaints.choices import OPEN311_CLOSED, Privacy
 from balai.complaints.forms import LUMAJANG_BOX
@@ -46,7 +46,7 @@ CHANGESET = "2026-11-28T00:00:00+07:00"
 MAX_RESULTS = 1000
 DEFAULT_DAYS = 90
 XML_TYPE = "text/xml; charset=utf-8"
-SUBMIT_PER_HOUR = 600  # per api_key's user and server process (limits.hit_in_process)
+SUBMIT_PER_HOUR = 600  # per api_key's user
 
 
 class Open311Error(Exception):

@@ -10,42 +10,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
 
 from balai.accounts.access import get_for_user_or_404
 from balai.accounts.audit import client_ip
 from balai.accounts.choices import REGENCY_ROLES, VILLAGE_ROLES, Role
+from balai.accounts.ratelimit import is_ratelimited
 from balai.complaints import actions, forms, lookups, stats
 from balai.complaints.choices import OPEN, Status, UnitKind
 from balai.complaints.models import Category, Complaint, ComplaintPhoto
+from balai.lib.pager import paginate
 from balai.lib.uploads import upload_response
 
 PAGE = 20
 WEB_REPORTS_PER_HOUR = 10  # per IP address
 STAFF_ROLES = [*REGENCY_ROLES, *VILLAGE_ROLES, Role.DISTRICT_STAFF, Role.AGENCY_STAFF]
-
-
-class Page(list):
-    """One page of a list without counting the whole list (COUNT(*) over a
-    million public reports costs more than the page itself). Pages stop at
-    MAX_PAGE: deeper than that, filters find things faster than paging."""
-
-    MAX_PAGE = 500
-
-    def __init__(self, queryset, number, size=PAGE):
-        try:
-            self.number = min(max(1, int(number or 1)), self.MAX_PAGE)
-        except (TypeError, ValueError):
-            self.number = 1
-        start = (self.number - 1) * size
-        rows = list(queryset[start : start + size + 1])
-        super().__init__(rows[:size])
-        self.has_next = len(rows) > size and self.number < self.MAX_PAGE
-        self.has_previous = self.number > 1
-        self.previous_page_number = self.number - 1
-        self.next_page_number = self.number + 1
-        self.has_other_pages = self.has_next or self.has_previous
-        self.paginator = None
 
 
 def _limited(request, group: str, rate: str) -> bool:
@@ -71,7 +49,7 @@ def public_list(request):
     status = request.GET.get("status")
     if status in Status.values:
         complaints = complaints.filter(status=status)
-    page = Page(complaints.order_by("-created_at"), request.GET.get("hal"))
+    page = paginate(complaints.order_by("-created_at"), request.GET, PAGE)
     return render(
         request,
         "complaints/public_list.html",
@@ -369,7 +347,7 @@ def queue(request):
     complaints = complaints.select_related("category", "village", "agency", "assignee").order_by(
         "next_due", "created_at"
     )
-    page = Page(complaints, request.GET.get("hal"))
+    page = paginate(complaints, request.GET, PAGE)
     return render(
         request,
         "complaints/queue.html",

@@ -17,12 +17,15 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from balai.accounts import audit
+from balai.accounts import audit, ratelimit
 from balai.accounts.choices import VILLAGE_ROLES, Role
-from balai.letters import limits, placeholders
+from balai.letters import identity
 from balai.letters.choices import OPEN_STATUSES, RequestStatus, Step
+from balai.letters.document import letter_data, new_letter
 from balai.letters.models import (
+    STAFF_READERS,
     Letter,
     LetterRequest,
     LetterSettings,
@@ -42,6 +45,7 @@ CHECK_ROLES = (Role.VILLAGE_SECRETARY, Role.VILLAGE_HEAD)
 SIGN_ROLES = (Role.VILLAGE_HEAD, Role.VILLAGE_SECRETARY)
 HANDLE_ROLES = tuple(VILLAGE_ROLES)  # return, reject, record pickup, issue PIN
 REVOKE_ROLES = (Role.VILLAGE_HEAD,)
+QUEUE_ROLES = STAFF_READERS  # may read the queue
 
 
 class Refused(Exception):
@@ -122,7 +126,7 @@ def submit_request(
 ) -> tuple[LetterRequest, bool]:
     """A new request, or the one this form already made (created=False).
 
-    `count_for` (the client's IP) counts the submission against its rate limit
+    `count_for` (the client's rate-limit key) counts the submission against its rate limit
     inside the same transaction; `checked` says the caller has just checked
     this village serves this type, loading the village with its settings.
     """
@@ -152,7 +156,7 @@ def submit_request(
         stored = _store_documents(req, documents, written)
         with transaction.atomic():
             if count_for is not None:
-                limits.hit(limits.SUBMIT_IP, count_for)
+                ratelimit.count(*identity.submit_limit(count_for))
             req.save(force_insert=True)
             for document in stored:
                 document.save()
@@ -285,47 +289,32 @@ def _reason(reason: str) -> str:
     return reason[:1000]
 
 
-def return_request(req: LetterRequest, user, reason: str) -> LetterRequest:
-    """Back to the resident to correct, with the reason they will read."""
-    reason = _reason(reason)
-    req = _move(
-        req,
-        user,
-        allowed=OPEN_STATUSES,
-        to=RequestStatus.RETURNED,
-        step=Step.RETURNED,
-        note=reason,
-    )
-    _tell_resident(
-        req,
-        "returned",
-        _("Permohonan surat perlu diperbaiki"),
-        _(
+# How a request goes back to its resident: its step, and the message they get.
+_SEND_BACK = {
+    RequestStatus.RETURNED: (
+        Step.RETURNED,
+        _lazy("Permohonan surat perlu diperbaiki"),
+        _lazy(
             "Permohonan %(type)s Anda perlu diperbaiki: %(reason)s\n"
             "Perbaiki melalui halaman lacak: %(url)s"
-        )
-        % {"type": req.letter_type.name, "reason": reason, "url": tracking_url(req)},
-    )
-    return req
+        ),
+    ),
+    RequestStatus.REJECTED: (
+        Step.REJECTED,
+        _lazy("Permohonan surat ditolak"),
+        _lazy("Permohonan %(type)s Anda ditolak: %(reason)s\n%(url)s"),
+    ),
+}
 
 
-def reject_request(req: LetterRequest, user, reason: str) -> LetterRequest:
+def send_back(req: LetterRequest, user, reason: str, *, to: str) -> LetterRequest:
+    """Back to the resident with the reason they will read: to correct
+    (`to=RETURNED`) or refused (`to=REJECTED`)."""
+    step, subject, body = _SEND_BACK[to]
     reason = _reason(reason)
-    req = _move(
-        req,
-        user,
-        allowed=OPEN_STATUSES,
-        to=RequestStatus.REJECTED,
-        step=Step.REJECTED,
-        note=reason,
-    )
-    _tell_resident(
-        req,
-        "rejected",
-        _("Permohonan surat ditolak"),
-        _("Permohonan %(type)s Anda ditolak: %(reason)s\n%(url)s")
-        % {"type": req.letter_type.name, "reason": reason, "url": tracking_url(req)},
-    )
+    req = _move(req, user, allowed=OPEN_STATUSES, to=to, step=step, note=reason)
+    values = {"type": req.letter_type.name, "reason": reason, "url": tracking_url(req)}
+    _tell_resident(req, step.value, str(subject), str(body) % values)
     return req
 
 
@@ -346,6 +335,52 @@ def record_collection(req: LetterRequest, user, collected_by: str) -> LetterRequ
         req.collected_by_name, req.collected_at = collected_by[:150], req.status_changed_at
         req.save(update_fields=["collected_by_name", "collected_at"])
     return req
+
+
+# The workflow steps staff take from the request page and the API, by their
+# names in URLs, with the roles that may take each.
+STEP_ROLES = {
+    "verifikasi": VERIFY_ROLES,
+    "periksa": CHECK_ROLES,
+    "tandatangani": SIGN_ROLES,
+    "kembalikan": HANDLE_ROLES,
+    "tolak": HANDLE_ROLES,
+    "ambil": HANDLE_ROLES,
+}
+
+
+def run_step(req: LetterRequest, user, step: str, data) -> tuple[bool, str]:
+    """Take `step` (a STEP_ROLES name) on `req` for `user`: (done, message for
+    people). One dispatch for the page and the API; `data` holds "reason" or
+    "collected_by"."""
+    from balai.letters.pki import SignerUnavailable
+
+    try:
+        if step == "verifikasi":
+            verify_request(req, user)
+            return True, _("Permohonan diverifikasi.")
+        if step == "periksa":
+            check_request(req, user)
+            return True, _("Permohonan diperiksa dan diteruskan untuk ditandatangani.")
+        if step == "tandatangani":
+            letter = sign_request(req, user)
+            return True, _("Surat ditandatangani dengan nomor %(n)s.") % {"n": letter.number}
+        if step == "kembalikan":
+            send_back(req, user, data.get("reason", ""), to=RequestStatus.RETURNED)
+            return True, _("Permohonan dikembalikan kepada pemohon untuk diperbaiki.")
+        if step == "tolak":
+            send_back(req, user, data.get("reason", ""), to=RequestStatus.REJECTED)
+            return True, _("Permohonan ditolak.")
+        if step == "ambil":
+            record_collection(req, user, data.get("collected_by", ""))
+            return True, _("Pengambilan surat dicatat.")
+    except Refused as refused:
+        return False, refused.message
+    except SignerUnavailable:
+        return False, _(
+            "Sertifikat tanda tangan elektronik Anda belum terpasang. Hubungi admin kabupaten."
+        )
+    raise ValueError(f"no such step: {step!r}")
 
 
 def tracking_url(req: LetterRequest) -> str:
@@ -423,118 +458,6 @@ def may_sign(user, req: LetterRequest) -> bool:
         village_id=req.village_id,
         letter_type_id=req.letter_type_id,
     ).exists()
-
-
-def _head_position(village) -> str:
-    if village.kind == "kelurahan":
-        return f"LURAH {village.name.upper()}"
-    return f"KEPALA DESA {village.name.upper()}"
-
-
-def signer_position(user, village) -> str:
-    """The signer's own position, printed above their name."""
-    if user.role == Role.VILLAGE_SECRETARY:
-        return "SEKRETARIS KELURAHAN" if village.kind == "kelurahan" else "SEKRETARIS DESA"
-    return _head_position(village)
-
-
-def signer_authority(user, village) -> str:
-    """The line above the position: "a.n. KEPALA DESA X" when the secretary signs for
-    the head (Permendagri 1/2023), "" when the head signs. u.b. is not supported."""
-    if user.role == Role.VILLAGE_SECRETARY:
-        return f"a.n. {_head_position(village)}"
-    return ""
-
-
-def signer_name(user) -> str:
-    return (user.get_full_name() or user.get_username()).upper()
-
-
-def letter_values(req: LetterRequest, *, signer: str, issued: dt.date, valid_until) -> dict:
-    values = placeholders.resident_values(req.resident)
-    values.update(placeholders.place_values(req.village, signer))
-    values["keperluan"] = req.purpose
-    values["surat.tanggal"] = placeholders.date_id(issued)
-    values["surat.berlaku_sampai"] = placeholders.date_id(valid_until) if valid_until else "-"
-    for (_label, value), field in zip(req.value_rows(), req.letter_type.extra_fields, strict=True):
-        values[placeholders.EXTRA_PREFIX + field["name"]] = value
-    return values
-
-
-def letterhead(village, options: VillageLetterSettings):
-    from balai.letters.rendering import Letterhead
-    from balai.regions.codes import regency_names
-
-    regency = regency_names().get(village.regency_id, "")
-    kind = "KELURAHAN" if village.kind == "kelurahan" else "DESA"
-    return Letterhead(
-        regency=f"PEMERINTAH {regency.upper()}",
-        district=f"KECAMATAN {village.district.name.upper()}",
-        village=f"{kind} {village.name.upper()}",
-        address=options.address,
-        logo_png=regency_logo(),
-    )
-
-
-_logo: dict = {}
-
-
-def regency_logo() -> bytes | None:
-    """The regency's logo for the letterhead: `<data dir>/letters/logo.png` when present
-    (read again only when the file changes)."""
-    path = settings.DATA_DIR / "letters" / "logo.png"
-    try:
-        stamp = (str(path), path.stat().st_mtime_ns)
-    except OSError:
-        return None
-    if _logo.get("stamp") != stamp:
-        _logo.update(stamp=stamp, data=path.read_bytes())
-    return _logo["data"]
-
-
-def letter_data(
-    req: LetterRequest,
-    *,
-    options: VillageLetterSettings,
-    regency_settings: LetterSettings,
-    number: str,
-    signer: str,
-    position: str,
-    authority: str = "",
-    issued: dt.date,
-    valid_until,
-    url: str,
-):
-    from balai.letters.rendering import LetterData
-
-    values = letter_values(req, signer=signer, issued=issued, valid_until=valid_until)
-    body = [placeholders.fill(p, values) for p in placeholders.paragraphs(req.letter_type.body)]
-    fields = [
-        ("Nama", values["penduduk.nama"]),
-        ("NIK", values["penduduk.nik"]),
-        ("Tempat/Tgl. Lahir", values["penduduk.tempat_tanggal_lahir"]),
-        ("Jenis Kelamin", values["penduduk.jenis_kelamin"]),
-        ("Agama", values["penduduk.agama"]),
-        ("Pekerjaan", values["penduduk.pekerjaan"]),
-        ("Status Perkawinan", values["penduduk.status_perkawinan"]),
-        ("Alamat", values["penduduk.alamat"]),
-        *req.value_rows(),
-        ("Keperluan", req.purpose),
-    ]
-    return LetterData(
-        letterhead=letterhead(req.village, options),
-        title=req.letter_type.title.upper(),
-        number=number,
-        body=body,
-        fields=fields,
-        place=req.village.name,
-        date=issued,
-        signer_name=signer,
-        signer_position=position,
-        signer_authority=(authority,) if authority else (),
-        verification_url=url,
-        paper=regency_settings.paper,
-    )
 
 
 OPTIMISTIC_ATTEMPTS = 3
@@ -681,60 +604,26 @@ def make_letter(
     from balai.letters.rendering import render_letter
     from balai.letters.signing import sign_pdf
 
-    issued = timezone.localdate(now)  # the regency's local date: numbers restart by it
-    number = format_letter_number(req, sequence, issued, regency_settings)
-    valid_until = (
-        issued + dt.timedelta(days=req.letter_type.validity_days)
-        if req.letter_type.validity_days
-        else None
-    )
-    letter = Letter(
-        request=req,
-        village=req.village,
-        letter_type=req.letter_type,
-        number=number,
-        year=issued.year,
-        sequence=sequence,
-        issued_at=now,
-        signed_by=user,
-        signer_name=signer_name(user),
-        signer_position=signer_position(user, req.village),
-        signer_authority=signer_authority(user, req.village),
-        resident_name=req.resident.name.upper(),
-        valid_until=valid_until,
-    )
+    letter = new_letter(req, user, sequence, now, regency_settings)
     data = letter_data(
         req,
         options=options,
         regency_settings=regency_settings,
-        number=number,
+        number=letter.number,
         signer=letter.signer_name,
         position=letter.signer_position,
         authority=letter.signer_authority,
-        issued=issued,
-        valid_until=valid_until,
+        issued=timezone.localdate(now),
+        valid_until=letter.valid_until,
         url=verification_url(letter),
     )
-    pdf = sign_pdf(render_letter(data), cert, reason=f"Surat {number}", location=req.village.name)
+    pdf = sign_pdf(
+        render_letter(data), cert, reason=f"Surat {letter.number}", location=req.village.name
+    )
     letter.sha256 = hashlib.sha256(pdf).hexdigest()
     letter.pdf.save(f"{letter.public_id}.pdf", ContentFile(pdf), save=False)
     written.append(letter.pdf.name)
     return letter
-
-
-def format_letter_number(req, sequence: int, issued: dt.date, regency_settings) -> str:
-    from balai.letters.numbering import format_number
-
-    fmt = req.letter_type.number_format or regency_settings.number_format
-    return format_number(
-        fmt,
-        nomor=sequence,
-        klasifikasi=req.letter_type.classification,
-        kode_desa=req.village.code,
-        kode_surat=req.letter_type.short_code or req.letter_type.code.upper(),
-        tahun=issued.year,
-        bulan=issued.month,
-    )
 
 
 def revoke_letter(letter: Letter, user, reason: str) -> Letter:
@@ -805,6 +694,15 @@ def save_letter_type(letter_type: LetterType, user, fields: Iterable[str]) -> Le
             detail={"fields": sorted(fields)},
         )
     return letter_type
+
+
+def save_regency_settings(options: LetterSettings, user, values: dict) -> LetterSettings:
+    """The regency admin's letter settings (number format, paper), with their
+    audit row, in one transaction."""
+    with transaction.atomic():
+        options.save()
+        audit.record("letter_settings.regency_changed", None, user=user, detail=values)
+    return options
 
 
 def save_village_settings(

@@ -17,33 +17,22 @@ import pydantic
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from balai.accounts import ratelimit
 from balai.accounts.access import get_for_user_or_404, require_role
 from balai.accounts.api_auth import TokenAuth, require_scope
 from balai.accounts.choices import Scope
-from balai.letters import actions, limits
+from balai.letters import actions, identity, progress
 from balai.letters.forms import EXTRA, UPLOAD, LetterRequestForm
-from balai.letters.identity import client_ip
 from balai.letters.models import Letter, LetterRequest, LetterType
-from balai.letters.views.staff import QUEUE_ROLES, STEP_ROLES, run_step
 from balai.lib import tracking
 from balai.lib.problems import Problem
 from balai.regions.models import Village
 
 router = Router(tags=["letters"])
 
-NEXT_STEP = {
-    "submitted": _lazy("Petugas desa akan memeriksa data dan dokumen."),
-    "returned": _lazy("Pemohon perlu memperbaiki permohonan melalui halaman lacak."),
-    "awaiting_check": _lazy("Sekretaris desa sedang memeriksa surat."),
-    "awaiting_signature": _lazy("Surat menunggu tanda tangan kepala desa."),
-    "ready": _lazy("Surat siap diambil di kantor desa dengan membawa KTP-el."),
-    "collected": _lazy("Surat sudah diambil."),
-    "rejected": _lazy("Permohonan ditolak; lihat alasannya."),
-}
 API_STEPS = {
     "verify": "verifikasi",
     "check": "periksa",
@@ -118,21 +107,21 @@ class CreatedOut(Schema):
     created: bool
 
 
-@router.post("/letter-requests", response={200: CreatedOut, 201: CreatedOut})
-def create_request(request, body: RequestIn):
-    """Submit a request (the same checks as the form). Documents come base64-encoded
-    by requirement key. Repeating the same `idempotency_key` returns the first request."""
-    if limits.reached((limits.SUBMIT_IP, client_ip(request))):
-        raise HttpError(429, _("Terlalu banyak permohonan dari alamat ini. Coba lagi nanti."))
+class _NotBase64(Exception):
+    """A document whose content is not valid base64 (its requirement key)."""
+
+
+def _village_and_type(body: RequestIn) -> tuple[Village, LetterType]:
     village = Village.objects.in_regency().filter(code=body.village).first()
     letter_type = LetterType.objects.filter(code=body.letter_type).first()
     if village is None or letter_type is None:
         raise HttpError(404, _("Desa atau jenis surat tidak ditemukan."))
-    try:
-        actions.check_open_for_requests(village, letter_type)
-    except actions.Refused as refused:
-        raise Problem(403, refused.message) from None
-    data = {
+    return village, letter_type
+
+
+def _form_data(body: RequestIn) -> dict[str, str]:
+    """The body as LetterRequestForm's fields."""
+    return {
         "nik": body.nik,
         "no_kk": body.no_kk,
         "birth_date": body.birth_date.isoformat(),
@@ -142,27 +131,21 @@ def create_request(request, body: RequestIn):
         "idempotency_key": str(body.idempotency_key),
         **{EXTRA + k: v for k, v in body.fields.items()},
     }
+
+
+def _form_files(body: RequestIn) -> dict[str, SimpleUploadedFile]:
+    """The documents as LetterRequestForm's uploads; _NotBase64 for a bad one."""
     files = {}
     for key, doc in body.documents.items():
         try:
             content = base64.b64decode(doc.content_base64, validate=True)
         except (binascii.Error, ValueError):
-            raise Problem(
-                422,
-                _("Data tidak valid"),
-                errors={UPLOAD + key: [_("Isi berkas bukan base64 yang sah.")]},
-            ) from None
+            raise _NotBase64(key) from None
         files[UPLOAD + key] = SimpleUploadedFile(doc.name[:100] or key, content)
-    form = LetterRequestForm(
-        data, files, letter_type=letter_type, village=village, http_request=request
-    )
-    if not form.is_valid():
-        errors = {k: [str(m) for m in v] for k, v in form.errors.items()}
-        raise Problem(422, _("Data tidak valid"), errors=errors)
-    try:
-        req, created = form.submit(count_for=client_ip(request))
-    except actions.Refused as refused:
-        raise Problem(403, refused.message) from None
+    return files
+
+
+def _created(req: LetterRequest, created: bool) -> Status:
     out = {
         "tracking_code": req.tracking_code,
         "tracking_code_grouped": req.grouped_code,
@@ -171,6 +154,31 @@ def create_request(request, body: RequestIn):
         "created": created,
     }
     return Status(201 if created else 200, out)
+
+
+@router.post("/letter-requests", response={200: CreatedOut, 201: CreatedOut})
+def create_request(request, body: RequestIn):
+    """Submit a request (the same checks as the form). Documents come base64-encoded
+    by requirement key. Repeating the same `idempotency_key` returns the first request."""
+    client = ratelimit.client_key(request)
+    if ratelimit.reached(identity.submit_limit(client)) is not None:
+        raise HttpError(429, _("Terlalu banyak permohonan dari alamat ini. Coba lagi nanti."))
+    village, letter_type = _village_and_type(body)
+    try:
+        actions.check_open_for_requests(village, letter_type)
+        files = _form_files(body)
+        form = LetterRequestForm(
+            _form_data(body), files, letter_type=letter_type, village=village, http_request=request
+        )
+        if not form.is_valid():
+            errors = {k: [str(m) for m in v] for k, v in form.errors.items()}
+            raise Problem(422, _("Data tidak valid"), errors=errors)
+        return _created(*form.submit(count_for=client))
+    except actions.Refused as refused:
+        raise Problem(403, refused.message) from None
+    except _NotBase64 as bad:
+        errors = {UPLOAD + str(bad): [_("Isi berkas bukan base64 yang sah.")]}
+        raise Problem(422, _("Data tidak valid"), errors=errors) from None
 
 
 class LetterOut(Schema):
@@ -204,7 +212,14 @@ def _status(req: LetterRequest) -> dict:
         "village": str(req.village),
         "status": req.status,
         "status_label": str(req.get_status_display()),
-        "next_step": str(NEXT_STEP[req.status]),
+        "next_step": progress.next_step(
+            req.status,
+            village=str(req.village),
+            due_at=req.due_at,
+            return_reason=req.return_reason,
+            reject_reason=req.reject_reason,
+            collected_at=req.collected_at,
+        ),
         "submitted_at": req.submitted_at,
         "status_changed_at": req.status_changed_at,
         "due_at": req.due_at,
@@ -261,16 +276,14 @@ def staff_requests(
 ):
     """The requests the token's user may see; `status=open` for the queue."""
     require_scope(request, Scope.LETTERS_READ)
-    require_role(request.user, *QUEUE_ROLES)
-    qs = LetterRequest.objects.for_user(request.user).select_related(
-        "letter_type", "village", "resident", "letter"
+    require_role(request.user, *actions.QUEUE_ROLES)
+    qs = (
+        LetterRequest.objects.for_user(request.user)
+        .queue(status)
+        .select_related("letter_type", "village", "resident", "letter")
     )
     if village:
         qs = qs.filter(village_id=village)
-    if status == "open":
-        qs = qs.open().order_by("due_at")
-    elif status:
-        qs = qs.filter(status=status)
     limit = max(1, min(limit, 100))
     rows = []
     for r in qs[max(offset, 0) : max(offset, 0) + limit]:
@@ -307,11 +320,11 @@ def staff_step(request, tracking_code: str, action: str):
     if action not in API_STEPS:
         raise Http404
     require_scope(request, Scope.LETTERS_WRITE)
-    require_role(request.user, *QUEUE_ROLES)
+    require_role(request.user, *actions.QUEUE_ROLES)
     code = tracking.normalise(tracking_code) or "-"
     req = get_for_user_or_404(LetterRequest.objects.all(), request.user, tracking_code=code)
     step = API_STEPS[action]
-    require_role(request.user, *STEP_ROLES[step])
+    require_role(request.user, *actions.STEP_ROLES[step])
     try:
         if request.content_type == "application/json":
             raw = json.loads(request.body or b"{}")
@@ -322,7 +335,7 @@ def staff_step(request, tracking_code: str, action: str):
         body = None
     if body is None:
         raise HttpError(400, _("Isi permintaan harus objek JSON."))
-    done, message = run_step(req, request.user, step, body.dict())
+    done, message = actions.run_step(req, request.user, step, body.dict())
     if not done:
         raise Problem(409, message)
     req.refresh_from_db()
@@ -333,7 +346,7 @@ def staff_step(request, tracking_code: str, action: str):
 def letter_pdf(request, public_id: str):
     """The signed PDF of an issued letter (staff of its village)."""
     require_scope(request, Scope.LETTERS_READ)
-    require_role(request.user, *QUEUE_ROLES)
+    require_role(request.user, *actions.QUEUE_ROLES)
     letter = get_for_user_or_404(Letter.objects.all(), request.user, public_id=public_id)
     from balai.accounts import audit
 

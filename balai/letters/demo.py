@@ -6,6 +6,7 @@ from django.contrib.auth.hashers import make_password
 from balai.accounts.choices import Role
 from balai.accounts.models import User
 from balai.letters import actions
+from balai.letters.choices import RequestStatus
 from balai.letters.models import LetterRequest, LetterType, ResidentPin, VillageLetterSettings
 from balai.regions.models import Village
 from balai.residents.choices import Status
@@ -82,8 +83,18 @@ def _requests(village, head, stdout) -> None:
         )
         made.append(req)
     actions.verify_request(made[1], operator)
-    actions.return_request(made[2], operator, "Foto KTP buram; unggah ulang foto yang jelas.")
-    actions.reject_request(made[6], operator, "Pemohon sudah mendapat surat yang sama bulan ini.")
+    actions.send_back(
+        made[2],
+        operator,
+        "Foto KTP buram; unggah ulang foto yang jelas.",
+        to=RequestStatus.RETURNED,
+    )
+    actions.send_back(
+        made[6],
+        operator,
+        "Pemohon sudah mendapat surat yang sama bulan ini.",
+        to=RequestStatus.REJECTED,
+    )
     signed = []
     for req in made[3:6]:
         actions.verify_request(req, operator)

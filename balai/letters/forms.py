@@ -66,7 +66,8 @@ class IdentifyForm(forms.Form):
     ):
         super().__init__(*args, **kwargs)
         self.http_request = http_request
-        self.also_limits = also_limits  # checked in the same read as identification's
+        self.also_limits = tuple(also_limits)  # read in the same query as identification's
+        self.throttle = None  # set by identify(); trusts the device after a success
         self.village = village
         self.expected_resident = resident
         self.resident = None
@@ -97,15 +98,16 @@ class IdentifyForm(forms.Form):
         return data
 
     def identify(self, data) -> None:
-        request, nik = self.http_request, data["nik"]
-        if identity.is_blocked(request, nik, self.also_limits):
+        nik = data["nik"]
+        self.throttle = identity.throttle(self.http_request, nik, self.also_limits)
+        if self.throttle.blocked():
             raise forms.ValidationError(identity.TOO_MANY, code="rate_limited")
         village = self.village or (self.expected_resident and self.expected_resident.village)
         found = identity.find_resident(village, nik, data["no_kk"], data["birth_date"])
         if found is None or (
             self.expected_resident is not None and found.pk != self.expected_resident.pk
         ):
-            identity.count_failure(request, nik)
+            self.throttle.record_failure()
             raise forms.ValidationError(identity.MISMATCH, code="mismatch")
         self.resident = found
 
@@ -251,17 +253,18 @@ class PinLoginForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.http_request = http_request
         self.pin_record = None
+        self.throttle = None
 
     def clean(self):
         data = super().clean()
         if self.errors:
             return data
-        nik = data["nik"]
-        if identity.is_blocked(self.http_request, nik):
+        self.throttle = identity.throttle(self.http_request, data["nik"])
+        if self.throttle.blocked():
             raise forms.ValidationError(identity.TOO_MANY, code="rate_limited")
-        found = identity.check_pin(nik, data["pin"])
+        found = identity.check_pin(data["nik"], data["pin"])
         if found is None:
-            identity.count_failure(self.http_request, nik)
+            self.throttle.record_failure()
             raise forms.ValidationError(identity.PIN_MISMATCH, code="mismatch")
         self.pin_record = found
         return data
@@ -300,11 +303,12 @@ class PinChangeForm(forms.Form):
     def clean_current_pin(self):
         from django.contrib.auth.hashers import check_password
 
-        pin, nik = self.cleaned_data["current_pin"], self.record.resident.nik
-        if identity.is_blocked(self.http_request, nik):
+        pin = self.cleaned_data["current_pin"]
+        throttle = identity.throttle(self.http_request, self.record.resident.nik)
+        if throttle.blocked():
             raise forms.ValidationError(identity.TOO_MANY, code="rate_limited")
         if not check_password(pin, self.record.pin_hash):
-            identity.count_failure(self.http_request, nik)
+            throttle.record_failure()
             raise forms.ValidationError(_("PIN saat ini salah."), code="mismatch")
         return pin
 

@@ -1,16 +1,23 @@
 """Residents identify themselves with NIK + no. KK + date of birth, or NIK + PIN.
 
-A failure never says which part was wrong, and both the address it came from
-and the NIK it named are rate limited, so the registry cannot be probed.
-Failures count; successes do not (a kiosk serves a whole village from one IP).
+A failure never says which part was wrong. Failures are throttled as staff
+sign-in is (balai.accounts.throttle, OWASP's device cookie): per (NIK, client),
+per client (an IPv4 address or an IPv6 /64) and, much more slowly, per NIK
+across all clients, so the registry cannot be probed and a KK + birth date or
+a PIN cannot be guessed; a browser that once succeeded for a NIK is a trusted
+device for it, counted on its own, so a stranger naming a NIK (NIKs are not
+secret) cannot lock its resident out. Successes do not count (a kiosk serves a
+whole village from one address).
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.utils.translation import gettext_lazy as _
 
-from balai.letters import limits
+from balai.accounts.ratelimit import Check
+from balai.accounts.throttle import Policy, Throttle
 from balai.residents.choices import Status
 from balai.residents.models import Resident
 
@@ -23,25 +30,36 @@ TOO_MANY = _("Terlalu banyak percobaan yang gagal. Coba lagi satu jam lagi.")
 # A hash to compare against when no PIN exists, so timing does not tell.
 _DUMMY_HASH = make_password("000000-not-a-pin")
 
+IDENTIFY = Policy(
+    name="identify",
+    rates={
+        "device": ("BALAI_LETTERS_IDENTIFY_DEVICE_RATE", "10/h"),
+        "account_ip": ("BALAI_LETTERS_IDENTIFY_NIK_CLIENT_RATE", "5/h"),
+        "ip": ("BALAI_LETTERS_IDENTIFY_IP_RATE", "20/h"),
+        # Across every untrusted client: 50 a day leaves a PIN (10^6) or a KK
+        # and birth date out of reach, and stops nobody holding a trusted device.
+        "account": ("BALAI_LETTERS_IDENTIFY_NIK_RATE", "50/d"),
+    },
+    cookie="balai_resident_device",
+    cookie_path="/",
+    salt="balai.letters.resident-device",
+)
 
-def client_ip(request) -> str:
-    """The address rate limits count by ("unknown" when there is none)."""
-    from balai.accounts.audit import client_ip as address
 
-    return (address(request) if request is not None else None) or "unknown"
-
-
-def is_blocked(request, nik: str, also=()) -> bool:
-    """Whether this address or this NIK has used up its failed attempts, or any
-    of the limits in `also` is reached (one read for all)."""
-    return limits.reached(
-        (limits.IDENTIFY_IP, client_ip(request)), (limits.IDENTIFY_NIK, nik or "-"), *also
-    )
+def throttle(request, nik: str, also: tuple[Check, ...] = ()) -> Throttle:
+    """The identification limits for `nik` from `request`, read in one query
+    together with `also`."""
+    return Throttle(IDENTIFY, request, nik or "-", also)
 
 
-def count_failure(request, nik: str) -> None:
-    limits.hit(limits.IDENTIFY_IP, client_ip(request))
-    limits.hit(limits.IDENTIFY_NIK, nik or "-")
+def submit_limit(client: str) -> Check:
+    """Submissions from one client (counted in the submission's transaction)."""
+    return ("letters-submit", client, getattr(settings, "BALAI_LETTERS_SUBMIT_IP_RATE", "60/h"))
+
+
+def verify_limit(client: str) -> Check:
+    """Uploads of a PDF to compare with an issued letter, from one client."""
+    return ("letters-verify", client, getattr(settings, "BALAI_LETTERS_VERIFY_IP_RATE", "60/h"))
 
 
 def find_resident(village, nik: str, no_kk: str, birth_date) -> Resident | None:

@@ -268,6 +268,16 @@ class RequestQuerySet(VillageScopedQuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
+    def queue(self, status: str | None):
+        """The staff queue's filter, for page and API alike: "open" (the default
+        view) by deadline, one status by its latest change, anything else all
+        requests, newest first."""
+        if status == "open":
+            return self.open().order_by("due_at", "pk")
+        if status in RequestStatus.values:
+            return self.filter(status=status).order_by("-status_changed_at", "pk")
+        return self.order_by("-submitted_at", "pk")
+
     def overdue(self, now=None):
         return self.open().filter(due_at__lt=now or timezone.now())
 
@@ -495,19 +505,3 @@ class ResidentPin(models.Model):
 
     def __str__(self) -> str:
         return f"PIN {self.resident_id}"
-
-
-class RateCounter(models.Model):
-    """Events per key (a hash of limit name and IP or NIK) in a fixed time window."""
-
-    key = models.CharField(max_length=40)
-    window_start = models.BigIntegerField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["key", "window_start"], name="rate_counter_window")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.key}@{self.window_start}: {self.count}"

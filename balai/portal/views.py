@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from balai.accounts.access import get_for_user_or_404, require_role
+from balai.accounts.ratelimit import is_ratelimited
 from balai.lib.uploads import upload_response
 from balai.portal import actions, pages, services
 from balai.portal.access import staff_profile_or_404
@@ -116,6 +116,39 @@ def _widget_token_ok(token: str, village) -> bool:
         return False
 
 
+def _widget_lookup(request, form: TrackForm, village) -> tuple[object | None, int]:
+    """Track the code posted into the widget: (what was found or None, HTTP status);
+    errors go onto `form`."""
+    if not form.is_bound:
+        return None, 200
+    if not _widget_token_ok(request.POST.get("t", ""), village):
+        form.add_error(None, _("Formulir ini kedaluwarsa. Muat ulang halaman, lalu coba lagi."))
+        return None, 400
+    if not form.is_valid():
+        return None, 200
+    if is_ratelimited(request, group="portal-track", key="ip", rate="20/m", increment=True):
+        form.add_error(None, _("Terlalu banyak pencarian. Coba lagi dalam satu menit."))
+        return None, 429
+    tracked = services.track(form.cleaned_data["kode"], village)
+    if tracked is None:
+        form.add_error(
+            "kode",
+            _(
+                "Kode tidak ditemukan. Periksa kembali kode yang tertulis di bukti "
+                "permohonan atau aduan Anda."
+            ),
+        )
+    return tracked, 200
+
+
+def _widget_policy(village) -> str:
+    """The widget's CSP: framed only by the village's known sites, nothing inline."""
+    return (
+        f"frame-ancestors {_frame_ancestors(village)}; default-src 'self'; "
+        "img-src 'self'; style-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'"
+    )
+
+
 @csrf_exempt  # no cookies inside a third-party frame: the signed form token stands in
 @require_http_methods(["GET", "POST"])
 @xframe_options_exempt
@@ -134,24 +167,7 @@ def widget(request, code: str):
         response["Content-Security-Policy"] = "frame-ancestors 'self'"
         return response
     form = TrackForm(request.POST if request.method == "POST" else None)
-    tracked, status = None, 200
-    if form.is_bound and not _widget_token_ok(request.POST.get("t", ""), village):
-        form.add_error(None, _("Formulir ini kedaluwarsa. Muat ulang halaman, lalu coba lagi."))
-        status = 400
-    elif form.is_bound and form.is_valid():
-        if is_ratelimited(request, group="portal-track", key="ip", rate="20/m", increment=True):
-            form.add_error(None, _("Terlalu banyak pencarian. Coba lagi dalam satu menit."))
-            status = 429
-        else:
-            tracked = services.track(form.cleaned_data["kode"], village)
-            if tracked is None:
-                form.add_error(
-                    "kode",
-                    _(
-                        "Kode tidak ditemukan. Periksa kembali kode yang tertulis di bukti "
-                        "permohonan atau aduan Anda."
-                    ),
-                )
+    tracked, status = _widget_lookup(request, form, village)
     response = render(
         request,
         "portal/widget.html",
@@ -165,10 +181,7 @@ def widget(request, code: str):
         },
         status=status,
     )
-    response["Content-Security-Policy"] = (
-        f"frame-ancestors {_frame_ancestors(village)}; default-src 'self'; "
-        "img-src 'self'; style-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'"
-    )
+    response["Content-Security-Policy"] = _widget_policy(village)
     response["Cache-Control"] = "no-store"
     return response
 

@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from balai.accounts.access import get_for_user_or_404, require_role, village_for_user_or_404
+from balai.accounts.ratelimit import ratelimit
+from balai.lib.pager import paginate
 from balai.regions.models import District, Regency, Village
 from balai.residents import actions, stats
 from balai.residents.choices import ImportStatus, Sex, Status
@@ -40,26 +37,6 @@ from balai.residents.tasks import import_residents_task, read_progress
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
-BIG_COUNT = 20_000
-
-
-class ListPaginator(Paginator):
-    """Totals above BIG_COUNT are remembered for a minute.
-
-    Counting a regency's million residents costs more than the whole rest of a
-    page; the same total on the next page turn may be a minute old.
-    """
-
-    @cached_property
-    def count(self):
-        sql, params = self.object_list.query.sql_with_params()
-        key = "residents:count:" + hashlib.sha256(f"{sql}|{params}".encode()).hexdigest()
-        found = cache.get(key)
-        if found is None:
-            found = super().count
-            if found >= BIG_COUNT:
-                cache.set(key, found, 60)
-        return found
 
 
 def years_ago(today: dt.date, years: int) -> dt.date:
@@ -121,7 +98,10 @@ def resident_list(request):
     fields = ["uuid", "nik", "name", "sex", "birth_date", "status", "family__no_kk"]
     fields += ["family__uuid", "family__dusun", "family__rt", "family__rw", "village__name"]
     residents = filtered_residents(request.user, data).values_list(*fields, named=True)
-    page = ListPaginator(residents, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = (posted or request.GET).copy()
+    if _is_number(query.get("q", "")):
+        query.pop("q")  # page links never carry a NIK or KK
+    page = paginate(residents, query, PAGE_SIZE, count=True)
     today = timezone.localdate()
     base = reverse("residents:list")
     status_labels = dict(Status.choices)
@@ -141,10 +121,6 @@ def resident_list(request):
         }
         for r in page
     ]
-    query = (posted or request.GET).copy()
-    query.pop("page", None)
-    if _is_number(query.get("q", "")):
-        query.pop("q")
     return render(
         request,
         "residents/list.html",
@@ -152,7 +128,6 @@ def resident_list(request):
             "form": form,
             "page": page,
             "rows": rows,
-            "query": query.urlencode(),
             "can_write": request.user.role in WRITERS,
             "can_export": request.user.role in EXPORTERS and not _is_number(data.get("q", "")),
         },

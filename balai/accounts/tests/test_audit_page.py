@@ -151,7 +151,7 @@ def test_the_log_is_paginated_in_a_fixed_number_of_queries(
         audit.record(f"bulk_{n % 3}", cast.village_a, user=cast.operator_a)
     login_as(cast.admin)
     with django_assert_max_num_queries(12):
-        response = client.get(URL, {"page": 2})
+        response = client.get(URL, {"hal": 2})
     page = response.content.decode()
     assert "Halaman 2 dari 3" in page
     assert page.count("<tr>") == 50 + 1

@@ -67,9 +67,8 @@ def jpeg_upload(name="foto.jpg", **kwargs):
 
 @pytest.fixture(autouse=True)
 def _fresh_lookups():
-    from balai.complaints import limits, lookups
+    from balai.complaints import lookups
 
     lookups.clear()
-    limits._local.clear()
     yield
     lookups.clear()

@@ -10,7 +10,7 @@ def test_the_list_holds_only_what_the_tokens_user_may_see(
     mine = [file_report()[0].public_id for _ in range(10)]
     file_report(category=cats.garbage)
     headers = api_token(cast.agency_officer, Scope.COMPLAINTS_READ)
-    # Token, its last use, throttling in the cache, then one query for the list.
+    # Token, its last use, throttling (one counter upsert), then one query for the list.
     with django_assert_max_num_queries(10):
         data = client.get("/api/v1/complaints", headers=headers).json()
     assert sorted(c["id"] for c in data) == sorted(mine)

@@ -93,8 +93,8 @@ def page(_playwright_browser, live_server):
     """A fresh phone-sized tab (own cookies) on the live server; fails on server errors."""
     from django.core.cache import cache
 
-    # Rate-limit counters live in the cache table, which the database flush
-    # between transactional tests does not empty.
+    # Cached values live in the cache table, which the database flush between
+    # transactional tests does not empty.
     cache.clear()
     context = _playwright_browser.new_context(
         viewport=VIEWPORT,

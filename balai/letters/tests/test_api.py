@@ -121,7 +121,7 @@ def test_staff_list_queries_do_not_grow_with_rows(
     for _ in range(10):
         submit(world)
     headers = api_token(world.operator_a, "letters:read")
-    with django_assert_max_num_queries(10):  # token, throttle (cache), one list query
+    with django_assert_max_num_queries(10):  # token, throttle (one upsert), one list query
         assert len(client.get(f"{API}/letter-requests", headers=headers).json()) == 10
 
 
@@ -183,3 +183,12 @@ def test_a_reused_idempotency_key_never_returns_another_residents_request(client
     assert other.status_code not in (200, 201)
     assert first.json()["tracking_code"] not in other.content.decode()
     assert LetterRequest.objects.count() == 1
+
+
+def test_a_document_that_is_not_base64_is_a_field_error(client, world):
+    data = body(world)
+    data["documents"]["ktp"]["content_base64"] = "not base64!"
+    response = client.post(f"{API}/letter-requests", data, content_type="application/json")
+    assert response.status_code == 422
+    assert "base64" in response.json()["errors"]["syarat_ktp"][0]
+    assert not LetterRequest.objects.exists()

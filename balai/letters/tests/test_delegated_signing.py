@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from balai.accounts.models import AuditLog
-from balai.letters import actions, pki
+from balai.letters import actions, document, pki
 from balai.letters.choices import RequestStatus
 from balai.letters.models import Letter, VillageLetterSettings, VillageLetterType
 from balai.letters.signing import verify_pdf
@@ -163,6 +163,6 @@ def test_only_the_head_decides_who_signs_in_their_name(client, login_as, world):
 
 def test_in_a_kelurahan_the_secretary_signs_an_the_lurah(cast):
     kelurahan = Village.objects.get(code="35.08.02.1001")
-    assert actions.signer_authority(cast.secretary_a, kelurahan) == "a.n. LURAH ORO ORO OMBO"
-    assert actions.signer_position(cast.secretary_a, kelurahan) == "SEKRETARIS KELURAHAN"
-    assert actions.signer_authority(cast.head_a, kelurahan) == ""
+    assert document.signer_authority(cast.secretary_a, kelurahan) == "a.n. LURAH ORO ORO OMBO"
+    assert document.signer_position(cast.secretary_a, kelurahan) == "SEKRETARIS KELURAHAN"
+    assert document.signer_authority(cast.head_a, kelurahan) == ""

@@ -35,7 +35,7 @@ def test_the_queue_shows_open_requests_with_their_deadlines(
         login_as(world.operator_a)
         with django_assert_max_num_queries(8):
             response = client.get(reverse("letters:staff-queue"))
-    rows = response.context["rows"]
+    rows = response.context["page"]
     assert rows[0] == late  # the oldest deadline first
     assert fresh in rows
     html = response.content.decode()
@@ -53,7 +53,7 @@ def test_the_queue_hides_other_villages_requests(client, login_as, world):
     mine = submit(world)
     theirs = submit(world, resident=world.budi)
     login_as(world.operator_b)
-    rows = client.get(reverse("letters:staff-queue")).context["rows"]
+    rows = client.get(reverse("letters:staff-queue")).context["page"]
     assert theirs in rows and mine not in rows
 
 
@@ -313,7 +313,9 @@ def test_the_correction_page_shows_no_personal_data_before_identification(client
         email="siti.rahayu@contoh.id",
         purpose="mengurus warisan almarhum suami",
     )
-    actions.return_request(req, world.operator_a, "Foto KTP buram, unggah ulang.")
+    actions.send_back(
+        req, world.operator_a, "Foto KTP buram, unggah ulang.", to=RequestStatus.RETURNED
+    )
     client.logout()
     response = client.get(reverse("letters:correct", args=[req.tracking_code]))
     html = response.content.decode()

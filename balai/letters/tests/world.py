@@ -16,7 +16,7 @@ BIRTH = dt.date(1961, 7, 2)
 
 @pytest.fixture(autouse=True)
 def _own_cache(settings):
-    """Rate limits in a fresh local cache per test (the database cache has no table here)."""
+    """A fresh local cache per test (the database cache has no table here)."""
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

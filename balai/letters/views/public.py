@@ -10,13 +10,12 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
-from django.utils.formats import date_format
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from balai.letters import actions, limits
+from balai.accounts.ratelimit import client_key, hit
+from balai.letters import actions, identity, progress
 from balai.letters.choices import RequestStatus
 from balai.letters.forms import (
     IdentifyForm,
@@ -25,7 +24,6 @@ from balai.letters.forms import (
     PinLoginForm,
     VerifyUploadForm,
 )
-from balai.letters.identity import client_ip
 from balai.letters.models import (
     Letter,
     LetterRequest,
@@ -35,7 +33,6 @@ from balai.letters.models import (
     VillageLetterType,
 )
 from balai.lib import tracking
-from balai.regions.codes import village_kind
 from balai.regions.models import Village
 
 PIN_SESSION = "letters_pin"
@@ -150,23 +147,25 @@ def request_letter(request, village, letter_type):
     if offer is None:
         return _refusal(request, village, letter_type)
     village, letter_type = offer
-    ip = client_ip(request)
+    client = client_key(request)
     form = LetterRequestForm(
         request.POST or None,
         request.FILES or None,
         letter_type=letter_type,
         village=village,
         http_request=request,
-        also_limits=[(limits.SUBMIT_IP, ip)],
+        also_limits=[identity.submit_limit(client)],
     )
     if request.method == "POST" and form.is_valid():
         try:
-            req, _created = form.submit(count_for=ip)
+            req, _created = form.submit(count_for=client)
         except actions.Refused as refused:
             form.add_error(None, refused.message)
         else:
             url = reverse("letters:track", args=[req.tracking_code])
-            return HttpResponseRedirect(url + "?baru=1")
+            response = HttpResponseRedirect(url + "?baru=1")
+            form.throttle.trust_device(response)
+            return response
     context = {"village": village, "letter_type": letter_type, "form": form}
     return render(request, "letters/request_form.html", context)
 
@@ -220,33 +219,6 @@ BADGES = {
 }
 
 
-def next_step(status: str, row: dict) -> str:
-    """What happens next, in words for the resident."""
-    if status == RequestStatus.SUBMITTED:
-        text = _("Petugas desa akan memeriksa data dan dokumen Anda.")
-        if row["due_at"]:
-            due = date_format(localtime(row["due_at"]), "j F Y")
-            text += " " + _("Target selesai: %(due)s.") % {"due": due}
-        return text
-    if status == RequestStatus.AWAITING_CHECK:
-        return _("Data sudah diverifikasi; sekretaris desa sedang memeriksa surat.")
-    if status == RequestStatus.AWAITING_SIGNATURE:
-        return _("Surat sedang menunggu tanda tangan kepala desa.")
-    if status == RequestStatus.RETURNED:
-        return _("Permohonan perlu diperbaiki: %(reason)s") % {"reason": row["return_reason"]}
-    if status == RequestStatus.READY:
-        return _(
-            "Surat sudah ditandatangani dan siap diambil di kantor %(village)s. Bawa KTP-el Anda."
-        ) % {"village": row["village"]}
-    if status == RequestStatus.COLLECTED:
-        when = date_format(localtime(row["collected_at"]), "j F Y")
-        return _("Surat sudah diambil pada %(when)s.") % {"when": when}
-    return _(
-        "Permohonan ditolak: %(reason)s. Anda dapat mengajukan permohonan baru atau "
-        "menghubungi kantor desa."
-    ) % {"reason": row["reject_reason"]}
-
-
 @never_cache
 def track(request, code):
     """Status and what happens next; no personal data (the code may be shared).
@@ -266,36 +238,33 @@ def track(request, code):
     if code != row["tracking_code"]:
         return redirect("letters:track", code=row["tracking_code"])
     status = row["status"]
-    kind = village_kind(row["village_id"]).title()
-    row["village"] = f"{Village.Kind(kind.lower()).label} {row['village__name']}"
+    row["village"] = str(Village(code=row["village_id"], name=row["village__name"]))  # "Desa X"
     # The letter and the village's download setting came in the same query.
-    can_download = bool(
-        row["letter__public_id"]
-        and row["letter__revoked_at"] is None
-        and row["village__letter_settings__allows_download"]
-        and status in (RequestStatus.READY, RequestStatus.COLLECTED)
+    can_download = progress.may_download(
+        status,
+        has_letter=bool(row["letter__public_id"]),
+        revoked=row["letter__revoked_at"] is not None,
+        allowed=bool(row["village__letter_settings__allows_download"]),
     )
     context = {
         "row": row,
         "grouped_code": tracking.grouped(row["tracking_code"]),
         "status_label": RequestStatus(status).label,
         "badge": BADGES.get(status, ""),
-        "next_step": next_step(status, row),
+        "next_step": progress.next_step(
+            status,
+            village=row["village"],
+            due_at=row["due_at"],
+            return_reason=row["return_reason"],
+            reject_reason=row["reject_reason"],
+            collected_at=row["collected_at"],
+        ),
         "returned": status == RequestStatus.RETURNED,
         "revoked": row["letter__revoked_at"] is not None,
         "new": "baru" in request.GET,
         "can_download": can_download,
     }
     return render(request, "letters/track.html", context)
-
-
-def _can_download(req, letter, options) -> bool:
-    return (
-        letter is not None
-        and not letter.is_revoked
-        and options.allows_download
-        and req.status in (RequestStatus.READY, RequestStatus.COLLECTED)
-    )
 
 
 @never_cache
@@ -326,7 +295,9 @@ def correct(request, code):
         except actions.Refused as refused:
             form.add_error(None, refused.message)
         else:
-            return redirect("letters:track", code=req.tracking_code)
+            response = redirect("letters:track", code=req.tracking_code)
+            form.throttle.trust_device(response)
+            return response
     context = {"req": req, "form": form, "village": req.village, "letter_type": req.letter_type}
     return render(request, "letters/request_form.html", context)
 
@@ -337,12 +308,20 @@ def download(request, code):
     """The signed PDF, to the resident who identifies again, where the village allows."""
     req = _by_code(code)
     letter = Letter.objects.filter(request=req).first()
-    if not _can_download(req, letter, VillageLetterSettings.for_village(req.village)):
+    allowed = VillageLetterSettings.for_village(req.village).allows_download
+    if not progress.may_download(
+        req.status,
+        has_letter=letter is not None,
+        revoked=letter is not None and letter.is_revoked,
+        allowed=allowed,
+    ):
         return redirect("letters:track", code=req.tracking_code)
     form = IdentifyForm(request.POST or None, resident=req.resident, http_request=request)
     if request.method == "POST" and form.is_valid():
         actions.record_download(req)
-        return _pdf_response(letter)
+        response = _pdf_response(letter)
+        form.throttle.trust_device(response)
+        return response
     return render(request, "letters/download.html", {"req": req, "form": form})
 
 
@@ -368,7 +347,7 @@ def verify(request, public_id):
     form = VerifyUploadForm(request.POST or None, request.FILES or None)
     match = None
     if request.method == "POST" and letter is not None:
-        if limits.over(limits.VERIFY_IP, client_ip(request)):
+        if hit(*identity.verify_limit(client_key(request))):
             form.add_error(None, _("Terlalu banyak pemeriksaan dari alamat ini. Coba lagi nanti."))
         elif form.is_valid():
             digest = hashlib.sha256()
@@ -410,7 +389,9 @@ def pin_login(request):
         request.session.cycle_key()
         request.session[PIN_SESSION] = form.pin_record.pk
         request.session[PIN_STAMP] = _pin_stamp(form.pin_record)
-        return redirect("letters:mine")
+        response = redirect("letters:mine")
+        form.throttle.trust_device(response)
+        return response
     return render(request, "letters/pin_login.html", {"form": form})
 
 

@@ -18,6 +18,7 @@ from balai.accounts.access import get_for_user_or_404, require_role
 from balai.accounts.choices import Role
 from balai.letters import actions
 from balai.letters.choices import RequestStatus
+from balai.letters.document import signer_authority
 from balai.letters.forms import (
     CollectForm,
     LetterTypeForm,
@@ -27,7 +28,6 @@ from balai.letters.forms import (
     VillageSettingsForm,
 )
 from balai.letters.models import (
-    STAFF_READERS,
     Letter,
     LetterRequest,
     LetterSettings,
@@ -36,34 +36,25 @@ from balai.letters.models import (
     VillageLetterSettings,
     VillageLetterType,
 )
+from balai.lib.pager import paginate
 from balai.lib.uploads import upload_response
 from balai.residents.models import Resident
 
-QUEUE_ROLES = STAFF_READERS
 PAGE = 50
 
 
 @login_required
 def queue(request):
     """Open requests first, oldest deadline first; filter by status."""
-    require_role(request.user, *QUEUE_ROLES)
+    require_role(request.user, *actions.QUEUE_ROLES)
     status = request.GET.get("status", "open")
-    requests = LetterRequest.objects.for_user(request.user).select_related(
-        "letter_type", "village", "resident"
+    requests = (
+        LetterRequest.objects.for_user(request.user)
+        .queue(status)
+        .select_related("letter_type", "village", "resident")
     )
-    if status == "open":
-        requests = requests.open().order_by("due_at")
-    elif status in RequestStatus.values:
-        requests = requests.filter(status=status).order_by("-status_changed_at")
-    else:
-        requests = requests.order_by("-submitted_at")
-    raw_page = request.GET.get("hal", "1")
-    page = max(int(raw_page), 1) if raw_page.isdigit() else 1
-    rows = list(requests[(page - 1) * PAGE : page * PAGE + 1])
     context = {
-        "rows": rows[:PAGE],
-        "has_next": len(rows) > PAGE,
-        "page": page,
+        "page": paginate(requests, request.GET, PAGE),
         "status": status,
         "statuses": RequestStatus.choices,
         "now": timezone.now(),
@@ -84,7 +75,7 @@ def _request_for(user, uuid) -> LetterRequest:
 @never_cache
 @login_required
 def detail(request, uuid):
-    require_role(request.user, *QUEUE_ROLES)
+    require_role(request.user, *actions.QUEUE_ROLES)
     req = _request_for(request.user, uuid)
     audit.record("letter_request.viewed", req)  # personal data was read
     letter = Letter.objects.filter(request=req).first()
@@ -98,7 +89,7 @@ def detail(request, uuid):
         "now": timezone.now(),
         "reason_form": ReasonForm(),
         "collect_form": CollectForm(),
-        "sign_authority": actions.signer_authority(user, req.village),
+        "sign_authority": signer_authority(user, req.village),
         "can": {
             "verify": user.role in actions.VERIFY_ROLES and req.status == RequestStatus.SUBMITTED,
             "check": user.role in actions.CHECK_ROLES
@@ -116,64 +107,22 @@ def detail(request, uuid):
     return render(request, "letters/staff/detail.html", context)
 
 
-STEP_ROLES = {
-    "verifikasi": actions.VERIFY_ROLES,
-    "periksa": actions.CHECK_ROLES,
-    "tandatangani": actions.SIGN_ROLES,
-    "kembalikan": actions.HANDLE_ROLES,
-    "tolak": actions.HANDLE_ROLES,
-    "ambil": actions.HANDLE_ROLES,
-}
-
-
-def run_step(req: LetterRequest, user, step: str, data) -> tuple[bool, str]:
-    """Do `step` on `req` for `user`; (done, message). Shared by pages and the API."""
-    from balai.letters.pki import SignerUnavailable
-
-    try:
-        if step == "verifikasi":
-            actions.verify_request(req, user)
-            return True, _("Permohonan diverifikasi.")
-        if step == "periksa":
-            actions.check_request(req, user)
-            return True, _("Permohonan diperiksa dan diteruskan untuk ditandatangani.")
-        if step == "tandatangani":
-            letter = actions.sign_request(req, user)
-            return True, _("Surat ditandatangani dengan nomor %(n)s.") % {"n": letter.number}
-        if step == "kembalikan":
-            actions.return_request(req, user, data.get("reason", ""))
-            return True, _("Permohonan dikembalikan kepada pemohon untuk diperbaiki.")
-        if step == "tolak":
-            actions.reject_request(req, user, data.get("reason", ""))
-            return True, _("Permohonan ditolak.")
-        if step == "ambil":
-            actions.record_collection(req, user, data.get("collected_by", ""))
-            return True, _("Pengambilan surat dicatat.")
-    except actions.Refused as refused:
-        return False, refused.message
-    except SignerUnavailable:
-        return False, _(
-            "Sertifikat tanda tangan elektronik Anda belum terpasang. Hubungi admin kabupaten."
-        )
-    raise Http404
-
-
 @require_POST
 @login_required
 def step(request, uuid, step):
-    if step not in STEP_ROLES:
+    if step not in actions.STEP_ROLES:
         raise Http404
-    require_role(request.user, *QUEUE_ROLES)
+    require_role(request.user, *actions.QUEUE_ROLES)
     req = _request_for(request.user, uuid)
-    require_role(request.user, *STEP_ROLES[step])
-    done, message = run_step(req, request.user, step, request.POST)
+    require_role(request.user, *actions.STEP_ROLES[step])
+    done, message = actions.run_step(req, request.user, step, request.POST)
     (messages.success if done else messages.error)(request, message)
     return redirect("letters:staff-detail", uuid=req.uuid)
 
 
 @login_required
 def document(request, uuid, document):
-    require_role(request.user, *QUEUE_ROLES)
+    require_role(request.user, *actions.QUEUE_ROLES)
     req = _request_for(request.user, uuid)
     doc = get_object_or_404(RequestDocument, request=req, uuid=document)
     audit.record("letter_request.document_viewed", req, detail={"key": doc.key})
@@ -182,7 +131,7 @@ def document(request, uuid, document):
 
 @login_required
 def letter_pdf(request, public_id):
-    require_role(request.user, *QUEUE_ROLES)
+    require_role(request.user, *actions.QUEUE_ROLES)
     letter = get_for_user_or_404(Letter.objects.all(), request.user, public_id=public_id)
     audit.record("letter.pdf_viewed", letter)
     response = FileResponse(
@@ -195,7 +144,7 @@ def letter_pdf(request, public_id):
 @require_POST
 @login_required
 def revoke(request, public_id):
-    require_role(request.user, *QUEUE_ROLES)
+    require_role(request.user, *actions.QUEUE_ROLES)
     letter = get_for_user_or_404(Letter.objects.all(), request.user, public_id=public_id)
     require_role(request.user, *actions.REVOKE_ROLES)
     try:
@@ -269,8 +218,7 @@ def type_list(request):
     current = LetterSettings.current()
     form = RegencySettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        audit.record("letter_settings.regency_changed", None, detail=form.cleaned_data)
+        actions.save_regency_settings(form.save(commit=False), request.user, form.cleaned_data)
         messages.success(request, _("Pengaturan surat kabupaten disimpan."))
         return redirect("letters:type-list")
     letter_types = LetterType.objects.all()
