@@ -2,9 +2,8 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from django_ratelimit.core import get_usage
 
-from balai.accounts import actions
+from balai.accounts import actions, ratelimit
 from balai.accounts.choices import Role, Scope
 from balai.accounts.models import ApiClient, User
 from balai.accounts.throttle import WINDOW_MINUTES, LoginThrottle
@@ -106,25 +105,15 @@ class EnrolmentCodeForm(forms.Form):
         self.request = request
         super().__init__(*args, **kwargs)
 
-    def _failures(self, *, increment: bool) -> int:
-        usage = get_usage(
-            self.request,
-            group="enrolment-code",
-            key=lambda group, request: str(request.user.pk),
-            rate=ENROLMENT_FAILURES,
-            increment=increment,
-        )
-        return usage["count"] if usage else 0
-
     def clean_enrolment_code(self):
         value = self.cleaned_data["enrolment_code"]
-        limit = int(ENROLMENT_FAILURES.split("/")[0])
-        if self._failures(increment=False) >= limit:
+        failures = ("enrolment-code", str(self.request.user.pk), ENROLMENT_FAILURES)
+        if ratelimit.reached(failures) is not None:
             raise ValidationError(
                 _("Terlalu banyak kode salah. Tunggu satu jam, lalu coba lagi."), code="throttled"
             )
         if not actions.redeem_enrolment_code(self.request, value):
-            self._failures(increment=True)
+            ratelimit.count(*failures)
             raise ValidationError(
                 _(
                     "Kode pendaftaran salah, sudah dipakai, atau kedaluwarsa. "
