@@ -5,11 +5,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from balai.accounts.models import AuditLog
-from balai.residents import importing
 from balai.residents.actions import import_residents
 from balai.residents.choices import MaritalStatus, Religion, Status
 from balai.residents.generate import Generator, write_opensid_xlsx
-from balai.residents.importing import FileProblem
+from balai.residents.importing import FileProblem, safety, writer
 from balai.residents.models import Family, PopulationCount, Resident
 from balai.residents.nik import make_nik
 from balai.residents.tests.conftest import person, write_csv
@@ -132,7 +131,7 @@ def test_a_file_in_the_wrong_format_gets_a_clear_message(cast, tmp_path):
 
 
 def test_too_large_files_are_refused_before_parsing(cast, tmp_path, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(safety, "MAX_FILE_BYTES", 100)
     path = write_csv(tmp_path / "big.csv", [person()])
     with pytest.raises(FileProblem, match="terlalu besar"):
         import_residents(path, cast.village_a)
@@ -188,9 +187,9 @@ def test_a_crash_half_way_leaves_the_registry_as_it_was(cast, workbook, monkeypa
     before = list(Resident.objects.order_by("pk").values_list("nik", "name", "updated_at"))
     Resident.objects.update(name="Diubah")
     changed = list(Resident.objects.order_by("pk").values_list("nik", "name", "updated_at"))
-    monkeypatch.setattr(importing, "BATCH", 20)
+    monkeypatch.setattr(writer, "BATCH", 20)
     calls = {"n": 0}
-    real = importing._Importer._write
+    real = writer._Importer._write
 
     def crash_on_third(self, batch):
         calls["n"] += 1
@@ -198,7 +197,7 @@ def test_a_crash_half_way_leaves_the_registry_as_it_was(cast, workbook, monkeypa
             raise RuntimeError("killed")
         return real(self, batch)
 
-    monkeypatch.setattr(importing._Importer, "_write", crash_on_third)
+    monkeypatch.setattr(writer._Importer, "_write", crash_on_third)
     with pytest.raises(RuntimeError):
         import_residents(workbook, cast.village_a)
     assert list(Resident.objects.order_by("pk").values_list("nik", "name", "updated_at")) == changed
