@@ -102,6 +102,29 @@ def run_import_job(job: ResidentImport, progress=None) -> ResidentImport:
     return job
 
 
+def fail_interrupted_imports() -> int:
+    """Imports a dead task worker held: failed, with a message, their files deleted.
+
+    Called before a task worker starts (`balai serve` runs one): an import still
+    "running" then belongs to no process. Its transaction was rolled back with
+    the process; only the job row and the uploaded personal data remain.
+    """
+    count = 0
+    for job in ResidentImport.objects.filter(status=ImportStatus.RUNNING):
+        with transaction.atomic():
+            job.status = ImportStatus.FAILED
+            job.message = _(
+                "Impor terhenti karena proses latar berhenti mendadak; data penduduk tidak "
+                "berubah dan berkas yang diunggah sudah dihapus. Silakan unggah ulang."
+            )
+            job.finished_at = timezone.now()
+            job.file.delete(save=False)
+            job.save()
+            audit.record("residents.import_interrupted", job)
+        count += 1
+    return count
+
+
 # Which status an event may start from: nobody dies twice or moves out while gone.
 EVENT_FROM = {
     EventKind.DEATH: {Status.ALIVE, Status.MISSING},

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from balai.residents.importing.rows import OPENSID_COLUMNS, ImportResult
 from balai.residents.importing.safety import MAX_FILE_BYTES, FileProblem, check_file
-from balai.residents.importing.sheets import Sheet, iter_sheets
+from balai.residents.importing.sheets import Sheet, read_sheets
 from balai.residents.importing.writer import import_sheets
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "Sheet",
     "import_file",
     "import_sheets",
+    "read_sheets",
 ]
 
 
@@ -41,11 +42,12 @@ def import_file(
     """Check, validate and upsert a residents file into `village`; all or nothing."""
     path = Path(path)
     fmt = check_file(path)
-    return import_sheets(
-        iter_sheets(path, fmt),
-        village,
-        dry_run=dry_run,
-        progress=progress,
-        show_other_village=show_other_village,
-        finish=finish,
-    )
+    with read_sheets(path, fmt) as sheets:
+        return import_sheets(
+            sheets,
+            village,
+            dry_run=dry_run,
+            progress=progress,
+            show_other_village=show_other_village,
+            finish=finish,
+        )

@@ -1,68 +1,59 @@
-"""Reading sheets: every sheet of a workbook (or the CSV) as rows, header first."""
+"""Reading sheets: every sheet of a workbook (or the CSV) as rows, header first.
+
+The reading itself happens in a child process with bounded memory
+(`balai.lib.spreadsheets`); here its refusals become Indonesian messages.
+"""
 
 from __future__ import annotations
 
-import codecs
-import csv
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from balai.lib.spreadsheets import Sheet, SheetError, SheetReader
 from balai.residents.importing.safety import FileProblem
 
 SKIPPED_SHEETS = {"kode data"}
 
-
-@dataclass
-class Sheet:
-    name: str
-    rows: Iterator[list]  # the header row first
-    height: int  # rows including the header, or an estimate
+__all__ = ["SKIPPED_SHEETS", "Sheet", "read_sheets"]
 
 
-def iter_sheets(path: Path, fmt: str) -> Iterator[Sheet]:
-    if fmt == "csv":
-        yield _csv_sheet(path)
-        return
-    from python_calamine import CalamineWorkbook
+def sheet_message(error: SheetError) -> str:
+    params = error.params
+    if error.code == "too_big":
+        return _(
+            "Lembar '%(sheet)s' terlalu besar: %(rows)s baris x %(columns)s kolom terpakai "
+            "(maksimal %(max_rows)s baris, %(max_columns)s kolom, %(max_cells)s sel). "
+            "Hapus isi sel di luar tabel data lalu unggah ulang."
+        ) % {k: f"{v:,}".replace(",", ".") if isinstance(v, int) else v for k, v in params.items()}
+    if error.code == "too_many_strings":
+        return _("Teks dalam berkas ini terlalu banyak (lebih dari %(mb)s MB); ditolak.") % params
+    if error.code == "died":
+        return (
+            _(
+                "Berkas ini tidak dapat dibaca dalam batas memori %(mb)s MB dan ditolak; data "
+                "penduduk tidak berubah. Periksa sel terisi yang jauh di luar tabel data."
+            )
+            % params
+        )
+    if error.code == "no_sheets":
+        return _("Berkas tidak berisi lembar data penduduk.")
+    if error.code == "sheet_unreadable":
+        return _("Lembar '%(sheet)s' tidak dapat dibaca.") % params
+    return _("Berkas lembar kerja tidak dapat dibaca (rusak atau terkunci).")
 
+
+@contextmanager
+def read_sheets(path: Path, fmt: str, **options) -> Iterator[Iterator[Sheet]]:
+    """The file's sheets, read by a child process; its refusals raise FileProblem.
+
+    A refusal may come while rows are being read, inside the import's
+    transaction: it leaves that transaction first, so nothing is written.
+    """
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception:
-        raise FileProblem(
-            _("Berkas lembar kerja tidak dapat dibaca (rusak atau terkunci).")
-        ) from None
-    names_ = [n for n in workbook.sheet_names if n.strip().lower() not in SKIPPED_SHEETS]
-    if not names_:
-        raise FileProblem(_("Berkas tidak berisi lembar data penduduk."))
-    for sheet_name in names_:
-        try:
-            sheet = workbook.get_sheet_by_name(sheet_name)
-            rows = sheet.iter_rows()
-        except Exception:
-            raise FileProblem(
-                _("Lembar '%(sheet)s' tidak dapat dibaca.") % {"sheet": sheet_name}
-            ) from None
-        yield Sheet(sheet_name, rows, sheet.height)
-
-
-def _csv_sheet(path: Path) -> Sheet:
-    with open(path, "rb") as f:
-        head = f.read(64 * 1024)
-    encoding = "utf-8-sig"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-    except UnicodeDecodeError:
-        encoding = "cp1252"
-    first_line = head.split(b"\n", 1)[0].decode(encoding, errors="replace")
-    delimiter = max((";", ",", "\t"), key=first_line.count)
-    size = path.stat().st_size
-    estimate = max(1, head.count(b"\n") * size // max(len(head), 1))
-
-    def rows():
-        with open(path, encoding=encoding, errors="replace", newline="") as f:
-            yield from csv.reader(f, delimiter=delimiter)
-
-    return Sheet("csv", rows(), estimate)
+        with SheetReader(path, fmt, SKIPPED_SHEETS, **options) as reader:
+            yield reader.sheets()
+    except SheetError as exc:
+        raise FileProblem(sheet_message(exc)) from None
