@@ -34,7 +34,7 @@ from balai.residents.forms import (
     ResidentForm,
 )
 from balai.residents.models import Family, Resident, ResidentImport, age
-from balai.residents.nik import mask, nik_mismatches
+from balai.residents.nik import mask, mask_numbers, nik_mismatches
 from balai.residents.roles import EXPORTERS, READERS, WRITERS, may_see_village
 from balai.residents.tasks import import_residents_task, read_progress
 
@@ -426,7 +426,11 @@ def import_status(request, uuid):
             "done": done,
             "total": total,
             "percent": percent,
-            "problems": job.errors[:100],
+            # Full numbers only in the audited report download.
+            "problems": [
+                (row, column, mask_numbers(str(value)), reason, level)
+                for row, column, value, reason, level in job.errors[:100]
+            ],
         },
     )
 
