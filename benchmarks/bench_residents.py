@@ -63,7 +63,7 @@ def baseline(paths: list[Path]) -> float:
     from django.db import connection, transaction
     from python_calamine import CalamineWorkbook
 
-    from balai.residents.importing import _bulk_insert
+    from balai.residents.importing.writer import _bulk_insert
 
     columns = 43
     with connection.cursor() as cursor:
@@ -125,6 +125,8 @@ def import_phase(args, codes, paths, extra, by_code) -> list[str]:
     imported = time.perf_counter() - start
     imported_cpu = time.process_time() - cpu_start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # (the files are read by a child process each: benchmarks/bench_hostile_files.py
+    # measures that child's peak)
     total = Resident.objects.count()
     print(
         f"import done: {total:,} rows, baseline {base:.1f} s, import {imported:.1f} s "

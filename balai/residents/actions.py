@@ -59,6 +59,29 @@ def import_residents(
     return import_file(Path(path), village, **kwargs)
 
 
+@transaction.atomic
+def start_import(village, upload, *, user, dry_run: bool) -> ResidentImport:
+    """Keep an uploaded file, queue its import and audit the upload: all or nothing.
+
+    The task is queued in the same transaction (the database task backend
+    stores it there), so a job never exists without its task or the reverse.
+    """
+    from balai.residents.tasks import import_residents_task  # tasks imports this module
+
+    job = ResidentImport.objects.create(
+        village=village, uploaded_by=user, file_name=upload.name[:255], dry_run=dry_run
+    )
+    job.file.save(f"{job.uuid}.bin", upload, save=True)
+    audit.record(
+        "residents.import_uploaded",
+        job,
+        user=user,
+        detail={"file": job.file_name, "dry_run": dry_run},
+    )
+    import_residents_task.enqueue(job.pk)
+    return job
+
+
 def run_import_job(job: ResidentImport, progress=None) -> ResidentImport:
     """Run an uploaded file's import and store its outcome on the job."""
     ResidentImport.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)

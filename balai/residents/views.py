@@ -36,7 +36,7 @@ from balai.residents.forms import (
 from balai.residents.models import Family, Resident, ResidentImport, age
 from balai.residents.nik import mask, mask_numbers, nik_mismatches
 from balai.residents.roles import EXPORTERS, READERS, WRITERS, may_see_village
-from balai.residents.tasks import import_residents_task, read_progress
+from balai.residents.tasks import read_progress
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
@@ -394,15 +394,12 @@ def import_page(request):
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
-            upload = form.cleaned_data["file"]
-            job = ResidentImport.objects.create(
-                village_id=request.user.village_id,
-                uploaded_by=request.user,
-                file_name=upload.name[:255],
+            job = actions.start_import(
+                request.user.village,
+                form.cleaned_data["file"],
+                user=request.user,
                 dry_run=form.cleaned_data["dry_run"],
             )
-            job.file.save(f"{job.uuid}.bin", upload, save=True)
-            import_residents_task.enqueue(job.pk)
             return redirect("residents:import-status", uuid=job.uuid)
     else:
         form = ImportForm()

@@ -136,3 +136,15 @@ def test_the_status_page_masks_niks_and_kks_the_audited_report_keeps_them(
     assert f"{twice['nik'][:4]}••••••••{twice['nik'][-4:]}" in body
     report = client.get(reverse("residents:import-report", args=[job.uuid, "csv"]))
     assert twice["nik"] in report.content.decode("utf-8-sig")
+
+
+def test_an_upload_is_audited_when_it_is_received(cast, client, login_as, tmp_path):
+    from balai.accounts.models import AuditLog
+
+    login_as(cast.operator_a)
+    upload(client, write_csv(tmp_path / "warga.csv", [person()]), dry_run="on")
+    job = ResidentImport.objects.get()
+    row = AuditLog.objects.get(action="residents.import_uploaded")
+    assert row.user == cast.operator_a and row.village_id == cast.village_a.pk
+    assert row.object_id == str(job.pk)
+    assert row.detail == {"file": "warga.csv", "dry_run": True}
