@@ -63,12 +63,23 @@ class Sheet:
 
 _COLUMN_REF = re.compile(rb' r="([A-Z]{1,3})[0-9]')
 _ROW_REF = re.compile(rb' r="[A-Z]{0,3}([0-9]{1,9})"')
-_ROW_WITH_REF = re.compile(rb'<(?:[\w.-]+:)?row\b[^>]*? r="')
-_CELL_TAGS = (b"<c ", b"<c>", b"<c/>", b":c ", b":c>", b":c/>")
-_ROW_TAGS = (b"<row ", b"<row>", b"<row/>", b":row ", b":row>", b":row/>")
+# `<c>`, `<c/>`, `<row>` or a tag whose first attribute is not `r` (Excel, LibreOffice,
+# openpyxl and XlsxWriter all write `r` first): taken as unreferenced.
+_UNREFERENCED = re.compile(rb"<(c|row)(?:>|/>| (?!r=))")
+_UNREFERENCED_PREFIXED = re.compile(rb"<(?:[\w.-]+:)?(c|row)(?:>|/>|\s(?!r=))")
 _DIMENSION = re.compile(
     rb'<(?:[\w.-]+:)?dimension ref="([A-Z]{1,3})?([0-9]*):?([A-Z]{1,3})?([0-9]*)"'
 )
+
+
+def _unreferenced(body: bytes) -> tuple[int, int]:
+    """(cells, rows) without their own `r` reference in a piece of worksheet XML."""
+    if b":c" in body or b":row" in body:  # namespace prefixes: the slower expression
+        found = _UNREFERENCED_PREFIXED.findall(body)
+    else:
+        found = _UNREFERENCED.findall(body)
+    cells = found.count(b"c")
+    return cells, len(found) - cells
 
 
 def column_number(letters: bytes) -> int:
@@ -98,30 +109,28 @@ def measure_xlsx_sheet(member, sheet: str) -> tuple[int, int]:
     each such tag can push the bound by one: counted, never ignored.
     """
     max_row = max_col = 0
-    cells = refs = row_tags = row_refs = 0
+    loose_cells = loose_rows = 0
     carry = b""
     declared = None
+    first = True
     while True:
         chunk = member.read(_CHUNK)
         data = carry + chunk
         # Keep an unfinished tag for the next round so no reference is cut in two.
         cut = data.rfind(b"<") if chunk else len(data)
         body, carry = data[:cut], data[cut:]
-        if declared is None and (found := _DIMENSION.search(body)):
-            declared = found
-        letters = _COLUMN_REF.findall(body)
-        refs += len(letters)
-        for column in set(letters):
+        if first:  # the dimension comes before the cells
+            declared, first = _DIMENSION.search(body), False
+        for column in set(_COLUMN_REF.findall(body)):
             max_col = max(max_col, column_number(column))
         numbers = set(_ROW_REF.findall(body))
         if numbers:
             max_row = max(max_row, max(map(int, numbers)))
-        cells += sum(body.count(tag) for tag in _CELL_TAGS)
-        row_tags += sum(body.count(tag) for tag in _ROW_TAGS)
-        row_refs += len(_ROW_WITH_REF.findall(body))
+        cells, rows = _unreferenced(body)
+        loose_cells, loose_rows = loose_cells + cells, loose_rows + rows
         if not chunk:
             break
-        _check_extent(sheet, max_row, max_col)
+        _check_extent(sheet, max_row + loose_rows, max_col + loose_cells)
     if declared is not None:
         first_col, first_row, last_col, last_row = declared.groups()
         _check_extent(
@@ -129,8 +138,8 @@ def measure_xlsx_sheet(member, sheet: str) -> tuple[int, int]:
             int(last_row or first_row or 0),
             column_number(last_col or first_col or b""),
         )
-    rows = max_row + max(row_tags - row_refs, 0)
-    columns = max_col + max(cells - refs, 0)
+    # Each unreferenced cell or row can sit one place further than the last.
+    rows, columns = max_row + loose_rows, max_col + loose_cells
     _check_extent(sheet, rows, columns)
     return rows, columns
 
