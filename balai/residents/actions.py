@@ -5,15 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_ratelimit.core import is_ratelimited
 
 from balai.accounts import audit
 from balai.residents import stats
 from balai.residents.choices import EventKind, ImportStatus, Status
 from balai.residents.importing import FileProblem, ImportResult, import_file, import_sheets
 from balai.residents.models import RegistryEvent, Resident, ResidentImport
-from balai.residents.nik import nik_mismatches
+from balai.residents.nik import mask, nik_mismatches
 
 EVENT_STATUS = {
     EventKind.BIRTH: Status.ALIVE,
@@ -54,9 +56,69 @@ def import_residents(
         "show_other_village": show_other,
         "finish": finish,
     }
+    limited = user is not None and not show_other
+    if limited and elsewhere_limited(user):
+        raise FileProblem(elsewhere_limit_message())
     if sheets is not None:
-        return import_sheets(sheets, village, **kwargs)
-    return import_file(Path(path), village, **kwargs)
+        result = import_sheets(sheets, village, **kwargs)
+    else:
+        result = import_file(Path(path), village, **kwargs)
+    if limited and not answer_registered_elsewhere(user, result.elsewhere, source="import"):
+        # Past the limit the file gets no answer at all, not even which rows failed.
+        raise FileProblem(elsewhere_limit_message())
+    return result
+
+
+# Whether a NIK or KK is registered in another village is itself personal data:
+# a village user gets this many such answers a day, each audited (issue 10.8).
+ELSEWHERE_RATE = "50/d"
+_ELSEWHERE_GROUP = "residents:registered-elsewhere"
+
+
+def elsewhere_limit_message() -> str:
+    return _(
+        "Batas harian pemeriksaan NIK/KK yang terdaftar di desa lain sudah tercapai; "
+        "coba lagi besok atau hubungi Dispendukcapil."
+    )
+
+
+def _rate_request(user) -> HttpRequest:
+    """django-ratelimit counts per request user; the task worker has no request."""
+    request = HttpRequest()
+    request.method = "POST"
+    request.user = user
+    return request
+
+
+def elsewhere_limited(user) -> bool:
+    return is_ratelimited(
+        _rate_request(user), group=_ELSEWHERE_GROUP, key="user", rate=ELSEWHERE_RATE
+    )
+
+
+def answer_registered_elsewhere(user, answers, *, source: str) -> bool:
+    """Count and audit each "registered in another village" answer given to `user`.
+
+    False once the day's limit is reached: the caller then withholds every answer.
+    Audited outside the import's transaction, which a refused file rolls back.
+    """
+    request = _rate_request(user)
+    for column, value in answers:
+        if is_ratelimited(
+            request, group=_ELSEWHERE_GROUP, key="user", rate=ELSEWHERE_RATE, increment=True
+        ):
+            audit.record(
+                "residents.elsewhere_limited", user=user, village=user.village_id,
+                detail={"source": source},
+            )  # fmt: skip
+            return False
+        audit.record(
+            "residents.registered_elsewhere",
+            user=user,
+            village=user.village_id,
+            detail={"column": column, "value": mask(value), "source": source},
+        )
+    return True
 
 
 @transaction.atomic

@@ -217,7 +217,7 @@ def add_member(request, uuid):
     """Register a birth or a move-in into a family."""
     require_role(request.user, *WRITERS)
     family = get_for_user_or_404(Family.objects.select_related("village"), request.user, uuid=uuid)
-    form = ResidentForm(request.POST or None, village=family.village)
+    form = ResidentForm(request.POST or None, village=family.village, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("kind", "event_date")}
         resident = actions.register_resident(

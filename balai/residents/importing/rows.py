@@ -98,6 +98,9 @@ class ImportResult:
     problems: list[tuple] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     dry_run: bool = False
+    # (column, value) of each number found registered in another village: each
+    # such answer is counted and audited after the import (actions.import_residents)
+    elsewhere: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -256,6 +256,7 @@ class _Importer:
             for p in batch:
                 if p.nik in elsewhere:
                     self.result.add(p.row, "nik", p.nik, self._elsewhere("NIK", elsewhere[p.nik]))
+                    self.result.elsewhere.append(("nik", p.nik))
         new_kks = list({p.no_kk for p in batch if p.no_kk not in self.families})
         if new_kks:
             elsewhere = self._elsewhere_names(Family, "no_kk", new_kks)
@@ -264,6 +265,7 @@ class _Importer:
                     self.result.add(
                         p.row, "no_kk", p.no_kk, self._elsewhere(_("Nomor KK"), elsewhere[p.no_kk])
                     )
+                    self.result.elsewhere.append(("no_kk", p.no_kk))
 
     def _elsewhere_names(self, model, column: str, values: list[str]) -> dict[str, str]:
         """{value: village name} for values already registered in another village.
@@ -293,7 +295,7 @@ class _Importer:
                 "what": what,
                 "village": village_name,
             }
-        return _("%(what)s sudah terdaftar di desa lain; hubungi admin kabupaten.") % {"what": what}
+        return _("%(what)s sudah terdaftar di desa lain; hubungi Dispendukcapil.") % {"what": what}
 
     def _write_families(self, batch):
         new: dict[str, tuple] = {}
