@@ -65,9 +65,47 @@ def one_import(path: str) -> None:
     )
 
 
+def compare(path: Path, rounds: int) -> str:
+    """The same dry-run import, read in this process by calamine (as before issue 10.1)
+    and through the measured child reader, alternating; best of `rounds` each."""
+    from python_calamine import CalamineWorkbook
+
+    from balai.lib.spreadsheets import Sheet
+    from balai.regions.loading import load_regions
+    from balai.regions.models import Village
+    from balai.residents.importing import import_file, import_sheets
+
+    load_regions()
+    village = Village.objects.get(code="35.08.21.2001")
+
+    def in_process():
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheet = workbook.get_sheet_by_name("Data Penduduk")
+        return import_sheets([Sheet("Data Penduduk", sheet.iter_rows(), sheet.height)], village,
+                             dry_run=True)  # fmt: skip
+
+    def child():
+        return import_file(path, village, dry_run=True)
+
+    best = {"in-process": [], "child": []}
+    for _ in range(rounds):
+        for name, run in (("in-process", in_process), ("child", child)):
+            start = time.perf_counter()
+            result = run()
+            best[name].append(time.perf_counter() - start)
+            assert result.ok and result.rows > 0
+    old, new = min(best["in-process"]), min(best["child"])
+    return (
+        f"| dry-run import of {path.name}, best of {rounds}: calamine in the importing "
+        f"process (before) / measured + child reader (after) | {old:.2f} s / {new:.2f} s, "
+        f"**{new / old:.2f}x** |"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--residents", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -105,6 +143,8 @@ def main() -> None:
             f"| {path.name} | {path.stat().st_size:,} B | {data['outcome'][:70]} | "
             f"{data['seconds']:.2f} s | {data['importer_mb']:.0f} MB | {data['reader_mb']:.0f} MB |"
         )
+    lines.append(compare(normal, args.rounds))
+    lines.append(f"load average after: {os.getloadavg()[0]:.1f}")
     print("\n".join(lines))
 
 

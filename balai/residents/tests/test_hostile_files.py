@@ -76,6 +76,10 @@ HOSTILE = {
     "corners.xlsx": lambda p: write_xlsx(
         p, header_row() + '<row r="1048576">' + cell("XFD1048576") + "</row>"
     ),
+    # a cell whose own reference lies far below the row that holds it
+    "hidden_row.xlsx": lambda p: write_xlsx(
+        p, header_row() + '<row r="2">' + cell("A1048576") + cell("B2") + "</row>"
+    ),
     # the smaller variant: far columns in a few rows
     "wide.xlsx": lambda p: write_xlsx(
         p, header_row() + "".join(f'<row r="{n}">{cell(f"XFD{n}")}</row>' for n in range(2, 9))
