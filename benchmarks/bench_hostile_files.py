@@ -48,9 +48,9 @@ def one_import(path: str) -> None:
     importer_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # The reading child alone, again, for its own peak (ru_maxrss of a forked child
     # counts the parent's pages).
-    reader = SheetReader(path, check_file(Path(path)), SKIPPED_SHEETS)
+    reader = SheetReader(SKIPPED_SHEETS)
     with reader, contextlib.suppress(SheetError):
-        for sheet in reader.sheets():
+        for sheet in reader.read(path, check_file(Path(path))):
             for _row in sheet.rows:
                 pass
     print(

@@ -319,7 +319,6 @@ def _read(path: str, fmt: str, skipped: set[str]) -> Iterator[tuple[str, Iterato
         rows, estimate = _csv_rows(path)
         yield "csv", rows, estimate
         return
-    measure(path, fmt)
     from python_calamine import CalamineWorkbook
 
     try:
@@ -346,10 +345,15 @@ def _peak_kb() -> int | None:
         return None
 
 
-def child_main(path: str, fmt: str, options: dict) -> None:
+def child_main(options: dict) -> None:
     memory = options["memory"]
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_LIMIT_SECONDS, CPU_LIMIT_SECONDS))
+    # Started early, the child waits here while the caller checks and measures the file.
+    line = sys.stdin.readline()
+    if not line:
+        return
+    path, fmt = json.loads(line)
     skipped = set(options["skipped"])
     out = sys.stdout.buffer
 
@@ -392,10 +396,13 @@ class _Unpickler(pickle.Unpickler):
 
 
 class SheetReader:
-    """Reads a checked file in a child process: `with SheetReader(...) as r: r.sheets()`."""
+    """Reads a file in a child process: `with SheetReader() as r: r.read(path, fmt)`.
 
-    def __init__(self, path, fmt: str, skipped=frozenset(), memory_limit: int = MEMORY_LIMIT_BYTES):
-        self.path, self.fmt = str(path), fmt
+    The child starts on entry (its interpreter boots while the caller checks the
+    file); `read` measures the file here, then lets the child read it.
+    """
+
+    def __init__(self, skipped=frozenset(), memory_limit: int = MEMORY_LIMIT_BYTES):
         self.options = {"skipped": sorted(skipped), "memory": memory_limit}
         self.process: subprocess.Popen | None = None
         self._pending = None
@@ -407,11 +414,9 @@ class SheetReader:
                 sys.executable,
                 "-m",
                 "balai.lib.spreadsheets",
-                self.path,
-                self.fmt,
                 json.dumps(self.options),
             ],
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,  # cell values must not reach a log
         )
@@ -422,8 +427,20 @@ class SheetReader:
     def __exit__(self, *exc_info) -> None:
         if self.process.poll() is None:
             self.process.kill()
-        self.process.stdout.close()
+        for stream in (self.process.stdin, self.process.stdout):
+            with contextlib.suppress(OSError):
+                stream.close()
         self.process.wait()
+
+    def read(self, path, fmt: str) -> Iterator[Sheet]:
+        """Measure `path` (SheetError past the limits), then have the child read it."""
+        measure(str(path), fmt)
+        try:
+            self.process.stdin.write(json.dumps([str(path), fmt]).encode() + b"\n")
+            self.process.stdin.close()
+        except OSError:  # the child is already gone: _next says how
+            pass
+        return self.sheets()
 
     def _next(self):
         if self._pending is not None:
@@ -461,4 +478,4 @@ class SheetReader:
 
 
 if __name__ == "__main__":
-    child_main(sys.argv[1], sys.argv[2], json.loads(sys.argv[3]))
+    child_main(json.loads(sys.argv[1]))

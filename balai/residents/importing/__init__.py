@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from balai.residents.importing.rows import OPENSID_COLUMNS, ImportResult
-from balai.residents.importing.safety import MAX_FILE_BYTES, FileProblem, check_file
+from balai.residents.importing.safety import MAX_FILE_BYTES, FileProblem
 from balai.residents.importing.sheets import Sheet, read_sheets
 from balai.residents.importing.writer import import_sheets
 
@@ -40,9 +40,7 @@ def import_file(
     finish: Callable[[ImportResult], None] | None = None,
 ) -> ImportResult:
     """Check, validate and upsert a residents file into `village`; all or nothing."""
-    path = Path(path)
-    fmt = check_file(path)
-    with read_sheets(path, fmt) as sheets:
+    with read_sheets(Path(path)) as sheets:
         return import_sheets(
             sheets,
             village,

@@ -13,7 +13,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from balai.lib.spreadsheets import Sheet, SheetError, SheetReader
-from balai.residents.importing.safety import FileProblem
+from balai.residents.importing.safety import FileProblem, check_file
 
 SKIPPED_SHEETS = {"kode data"}
 
@@ -46,14 +46,16 @@ def sheet_message(error: SheetError) -> str:
 
 
 @contextmanager
-def read_sheets(path: Path, fmt: str, **options) -> Iterator[Iterator[Sheet]]:
-    """The file's sheets, read by a child process; its refusals raise FileProblem.
+def read_sheets(path: Path, **options) -> Iterator[Iterator[Sheet]]:
+    """The file's sheets, checked, measured and read by a child process.
 
-    A refusal may come while rows are being read, inside the import's
-    transaction: it leaves that transaction first, so nothing is written.
+    Refusals raise FileProblem; one may come while rows are being read, inside
+    the import's transaction: it leaves that transaction first, so nothing is
+    written.
     """
     try:
-        with SheetReader(path, fmt, SKIPPED_SHEETS, **options) as reader:
-            yield reader.sheets()
+        with SheetReader(SKIPPED_SHEETS, **options) as reader:
+            fmt = check_file(path)  # while the child's interpreter starts
+            yield reader.read(path, fmt)
     except SheetError as exc:
         raise FileProblem(sheet_message(exc)) from None
