@@ -33,8 +33,9 @@ def sheet_message(error: SheetError) -> str:
     if error.code == "died":
         return (
             _(
-                "Berkas ini tidak dapat dibaca dalam batas memori %(mb)s MB dan ditolak; data "
-                "penduduk tidak berubah. Periksa sel terisi yang jauh di luar tabel data."
+                "Berkas ini tidak dapat dibaca dalam batas memori (%(mb)s MB) dan waktu baca, "
+                "jadi ditolak; data penduduk tidak berubah. Periksa sel terisi yang jauh di "
+                "luar tabel data."
             )
             % params
         )

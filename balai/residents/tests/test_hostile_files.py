@@ -145,7 +145,7 @@ def test_a_reader_that_runs_out_of_memory_dies_alone_with_a_clear_message(tmp_pa
     path = write_ods(tmp_path / "a.ods", [HEADER, [row[c] for c in HEADER]])
     limit = 8 * 1024 * 1024  # less than the interpreter itself: the reader cannot even load
     with (
-        pytest.raises(FileProblem, match="batas memori 8 MB"),
+        pytest.raises(FileProblem, match=r"batas memori \(8 MB\)"),
         read_sheets(path, memory_limit=limit) as sheets,
     ):
         for sheet in sheets:
