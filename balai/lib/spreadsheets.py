@@ -434,7 +434,11 @@ class SheetReader:
 
     def read(self, path, fmt: str) -> Iterator[Sheet]:
         """Measure `path` (SheetError past the limits), then have the child read it."""
-        measure(str(path), fmt)
+        try:
+            measure(str(path), fmt)
+        except (zipfile.BadZipFile, expat.ExpatError, ValueError, OSError):
+            # defusedxml's refusals are ValueErrors too
+            raise SheetError("unreadable") from None
         try:
             self.process.stdin.write(json.dumps([str(path), fmt]).encode() + b"\n")
             self.process.stdin.close()

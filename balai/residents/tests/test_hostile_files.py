@@ -163,3 +163,14 @@ def test_trailing_empty_repeats_as_libreoffice_saves_them_are_fine(cast, tmp_pat
     result = import_residents(path, cast.village_a)
     assert result.ok, result.problems
     assert Resident.objects.get().nik == row["nik"]
+
+
+def test_a_malformed_repeat_count_is_a_clear_refusal(cast, tmp_path):
+    path = write_ods(
+        tmp_path / "odd.ods",
+        [HEADER],
+        '<table:table-row><table:table-cell table:number-columns-repeated="many"/>'
+        "</table:table-row>",
+    )
+    with pytest.raises(FileProblem, match="tidak dapat dibaca"):
+        import_residents(path, cast.village_a)
