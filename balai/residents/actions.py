@@ -5,15 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balai.accounts import audit
+from balai.accounts.ratelimit import is_ratelimited
 from balai.residents import stats
 from balai.residents.choices import EventKind, ImportStatus, Status
 from balai.residents.importing import FileProblem, ImportResult, import_file, import_sheets
 from balai.residents.models import RegistryEvent, Resident, ResidentImport
-from balai.residents.nik import nik_mismatches
+from balai.residents.nik import mask, nik_mismatches
 
 EVENT_STATUS = {
     EventKind.BIRTH: Status.ALIVE,
@@ -54,9 +56,92 @@ def import_residents(
         "show_other_village": show_other,
         "finish": finish,
     }
+    limited = user is not None and not show_other
+    if limited and elsewhere_limited(user):
+        raise FileProblem(elsewhere_limit_message())
     if sheets is not None:
-        return import_sheets(sheets, village, **kwargs)
-    return import_file(Path(path), village, **kwargs)
+        result = import_sheets(sheets, village, **kwargs)
+    else:
+        result = import_file(Path(path), village, **kwargs)
+    if limited and not answer_registered_elsewhere(user, result.elsewhere, source="import"):
+        # Past the limit the file gets no answer at all, not even which rows failed.
+        raise FileProblem(elsewhere_limit_message())
+    return result
+
+
+# Whether a NIK or KK is registered in another village is itself personal data:
+# a village user gets this many such answers a day, each audited (issue 10.8).
+ELSEWHERE_RATE = "50/d"
+_ELSEWHERE_GROUP = "residents:registered-elsewhere"
+
+
+def elsewhere_limit_message() -> str:
+    return _(
+        "Batas harian pemeriksaan NIK/KK yang terdaftar di desa lain sudah tercapai; "
+        "coba lagi besok atau hubungi Dispendukcapil."
+    )
+
+
+def _rate_request(user) -> HttpRequest:
+    """django-ratelimit counts per request user; the task worker has no request."""
+    request = HttpRequest()
+    request.method = "POST"
+    request.user = user
+    return request
+
+
+def elsewhere_limited(user) -> bool:
+    return is_ratelimited(
+        _rate_request(user), group=_ELSEWHERE_GROUP, key="user", rate=ELSEWHERE_RATE
+    )
+
+
+def answer_registered_elsewhere(user, answers, *, source: str) -> bool:
+    """Count and audit each "registered in another village" answer given to `user`.
+
+    False once the day's limit is reached: the caller then withholds every answer.
+    Audited outside the import's transaction, which a refused file rolls back.
+    """
+    request = _rate_request(user)
+    for column, value in answers:
+        if is_ratelimited(
+            request, group=_ELSEWHERE_GROUP, key="user", rate=ELSEWHERE_RATE, increment=True
+        ):
+            audit.record(
+                "residents.elsewhere_limited", user=user, village=user.village_id,
+                detail={"source": source},
+            )  # fmt: skip
+            return False
+        audit.record(
+            "residents.registered_elsewhere",
+            user=user,
+            village=user.village_id,
+            detail={"column": column, "value": mask(value), "source": source},
+        )
+    return True
+
+
+@transaction.atomic
+def start_import(village, upload, *, user, dry_run: bool) -> ResidentImport:
+    """Keep an uploaded file, queue its import and audit the upload: all or nothing.
+
+    The task is queued in the same transaction (the database task backend
+    stores it there), so a job never exists without its task or the reverse.
+    """
+    from balai.residents.tasks import import_residents_task  # tasks imports this module
+
+    job = ResidentImport.objects.create(
+        village=village, uploaded_by=user, file_name=upload.name[:255], dry_run=dry_run
+    )
+    job.file.save(f"{job.uuid}.bin", upload, save=True)
+    audit.record(
+        "residents.import_uploaded",
+        job,
+        user=user,
+        detail={"file": job.file_name, "dry_run": dry_run},
+    )
+    import_residents_task.enqueue(job.pk)
+    return job
 
 
 def run_import_job(job: ResidentImport, progress=None) -> ResidentImport:
@@ -100,6 +185,29 @@ def run_import_job(job: ResidentImport, progress=None) -> ResidentImport:
     job.file.delete(save=False)
     job.save()
     return job
+
+
+def fail_interrupted_imports() -> int:
+    """Imports a dead task worker held: failed, with a message, their files deleted.
+
+    Called before a task worker starts (`balai serve` runs one): an import still
+    "running" then belongs to no process. Its transaction was rolled back with
+    the process; only the job row and the uploaded personal data remain.
+    """
+    count = 0
+    for job in ResidentImport.objects.filter(status=ImportStatus.RUNNING):
+        with transaction.atomic():
+            job.status = ImportStatus.FAILED
+            job.message = _(
+                "Impor terhenti karena proses latar berhenti mendadak; data penduduk tidak "
+                "berubah dan berkas yang diunggah sudah dihapus. Silakan unggah ulang."
+            )
+            job.finished_at = timezone.now()
+            job.file.delete(save=False)
+            job.save()
+            audit.record("residents.import_interrupted", job)
+        count += 1
+    return count
 
 
 # Which status an event may start from: nobody dies twice or moves out while gone.

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
@@ -12,6 +13,7 @@ from balai.regions.codes import level_of
 from balai.regions.models import District, Village
 from balai.residents import stats
 from balai.residents.models import Resident
+from balai.residents.nik import has_id_number
 from balai.residents.roles import READERS
 
 router = Router(tags=["residents"])
@@ -50,13 +52,38 @@ class ResidentFilter(Schema):
     "/residents",
     response=ResidentPage,
     auth=TokenAuth(),
-    summary="Search a village's residents (masked NIK/KK)",
+    summary="List a village's residents, or search them by name (masked NIK/KK)",
 )
 def residents(request, filters: Query[ResidentFilter]):
-    """Residents of one village, `q` by NIK/no. KK (exact) or name; needs `residents:read`.
+    """Residents of one village, `q` by name; needs `residents:read`.
 
-    NIK and no. KK come masked (`3508••••••••0001`); the total is in `count`.
+    A NIK or no. KK in `q` is refused (400): URLs end up in logs. Search by
+    number with `POST /residents/search`. NIK and no. KK come masked
+    (`3508••••••••0001`); the total is in `count`.
     """
+    if has_id_number(filters.q):
+        raise HttpError(
+            400,
+            _(
+                "NIK atau nomor KK tidak boleh dikirim di URL (alamat tercatat di log server); "
+                "cari dengan POST /api/v1/residents/search dan kirim `q` di badan permintaan."
+            ),
+        )
+    return _search(request, filters)
+
+
+@router.post(
+    "/residents/search",
+    response=ResidentPage,
+    auth=TokenAuth(),
+    summary="Search a village's residents by NIK, no. KK or name (query in the body)",
+)
+def search_residents(request, filters: ResidentFilter):
+    """As `GET /residents`, with the query in a JSON body, so a NIK never sits in a URL."""
+    return _search(request, filters)
+
+
+def _search(request, filters: ResidentFilter) -> dict:
     require_scope(request, Scope.RESIDENTS_READ)
     require_role(request.user, *READERS)
     if filters.page < 1 or not 1 <= filters.page_size <= MAX_PAGE_SIZE:

@@ -147,8 +147,9 @@ class ResidentForm(forms.ModelForm):
             )
         }
 
-    def __init__(self, *args, village, **kwargs):
+    def __init__(self, *args, village, user=None, **kwargs):
         self.village = village
+        self.user = user  # counted and audited when told a NIK is registered elsewhere
         super().__init__(*args, **kwargs)
         self.fields["birth_date"].required = True
         self.fields["relationship"].required = True
@@ -164,8 +165,17 @@ class ResidentForm(forms.ModelForm):
         if existing is not None:
             if existing == self.village.pk:
                 raise forms.ValidationError(_("NIK ini sudah terdaftar di desa ini."))
+            from balai.residents.actions import (
+                answer_registered_elsewhere,
+                elsewhere_limit_message,
+            )
+
+            if self.user is not None and not answer_registered_elsewhere(
+                self.user, [("nik", nik)], source="form"
+            ):
+                raise forms.ValidationError(elsewhere_limit_message())
             raise forms.ValidationError(
-                _("NIK ini sudah terdaftar di desa lain; hubungi admin kabupaten.")
+                _("NIK ini sudah terdaftar di desa lain; hubungi Dispendukcapil.")
             )
         return nik
 

@@ -160,6 +160,23 @@ def mask(value: str) -> str:
     return f"{value[:4]}{MASK}{value[-4:]}"
 
 
+_LONG_NUMBER = re.compile(r"[0-9]{9,}")
+
+
+def mask_numbers(text: str) -> str:
+    """Every run of 9 or more digits in `text` masked (a NIK or no. KK wherever it sits)."""
+    return _LONG_NUMBER.sub(lambda m: mask(m.group()), text or "")
+
+
+# Nine digits or more, spaces, dots or dashes between them allowed: a NIK, a KK or most of one.
+_ID_NUMBER = re.compile(r"[0-9](?:[ .\-]?[0-9]){8,}")
+
+
+def has_id_number(text: str) -> bool:
+    """Whether `text` holds a NIK or no. KK (or most of one): such text stays out of URLs."""
+    return bool(_ID_NUMBER.search(text or ""))
+
+
 def make_nik(district: str, birth_date: dt.date, sex: int, serial: int) -> str:
     """A NIK for `district` (6 digits, no dots), birth date, sex and serial."""
     day = birth_date.day + (40 if int(sex) == 2 else 0)

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count, Sum
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Max
 from django.utils import timezone
 
+from balai.lib.disclosure import Sum, suppress
 from balai.residents.choices import Education, MaritalStatus, Occupation, Religion, Sex
 from balai.residents.models import PopulationCount, Resident
 
@@ -52,20 +55,6 @@ def _count(rows):
         yield (year, sex), n
 
 
-def _hide(count: int) -> int | None:
-    return None if 0 < count < SMALL else count
-
-
-def _hide_one_more(rows: list[dict], keys: tuple[str, ...]) -> None:
-    """Beside a known total, one hidden count is the total minus the shown ones:
-    then hide the smallest shown row too (a non-zero one if there is any)."""
-    hidden = [r for r in rows if r[keys[0]] is None]
-    shown = [r for r in rows if r[keys[0]] is not None]
-    if len(hidden) == 1 and shown:
-        smallest = min(shown, key=lambda r: (r[keys[0]] == 0, r[keys[0]]))
-        smallest.update(dict.fromkeys(keys))
-
-
 def region_filter(code: str) -> dict:
     """PopulationCount filter for a regency (PP.RR), district or village code."""
     parts = code.count(".")
@@ -76,55 +65,120 @@ def region_filter(code: str) -> dict:
     return {"village_id": code}
 
 
+def _age_group(age: int) -> str:
+    for low, high in AGE_GROUPS:
+        if age >= low and (high is None or age <= high):
+            return _group_label(low, high)
+    return _group_label(*AGE_GROUPS[-1])
+
+
+def _group_label(low: int, high: int | None) -> str:
+    return f"{low}-{high}" if high is not None else f"{low}+"
+
+
+def _counts_by_region(today) -> tuple[dict, dict[str, list[str]]]:
+    """{(region, table, key): count} for the regency, its districts and active villages,
+    and {parent: children}. Tables: the DIMENSIONS, "age" (key group/sex) and
+    "age_total" (key group)."""
+    from balai.regions.models import Village
+
+    regency = settings.BALAI_REGENCY
+    villages = dict(Village.objects.in_regency().active().values_list("code", "district_id"))
+    children: dict[str, list[str]] = defaultdict(list)
+    for village, district in villages.items():
+        children[district].append(village)
+    for district in list(children):
+        children[regency].append(district)
+    values: dict[tuple, int] = defaultdict(int)
+    rows = PopulationCount.objects.filter(village_id__in=villages).values_list(
+        "village_id", "dimension", "key", "count"
+    )
+    for village, dimension, key, n in rows.iterator(chunk_size=5000):
+        if dimension == "birth_year":
+            year, sex = key.split("-")
+            group = _age_group(today.year - int(year))
+            cells = [("age", f"{group}/{sex}"), ("age_total", group)]
+        else:
+            cells = [(dimension, key)]
+        for region in (village, villages[village], regency):
+            for table, cell_key in cells:
+                values[(region, table, cell_key)] += n
+    return values, children
+
+
+def _sums(values: dict, children: dict[str, list[str]]) -> list[Sum]:
+    """Every sum a reader of the published figures can form."""
+    keys: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for region, table, key in values:
+        keys[(region, table)].add(key)
+    table_keys: dict[str, set[str]] = defaultdict(set)
+    for (_region, table), found in keys.items():
+        table_keys[table] |= found
+    regions = {region for region, _t, _k in values}
+    sums = []
+    for region in regions:
+        # Within a region: the categories of a table add up to the published total;
+        # the age cells of one sex add up to that sex's count; a group is men + women.
+        for table in (*DIMENSIONS, "age", "age_total"):
+            sums.append(Sum(tuple((region, table, k) for k in sorted(keys[(region, table)]))))
+        for sex in ("1", "2"):
+            parts = [(region, "age", k) for k in keys[(region, "age")] if k.endswith(f"/{sex}")]
+            sums.append(Sum(tuple(sorted(parts)), (region, "sex", sex)))
+        for group in keys[(region, "age_total")]:
+            parts = ((region, "age", f"{group}/1"), (region, "age", f"{group}/2"))
+            sums.append(Sum(parts, (region, "age_total", group)))
+    # Across regions: a parent's cell is the sum of its children's.
+    for parent, kids in children.items():
+        for table, found in table_keys.items():
+            for key in found:
+                parts = tuple((kid, table, key) for kid in kids)
+                sums.append(Sum(parts, (parent, table, key)))
+    return sums
+
+
+def published_counts(today=None) -> tuple[dict, set]:
+    """(counts, hidden cells) of the whole regency, computed once per registry state.
+
+    One suppression for every region together, so that no page or API answer
+    combined with another gives a hidden count back (regency minus districts,
+    district minus villages, total minus categories, men plus women).
+    """
+    today = today or timezone.localdate()
+    state = PopulationCount.objects.aggregate(last=Max("id"), rows=Count("id"))
+    key = f"residents:published:{today}:{state['last']}:{state['rows']}"
+    found = cache.get(key)
+    if found is None:
+        values, children = _counts_by_region(today)
+        found = (dict(values), suppress(values, _sums(values, children), SMALL))
+        cache.set(key, found, 3600)
+    return found
+
+
 def population(code: str, today=None) -> dict:
     """Aggregates for a region: totals per dimension with labels, age groups, pyramid."""
-    today = today or timezone.localdate()
-    sums = (
-        PopulationCount.objects.filter(**region_filter(code), village__is_active=True)
-        .values_list("dimension", "key")
-        .annotate(n=Sum("count"))
-        .order_by()
-    )
-    raw: dict[str, dict[str, int]] = defaultdict(dict)
-    for dimension, key, n in sums:
-        raw[dimension][key] = n
-    total = sum(raw.get("sex", {}).values())
+    values, hidden = published_counts(today)
+
+    def shown(table: str, key: str) -> int | None:
+        cell = (code, table, key)
+        return None if cell in hidden else values.get(cell, 0)
+
+    total = sum(values.get((code, "sex", k), 0) for k in ("1", "2", "None"))
     result = {"region": code, "total": total, "small_count_threshold": SMALL}
     for dimension, choices in DIMENSIONS.items():
-        counts = raw.get(dimension, {})
-        items = [
-            {"code": int(value), "label": str(label), "count": _hide(counts.get(str(value), 0))}
-            for value, label in choices.choices
-            if counts.get(str(value), 0)
+        keys = [(str(value), str(label), int(value)) for value, label in choices.choices]
+        keys.append(("None", "Tidak diisi", None))
+        result[dimension] = [
+            {"code": number, "label": label, "count": shown(dimension, key)}
+            for key, label, number in keys
+            if values.get((code, dimension, key), 0)
         ]
-        unknown = counts.get("None", 0)
-        if unknown:
-            items.append({"code": None, "label": "Tidak diisi", "count": _hide(unknown)})
-        _hide_one_more(items, ("count",))
-        result[dimension] = items
-    pyramid = {group: {1: 0, 2: 0} for group in AGE_GROUPS}
-    for key, n in raw.get("birth_year", {}).items():
-        year, sex = key.split("-")
-        age = today.year - int(year)
-        for low, high in AGE_GROUPS:
-            if age >= low and (high is None or age <= high):
-                pyramid[(low, high)][int(sex)] += n
-                break
-    groups = [
+    result["age_groups"] = [
         {
-            "label": f"{low}-{high}" if high is not None else f"{low}+",
-            "male": _hide(counts[1]),
-            "female": _hide(counts[2]),
-            "count": _hide(counts[1] + counts[2]),
+            "label": label,
+            "male": shown("age", f"{label}/1"),
+            "female": shown("age", f"{label}/2"),
+            "count": shown("age_total", label),
         }
-        for (low, high), counts in pyramid.items()
+        for label in (_group_label(low, high) for low, high in AGE_GROUPS)
     ]
-    # A group with a hidden cell is hidden whole (else count - women = men), and
-    # one hidden group is never alone (else the sex totals tell it).
-    cells = ("count", "male", "female")
-    for group in groups:
-        if any(group[k] is None for k in cells):
-            group.update(dict.fromkeys(cells))
-    _hide_one_more(groups, cells)
-    result["age_groups"] = groups
     return result

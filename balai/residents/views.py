@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,7 +22,7 @@ from balai.lib.pager import paginate
 from balai.regions.models import District, Regency, Village
 from balai.residents import actions, stats
 from balai.residents.choices import ImportStatus, Sex, Status
-from balai.residents.exports import to_csv, to_xlsx
+from balai.residents.exports import EXPORT_HEADERS, export_row, own_data_rows, to_csv, to_xlsx
 from balai.residents.forms import (
     SORTS,
     EventForm,
@@ -31,9 +32,9 @@ from balai.residents.forms import (
     ResidentForm,
 )
 from balai.residents.models import Family, Resident, ResidentImport, age
-from balai.residents.nik import mask, nik_mismatches
+from balai.residents.nik import has_id_number, mask, mask_numbers, nik_mismatches
 from balai.residents.roles import EXPORTERS, READERS, WRITERS
-from balai.residents.tasks import import_residents_task, read_progress
+from balai.residents.tasks import read_progress
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
@@ -81,31 +82,24 @@ def _is_number(text: str) -> bool:
     return (text or "").replace(" ", "").replace(".", "").isdigit()
 
 
-@login_required
-def resident_list(request):
-    """The filter form posts, so a NIK or no. KK typed in never lands in a URL;
-    other filters come back as a shareable GET URL."""
-    require_role(request.user, *READERS)
-    posted = None
-    if request.method == "POST":
-        posted = request.POST.copy()
-        posted.pop("csrfmiddlewaretoken", None)
-        if not _is_number(posted.get("q", "")):
-            kept = {k: v for k, v in posted.items() if v != ""}
-            return redirect(reverse("residents:list") + ("?" + urlencode(kept) if kept else ""))
-    form, data = _filter_form(request, posted)
-    # Plain values, not model instances: a page of 50 rows stays cheap at any registry size.
-    fields = ["uuid", "nik", "name", "sex", "birth_date", "status", "family__no_kk"]
-    fields += ["family__uuid", "family__dusun", "family__rt", "family__rw", "village__name"]
-    residents = filtered_residents(request.user, data).values_list(*fields, named=True)
-    query = (posted or request.GET).copy()
-    if _is_number(query.get("q", "")):
-        query.pop("q")  # page links never carry a NIK or KK
-    page = paginate(residents, query, PAGE_SIZE, count=True)
+def refuse_number_in_url(view):
+    """A NIK or no. KK in a GET query string is refused (400): URLs end up in access logs."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "GET" and has_id_number(request.GET.get("q", "")):
+            return render(request, "residents/number_in_url.html", status=400)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _list_rows(page) -> list[dict]:
+    """A page of plain values as table rows, numbers masked."""
     today = timezone.localdate()
     base = reverse("residents:list")
     status_labels = dict(Status.choices)
-    rows = [
+    return [
         {
             "nik": mask(r.nik),
             "name": r.name,
@@ -121,17 +115,36 @@ def resident_list(request):
         }
         for r in page
     ]
-    return render(
-        request,
-        "residents/list.html",
-        {
-            "form": form,
-            "page": page,
-            "rows": rows,
-            "can_write": request.user.role in WRITERS,
-            "can_export": request.user.role in EXPORTERS and not _is_number(data.get("q", "")),
-        },
-    )
+
+
+LIST_FIELDS = ["uuid", "nik", "name", "sex", "birth_date", "status", "family__no_kk"]
+LIST_FIELDS += ["family__uuid", "family__dusun", "family__rt", "family__rw", "village__name"]
+
+
+@login_required
+@refuse_number_in_url
+def resident_list(request):
+    """The filter form posts, so a NIK or no. KK typed in never lands in a URL;
+    other filters come back as a shareable GET URL."""
+    require_role(request.user, *READERS)
+    posted = None
+    if request.method == "POST":
+        posted = request.POST.copy()
+        posted.pop("csrfmiddlewaretoken", None)
+        if not _is_number(posted.get("q", "")):
+            kept = {k: v for k, v in posted.items() if v != ""}
+            return redirect(reverse("residents:list") + ("?" + urlencode(kept) if kept else ""))
+    form, data = _filter_form(request, posted)
+    # Plain values, not model instances: a page of 50 rows stays cheap at any registry size.
+    residents = filtered_residents(request.user, data).values_list(*LIST_FIELDS, named=True)
+    query = (posted or request.GET).copy()
+    if _is_number(query.get("q", "")):
+        query.pop("q")  # page links never carry a NIK or KK
+    page = paginate(residents, query, PAGE_SIZE, count=True)
+    context = {"form": form, "page": page, "rows": _list_rows(page)}
+    context["can_write"] = request.user.role in WRITERS
+    context["can_export"] = request.user.role in EXPORTERS and not _is_number(data.get("q", ""))
+    return render(request, "residents/list.html", context)
 
 
 @login_required
@@ -180,7 +193,7 @@ def add_member(request, uuid):
     """Register a birth or a move-in into a family."""
     require_role(request.user, *WRITERS)
     family = get_for_user_or_404(Family.objects.select_related("village"), request.user, uuid=uuid)
-    form = ResidentForm(request.POST or None, village=family.village)
+    form = ResidentForm(request.POST or None, village=family.village, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("kind", "event_date")}
         resident = actions.register_resident(
@@ -237,36 +250,8 @@ def accept_mismatch(request, uuid):
     return redirect("residents:detail", uuid=resident.uuid)
 
 
-EXPORT_HEADERS = [
-    "nik", "no_kk", "nama", "jenis_kelamin", "tempat_lahir", "tanggal_lahir", "agama",
-    "pendidikan", "pekerjaan", "status_kawin", "hubungan_keluarga", "alamat", "dusun", "rt",
-    "rw", "status",
-]  # fmt: skip
-
-
-def _export_row(r: Resident) -> list:
-    family = r.family
-    return [
-        r.nik,
-        family.no_kk if family else "",
-        r.name,
-        r.get_sex_display(),
-        r.birth_place,
-        r.birth_date,
-        r.get_religion_display() if r.religion else "",
-        r.get_education_display() if r.education else "",
-        r.get_occupation_display() if r.occupation else "",
-        r.get_marital_status_display() if r.marital_status else "",
-        r.get_relationship_display() if r.relationship else "",
-        family.address if family else "",
-        family.dusun if family else "",
-        family.rt if family else "",
-        family.rw if family else "",
-        r.get_status_display(),
-    ]
-
-
 @login_required
+@refuse_number_in_url
 def export(request, fmt):
     """The filtered list of one village as xlsx/csv: full numbers, audited."""
     require_role(request.user, *EXPORTERS)
@@ -279,7 +264,7 @@ def export(request, fmt):
         return redirect("residents:list")
     village = village_for_user_or_404(request.user, village_code)
     qs = filtered_residents(request.user, {**data, "desa": village.code}).select_related("family")
-    rows = [_export_row(r) for r in qs[:EXPORT_LIMIT].iterator(chunk_size=2000)]
+    rows = [export_row(r) for r in qs[:EXPORT_LIMIT].iterator(chunk_size=2000)]
     actions.record_export(
         village,
         user=request.user,
@@ -312,42 +297,7 @@ def own_data(request, uuid):
         Resident.objects.select_related("family", "village"), request.user, uuid=uuid
     )
     actions.record_own_data_export(resident, user=request.user)
-    family = resident.family
-    pairs = [
-        (_("NIK"), resident.nik),
-        (_("Nomor KK"), family.no_kk if family else ""),
-        (_("Nama"), resident.name),
-        (_("Jenis kelamin"), resident.get_sex_display()),
-        (_("Tempat lahir"), resident.birth_place),
-        (_("Tanggal lahir"), resident.birth_date),
-        (_("Agama"), resident.get_religion_display() if resident.religion else ""),
-        (_("Pendidikan"), resident.get_education_display() if resident.education else ""),
-        (_("Pekerjaan"), resident.get_occupation_display() if resident.occupation else ""),
-        (
-            _("Status perkawinan"),
-            resident.get_marital_status_display() if resident.marital_status else "",
-        ),
-        (
-            _("Hubungan dalam keluarga"),
-            resident.get_relationship_display() if resident.relationship else "",
-        ),
-        (_("Kewarganegaraan"), resident.get_citizenship_display()),
-        (_("Golongan darah"), resident.get_blood_type_display() if resident.blood_type else ""),
-        (_("Nama ayah"), resident.father_name),
-        (_("NIK ayah"), resident.father_nik),
-        (_("Nama ibu"), resident.mother_name),
-        (_("NIK ibu"), resident.mother_nik),
-        (_("Telepon"), resident.phone),
-        (_("Alamat"), family.address if family else ""),
-        (_("Dusun"), family.dusun if family else ""),
-        (_("RT/RW"), f"{family.rt}/{family.rw}" if family else ""),
-        (_("Desa"), str(resident.village)),
-        (_("Status"), resident.get_status_display()),
-    ]
-    pairs += [
-        (_("Peristiwa: %(kind)s") % {"kind": e.get_kind_display()}, e.date)
-        for e in resident.events.all()
-    ]
+    pairs = own_data_rows(resident)
     return _download(
         [_("Data"), _("Isi")], pairs, "xlsx", f"data-pribadi-{timezone.localdate():%Y%m%d}"
     )
@@ -362,15 +312,12 @@ def import_page(request):
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
-            upload = form.cleaned_data["file"]
-            job = ResidentImport.objects.create(
-                village_id=request.user.village_id,
-                uploaded_by=request.user,
-                file_name=upload.name[:255],
+            job = actions.start_import(
+                request.user.village,
+                form.cleaned_data["file"],
+                user=request.user,
                 dry_run=form.cleaned_data["dry_run"],
             )
-            job.file.save(f"{job.uuid}.bin", upload, save=True)
-            import_residents_task.enqueue(job.pk)
             return redirect("residents:import-status", uuid=job.uuid)
     else:
         form = ImportForm()
@@ -394,7 +341,11 @@ def import_status(request, uuid):
             "done": done,
             "total": total,
             "percent": percent,
-            "problems": job.errors[:100],
+            # Full numbers only in the audited report download.
+            "problems": [
+                (row, column, mask_numbers(str(value)), reason, level)
+                for row, column, value, reason, level in job.errors[:100]
+            ],
         },
     )
 

@@ -19,16 +19,6 @@ def test_staff_tokens_list_a_villages_residents_masked_with_the_total(registry, 
     assert not Resident.objects.filter(nik=nik).exists()
 
 
-def test_the_api_searches_by_nik(registry, client, api_token):
-    resident = Resident.objects.filter(village=registry.village_a).first()
-    headers = api_token(registry.admin, Scope.RESIDENTS_READ)
-    response = client.get(
-        URL, {"village": registry.village_a.code, "q": resident.nik}, headers=headers
-    )
-    assert response.json()["count"] == 1
-    assert response.json()["results"][0]["id"] == str(resident.uuid)
-
-
 def test_another_village_is_404(registry, client, api_token):
     headers = api_token(registry.operator_a, Scope.RESIDENTS_READ)
     response = client.get(URL, {"village": registry.village_b.code}, headers=headers)
@@ -89,3 +79,43 @@ def test_population_stats_of_unknown_or_foreign_regions_are_404(registry, client
     )
     for code in ["35.09", "35.09.01.2001", "35.08.01.2002", "99", "x"]:
         assert client.get(f"/api/v1/stats/population/{code}").status_code == 404, code
+
+
+@pytest.mark.parametrize("q", ["{nik}", "{spaced}", "budi {nik}", "{kk}"])
+def test_a_nik_or_kk_in_the_query_string_is_refused_with_a_pointer_to_post(
+    registry, client, api_token, q
+):
+    resident = Resident.objects.filter(village=registry.village_a).select_related("family").first()
+    nik = resident.nik
+    q = q.format(nik=nik, spaced=f"{nik[:6]} {nik[6:12]}.{nik[12:]}", kk=resident.family.no_kk)
+    headers = api_token(registry.admin, Scope.RESIDENTS_READ)
+    response = client.get(URL, {"village": registry.village_a.code, "q": q}, headers=headers)
+    assert response.status_code == 400
+    assert "POST /api/v1/residents/search" in response.json()["title"]
+
+
+def test_the_api_searches_by_nik_in_a_post_body(registry, client, api_token):
+    resident = Resident.objects.filter(village=registry.village_a).first()
+    headers = api_token(registry.operator_a, Scope.RESIDENTS_READ)
+    response = client.post(
+        URL + "/search",
+        {"village": registry.village_a.code, "q": resident.nik},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["count"] == 1
+    assert response.json()["results"][0]["id"] == str(resident.uuid)
+    assert resident.nik not in response.content.decode()
+
+
+def test_post_search_keeps_the_same_access_rules(registry, client, api_token):
+    headers = api_token(registry.operator_a, Scope.RESIDENTS_READ)
+    other = Resident.objects.filter(village=registry.village_b).first()
+    response = client.post(
+        URL + "/search",
+        {"village": registry.village_b.code, "q": other.nik},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert response.status_code == 404

@@ -5,14 +5,13 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from balai.accounts.models import AuditLog
-from balai.residents import importing
 from balai.residents.actions import import_residents
 from balai.residents.choices import MaritalStatus, Religion, Status
 from balai.residents.generate import Generator, write_opensid_xlsx
-from balai.residents.importing import FileProblem
+from balai.residents.importing import FileProblem, safety, writer
 from balai.residents.models import Family, PopulationCount, Resident
 from balai.residents.nik import make_nik
-from balai.residents.tests.conftest import person, write_csv
+from balai.residents.tests.conftest import person, write_csv, write_ods
 
 
 @pytest.fixture
@@ -132,7 +131,7 @@ def test_a_file_in_the_wrong_format_gets_a_clear_message(cast, tmp_path):
 
 
 def test_too_large_files_are_refused_before_parsing(cast, tmp_path, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(safety, "MAX_FILE_BYTES", 100)
     path = write_csv(tmp_path / "big.csv", [person()])
     with pytest.raises(FileProblem, match="terlalu besar"):
         import_residents(path, cast.village_a)
@@ -188,9 +187,9 @@ def test_a_crash_half_way_leaves_the_registry_as_it_was(cast, workbook, monkeypa
     before = list(Resident.objects.order_by("pk").values_list("nik", "name", "updated_at"))
     Resident.objects.update(name="Diubah")
     changed = list(Resident.objects.order_by("pk").values_list("nik", "name", "updated_at"))
-    monkeypatch.setattr(importing, "BATCH", 20)
+    monkeypatch.setattr(writer, "BATCH", 20)
     calls = {"n": 0}
-    real = importing._Importer._write
+    real = writer._Importer._write
 
     def crash_on_third(self, batch):
         calls["n"] += 1
@@ -198,7 +197,7 @@ def test_a_crash_half_way_leaves_the_registry_as_it_was(cast, workbook, monkeypa
             raise RuntimeError("killed")
         return real(self, batch)
 
-    monkeypatch.setattr(importing._Importer, "_write", crash_on_third)
+    monkeypatch.setattr(writer._Importer, "_write", crash_on_third)
     with pytest.raises(RuntimeError):
         import_residents(workbook, cast.village_a)
     assert list(Resident.objects.order_by("pk").values_list("nik", "name", "updated_at")) == changed
@@ -231,42 +230,6 @@ def test_cli_imports_with_dry_run_and_reports_errors(cast, workbook, tmp_path, c
 def test_status_codes_six_becomes_moved(cast, tmp_path):
     import_residents(write_csv(tmp_path / "s.csv", [person(status_dasar=6)]), cast.village_a)
     assert Resident.objects.get().status == Status.MOVED
-
-
-def write_ods(path, rows):
-    """A minimal OpenDocument spreadsheet, as LibreOffice would save it."""
-    from xml.sax.saxutils import escape
-
-    def cell(value):
-        return (
-            '<table:table-cell office:value-type="string"><text:p>'
-            f"{escape(str(value))}</text:p></table:table-cell>"
-        )
-
-    body = "".join(
-        "<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows
-    )
-    content = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-        '<office:body><office:spreadsheet><table:table table:name="Data Penduduk">'
-        f"{body}</table:table></office:spreadsheet></office:body></office:document-content>"
-    )
-    manifest = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
-        'manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
-        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-        "</manifest:manifest>"
-    )
-    with zipfile.ZipFile(path, "w") as z:
-        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        z.writestr("META-INF/manifest.xml", manifest)
-        z.writestr("content.xml", content)
-    return path
 
 
 def test_it_reads_an_ods_spreadsheet(cast, tmp_path):

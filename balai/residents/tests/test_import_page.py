@@ -119,3 +119,32 @@ def test_an_import_that_crashes_keeps_no_copy_of_the_file(cast, tmp_path, monkey
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED and not job.file
     assert not os.path.exists(stored)
+
+
+def test_the_status_page_masks_niks_and_kks_the_audited_report_keeps_them(
+    cast, client, login_as, tmp_path
+):
+    login_as(cast.operator_a)
+    twice = person()
+    other = person(nama="Siti", no_kk="3508011403100009", ayah_nik="350801140385")
+    upload(client, write_csv(tmp_path / "warga.csv", [twice, twice, other]))
+    job = ResidentImport.objects.get()
+    assert any(twice["nik"] == value for _row, _col, value, *_ in job.errors)
+    body = client.get(reverse("residents:import-status", args=[job.uuid])).content.decode()
+    assert "NIK ganda" in body
+    assert twice["nik"] not in body and "350801140385" not in body
+    assert f"{twice['nik'][:4]}••••••••{twice['nik'][-4:]}" in body
+    report = client.get(reverse("residents:import-report", args=[job.uuid, "csv"]))
+    assert twice["nik"] in report.content.decode("utf-8-sig")
+
+
+def test_an_upload_is_audited_when_it_is_received(cast, client, login_as, tmp_path):
+    from balai.accounts.models import AuditLog
+
+    login_as(cast.operator_a)
+    upload(client, write_csv(tmp_path / "warga.csv", [person()]), dry_run="on")
+    job = ResidentImport.objects.get()
+    row = AuditLog.objects.get(action="residents.import_uploaded")
+    assert row.user == cast.operator_a and row.village_id == cast.village_a.pk
+    assert row.object_id == str(job.pk)
+    assert row.detail == {"file": "warga.csv", "dry_run": True}

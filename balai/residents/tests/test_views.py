@@ -112,12 +112,12 @@ def test_the_list_filters_and_sorts(registry, client, login_as):
 def test_search_by_nik_kk_and_name(registry, client, login_as):
     login_as(registry.operator_a)
     resident = first(registry.village_a)
-    found = client.get(reverse("residents:list"), {"q": resident.nik}).context["page"]
+    found = client.post(reverse("residents:list"), {"q": resident.nik}).context["page"]
     assert uuids(found) == [resident.uuid]
-    found = client.get(reverse("residents:list"), {"q": resident.family.no_kk}).context["page"]
+    found = client.post(reverse("residents:list"), {"q": resident.family.no_kk}).context["page"]
     assert resident.uuid in uuids(found)
     other = first(registry.village_b)
-    found = client.get(reverse("residents:list"), {"q": other.nik}).context["page"]
+    found = client.post(reverse("residents:list"), {"q": other.nik}).context["page"]
     assert found.total == 0
     shouty = resident.name.upper()[:4]
     found = client.get(reverse("residents:list"), {"q": shouty}).context["page"]
@@ -330,3 +330,16 @@ def test_a_search_by_nik_or_kk_keeps_the_number_out_of_urls(registry, client, lo
     response = client.post(reverse("residents:list"), {"q": "budi", "rt": "", "dusun": ""})
     assert response.status_code == 302
     assert response["Location"] == reverse("residents:list") + "?q=budi"
+
+
+@pytest.mark.parametrize("url", [("residents:list", ()), ("residents:export", ("csv",))])
+def test_a_nik_typed_into_a_url_is_refused_with_a_pointer_to_the_form(
+    registry, client, login_as, url
+):
+    login_as(registry.operator_a)
+    resident = first(registry.village_a)
+    spaced = f"{resident.nik[:6]} {resident.nik[6:]}"
+    for q in (resident.nik, spaced, resident.family.no_kk):
+        response = client.get(reverse(url[0], args=url[1]), {"q": q})
+        assert response.status_code == 400
+        assert "formulir" in response.content.decode()

@@ -1,14 +1,18 @@
 import signal
 import subprocess
 import sys
+import time
 
 from django.core.management.base import BaseCommand
+
+from balai.core.worker import WorkerSupervisor
 
 
 class Command(BaseCommand):
     help = (
         "Serve Balai in production mode: gunicorn with uvicorn workers (ASGI) for the web "
-        "and the database task worker, stopping both together."
+        "and the database task worker, stopping both together; the worker is restarted "
+        "when it dies."
     )
 
     def add_arguments(self, parser):
@@ -33,16 +37,21 @@ class Command(BaseCommand):
                 "-",
             ]
         )
-        worker = subprocess.Popen([sys.executable, "-m", "balai", "db_worker"])
+        worker = WorkerSupervisor()
+        worker.start()
 
         def stop(*_):
-            for process in (web, worker):
-                if process.poll() is None:
-                    process.terminate()
+            worker.stop()
+            if web.poll() is None:
+                web.terminate()
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        self.stdout.write(f"Balai on http://{bind}/ (web pid {web.pid}, worker pid {worker.pid})")
-        web.wait()
+        self.stdout.write(
+            f"Balai on http://{bind}/ (web pid {web.pid}, worker pid {worker.process.pid})"
+        )
+        while web.poll() is None:
+            worker.check()  # restarted when it dies
+            time.sleep(1)
         stop()
         worker.wait()
