@@ -5,12 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from balai.accounts import audit
-from balai.accounts.ratelimit import is_ratelimited
+from balai.accounts import audit, ratelimit
 from balai.residents import stats
 from balai.residents.choices import EventKind, ImportStatus, Status
 from balai.residents.importing import FileProblem, ImportResult, import_file, import_sheets
@@ -82,18 +80,8 @@ def elsewhere_limit_message() -> str:
     )
 
 
-def _rate_request(user) -> HttpRequest:
-    """django-ratelimit counts per request user; the task worker has no request."""
-    request = HttpRequest()
-    request.method = "POST"
-    request.user = user
-    return request
-
-
 def elsewhere_limited(user) -> bool:
-    return is_ratelimited(
-        _rate_request(user), group=_ELSEWHERE_GROUP, key="user", rate=ELSEWHERE_RATE
-    )
+    return ratelimit.reached((_ELSEWHERE_GROUP, str(user.pk), ELSEWHERE_RATE)) is not None
 
 
 def answer_registered_elsewhere(user, answers, *, source: str) -> bool:
@@ -102,11 +90,8 @@ def answer_registered_elsewhere(user, answers, *, source: str) -> bool:
     False once the day's limit is reached: the caller then withholds every answer.
     Audited outside the import's transaction, which a refused file rolls back.
     """
-    request = _rate_request(user)
     for column, value in answers:
-        if is_ratelimited(
-            request, group=_ELSEWHERE_GROUP, key="user", rate=ELSEWHERE_RATE, increment=True
-        ):
+        if ratelimit.hit(_ELSEWHERE_GROUP, str(user.pk), ELSEWHERE_RATE):
             audit.record(
                 "residents.elsewhere_limited", user=user, village=user.village_id,
                 detail={"source": source},

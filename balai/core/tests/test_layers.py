@@ -39,6 +39,7 @@ LAYERS = {
     "settings": WIRING,
     "cli": WIRING,
     "wsgi": WIRING,
+    "asgi": WIRING,
     "__main__": WIRING,
     "__init__": WIRING,
 }
