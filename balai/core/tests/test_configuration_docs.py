@@ -22,7 +22,11 @@ def variables_read(source: str) -> set[str]:
     """Names read from the environment: env_* helpers, os.environ and os.getenv,
     and name prefixes (a constant like "BALAI_P12_PASSPHRASE_" completed at run time)."""
     found = set()
-    for node in ast.walk(ast.parse(source)):
+    tree = ast.parse(source)
+    # Parts of f-strings build settings names (f"BALAI_LOGIN_{name}_RATE"), not prefixes.
+    in_fstrings = {id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)
+                   for part in node.values}  # fmt: skip
+    for node in ast.walk(tree):
         name = None
         if isinstance(node, ast.Call) and node.args:
             called = _called_name(node)
@@ -31,6 +35,8 @@ def variables_read(source: str) -> set[str]:
         elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute):
             if node.value.attr == "environ":
                 name = node.slice
+        elif id(node) in in_fstrings:
+            continue
         elif isinstance(node, ast.Constant) and re.fullmatch(r"BALAI_[A-Z0-9_]+_", str(node.value)):
             found.add(f"{node.value}*")
         if isinstance(name, ast.Constant) and isinstance(name.value, str):
