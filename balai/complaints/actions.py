@@ -142,8 +142,14 @@ def _save(complaint, now, fields):
     complaint.save(update_fields=[*fields, "updated_at", "next_due"])
 
 
+def privacy_for(category, chosen: str) -> str:
+    """Sensitive categories (pungli, ...) are confidential whatever the reporter chose:
+    the officials a report accuses must not read it on the public pages."""
+    return Privacy.CONFIDENTIAL if category.sensitive else chosen
+
+
 def _publicity(complaint) -> bool:
-    if complaint.privacy == Privacy.CONFIDENTIAL:
+    if complaint.privacy == Privacy.CONFIDENTIAL or complaint.category.sensitive:
         return False
     return not (
         complaint.status == Status.REJECTED
@@ -236,7 +242,7 @@ def submit_complaint(
         category=category,
         village=village,
         description=description.strip(),
-        privacy=privacy,
+        privacy=privacy_for(category, privacy),
         latitude=latitude,
         longitude=longitude,
         address=address.strip(),

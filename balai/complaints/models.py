@@ -125,7 +125,12 @@ class ComplaintQuerySet(models.QuerySet):
         return self.none()
 
     def public(self):
-        return self.filter(is_public=True)
+        """What anyone may read. Sensitive categories never, even a report filed
+        before its category became sensitive."""
+        return self.filter(is_public=True).not_sensitive()
+
+    def not_sensitive(self):
+        return self.exclude(category__sensitive=True)
 
     def open(self):
         return self.filter(status__in=OPEN)

@@ -251,16 +251,15 @@ def photo(request, public_id):
         ComplaintPhoto.objects.select_related("complaint"), public_id=public_id
     )
     complaint = photo.complaint
-    allowed = complaint.is_public or (
+    public = Complaint.objects.public().filter(pk=complaint.pk).exists()
+    allowed = public or (
         request.user.is_authenticated
         and Complaint.objects.for_user(request.user).filter(pk=complaint.pk).exists()
     )
     if not allowed:
         raise Http404
     response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
-    response["Cache-Control"] = (
-        "private, max-age=3600" if not complaint.is_public else "public, max-age=86400"
-    )
+    response["Cache-Control"] = "public, max-age=86400" if public else "private, max-age=3600"
     return response
 
 
