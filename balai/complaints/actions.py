@@ -537,6 +537,34 @@ def resolve_complaint(complaint: Complaint, user, note: str, photo=None, now=Non
     return complaint
 
 
+# One dispatch for the staff page and the API ------------------------------
+
+# Each verb's action, given the cleaned data of its form (forms.action_form).
+VERBS = {
+    "verify": lambda c, u, d: verify_complaint(c, u, d["note"]),
+    "start": lambda c, u, d: start_progress(c, u, d["note"]),
+    "respond": lambda c, u, d: respond(c, u, d["note"]),
+    "note": lambda c, u, d: add_note(c, u, d["note"]),
+    "resolve": lambda c, u, d: resolve_complaint(c, u, d["note"], d["photo"]),
+    "return": lambda c, u, d: return_to_triage(c, u, d["reason"]),
+    "dispatch": lambda c, u, d: dispatch_complaint(c, u, d["unit"], d["note"], d["reason"]),
+    "reject": lambda c, u, d: reject_complaint(c, u, d["reason"], d["note"], d["duplicate_of"]),
+    "close": lambda c, u, d: close_complaint(c, u, d["note"]),
+    "assign": lambda c, u, d: assign(c, u, d["assignee"]),
+}
+
+
+def may_perform(user, complaint: Complaint, verb: str) -> bool:
+    """Checked before the input is: whoever may see a report may add a note."""
+    return verb == "note" or can_work(user, complaint)
+
+
+def perform(verb: str, complaint: Complaint, user, data: dict):
+    """Run `verb` on `complaint` for `user` with its form's cleaned data."""
+    _require(may_perform(user, complaint, verb))
+    return VERBS[verb](complaint, user, data)
+
+
 # The reporter's answer ---------------------------------------------------
 
 

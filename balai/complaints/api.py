@@ -7,7 +7,7 @@ pages, since every change goes through balai.complaints.actions.
 from datetime import datetime
 from typing import Literal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
@@ -15,11 +15,9 @@ from ninja.errors import HttpError
 from balai.accounts.access import get_for_user_or_404
 from balai.accounts.api_auth import TokenAuth, require_scope
 from balai.accounts.choices import Scope
-from balai.accounts.models import User
-from balai.complaints import actions
-from balai.complaints.choices import OPEN, RejectReason, Status, UnitKind
+from balai.complaints import actions, forms
+from balai.complaints.choices import OPEN, RejectReason, Status
 from balai.complaints.models import Complaint
-from balai.complaints.routing import Unit
 
 router = Router(tags=["complaints"], auth=TokenAuth())
 
@@ -182,56 +180,40 @@ def act_on_complaint(request, public_id: str, body: ActionIn):
     require_scope(request, Scope.COMPLAINTS_WRITE)
     user = request.user
     complaint = get_for_user_or_404(_queryset(), user, public_id=public_id)
+    if not actions.may_perform(user, complaint, body.action):
+        raise PermissionDenied
+    form = forms.action_form(body.action, complaint, form_data(body), people_by="username")
+    if not form.is_valid():
+        raise HttpError(422, forms.error_text(form))
     try:
-        run_action(complaint, user, body)
+        actions.perform(body.action, complaint, user, form.cleaned_data)
     except ValidationError as exc:
         raise HttpError(422, " ".join(exc.messages)) from None
     complaint.refresh_from_db()
     return serialise(complaint, user, complaint.timeline(internal=True))
 
 
-def run_action(complaint, user, body: ActionIn) -> None:
+def form_data(body: ActionIn) -> dict:
+    """The API's field names onto the page's form for the same verb."""
+    data = {"note": body.note, "reason": body.reason}
     match body.action:
-        case "verify":
-            actions.verify_complaint(complaint, user, body.note)
         case "dispatch":
-            actions.dispatch_complaint(complaint, user, _unit(body), body.note, body.reason)
-        case "start":
-            actions.start_progress(complaint, user, body.note)
-        case "respond":
-            actions.respond(complaint, user, body.note)
-        case "resolve":
-            actions.resolve_complaint(complaint, user, body.note)
+            data["unit"] = _unit(body)
         case "reject":
-            duplicate = (
-                Complaint.objects.filter(public_id=body.duplicate_of).first()
-                if body.duplicate_of
-                else None
-            )
-            actions.reject_complaint(
-                complaint, user, body.reject_reason or "", body.note, duplicate
-            )
+            data["reason"] = body.reject_reason or ""
+            data["duplicate_of"] = body.duplicate_of or ""
         case "return":
-            actions.return_to_triage(complaint, user, body.reason or body.note)
-        case "close":
-            actions.close_complaint(complaint, user, body.note)
-        case "note":
-            actions.add_note(complaint, user, body.note)
+            data["reason"] = body.reason or body.note
         case "assign":
-            assignee = (
-                User.objects.filter(username=body.assignee).first() if body.assignee else None
-            )
-            if body.assignee and assignee is None:
-                raise ValidationError("Petugas tidak dikenal.")
-            actions.assign(complaint, user, assignee)
+            data["assignee"] = body.assignee or ""
+    return data
 
 
-def _unit(body: ActionIn) -> Unit:
+def _unit(body: ActionIn) -> str:
+    """The dispatch form's value for the unit: "village" or "agency:<pk>"."""
     from balai.agencies.models import Agency
 
     if body.unit == "village":
-        return Unit(UnitKind.VILLAGE)
+        return "village"
     agency = Agency.objects.active().filter(slug=body.agency or "").first()
-    if agency is None:
-        raise ValidationError("Sebutkan OPD tujuan (agency).")
-    return Unit(UnitKind.AGENCY, agency.pk)
+    return f"agency:{agency.pk}" if agency else ""

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from balai.accounts.choices import REGENCY_ROLES, VILLAGE_ROLES, Role
 from balai.agencies.models import Agency
 from balai.complaints.choices import Privacy, RejectReason, Status, UnitKind
 from balai.complaints.models import Category
@@ -210,11 +211,63 @@ class RejectForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(queryset=None, label=_("Petugas"), required=False)
+    """Only the unit's people are choices: anyone else, existing or not, is the same
+    invalid choice (the API must not tell which usernames exist)."""
 
-    def __init__(self, *args, people=None, **kwargs):
+    assignee = forms.ModelChoiceField(
+        queryset=None,
+        label=_("Petugas"),
+        required=False,
+        error_messages={
+            "invalid_choice": _("Bukan petugas unit yang menangani aduan ini."),
+        },
+    )
+
+    def __init__(self, *args, people=None, by: str = "pk", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = people
+        self.fields["assignee"].to_field_name = by
+
+
+def unit_people(complaint):
+    """Who may be assigned a report: the active staff of the unit holding it."""
+    from balai.accounts.models import User
+
+    users = User.objects.filter(is_active=True, is_service=False)
+    if complaint.unit_kind == UnitKind.AGENCY:
+        return users.filter(role=Role.AGENCY_STAFF, agency_id=complaint.agency_id)
+    if complaint.unit_kind == UnitKind.VILLAGE:
+        return users.filter(role__in=VILLAGE_ROLES, village_id=complaint.village_id)
+    return users.filter(role__in=REGENCY_ROLES)
+
+
+ACTION_FORMS: dict[str, type[forms.Form]] = {
+    "verify": OptionalNoteForm,
+    "start": OptionalNoteForm,
+    "respond": NoteForm,
+    "note": NoteForm,
+    "resolve": ResolveForm,
+    "return": ReasonForm,
+    "dispatch": DispatchForm,
+    "reject": RejectForm,
+    "close": OptionalNoteForm,
+    "assign": AssignForm,
+}
+
+
+def error_text(form: forms.Form) -> str:
+    """A form's errors in one line, each after its field's label."""
+    return " ".join(
+        f"{form.fields[f].label}: {' '.join(e)}" if f in form.fields else " ".join(e)
+        for f, e in form.errors.items()
+    )
+
+
+def action_form(verb: str, complaint, data, files=None, *, people_by: str = "pk") -> forms.Form:
+    """The bound form checking the input of `verb` (actions.VERBS), for page and API."""
+    if verb == "assign":
+        return AssignForm(data, people=unit_people(complaint), by=people_by)
+    return ACTION_FORMS[verb](data, files)
 
 
 class QueueFilterForm(forms.Form):

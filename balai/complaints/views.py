@@ -16,7 +16,7 @@ from balai.accounts.access import get_for_user_or_404
 from balai.accounts.audit import client_ip
 from balai.accounts.choices import REGENCY_ROLES, VILLAGE_ROLES, Role
 from balai.complaints import actions, forms, lookups, stats
-from balai.complaints.choices import OPEN, Status, UnitKind
+from balai.complaints.choices import OPEN, Status
 from balai.complaints.models import Category, Complaint, ComplaintPhoto
 
 PAGE = 20
@@ -382,17 +382,6 @@ def queue(request):
     )
 
 
-def _unit_people(complaint):
-    from balai.accounts.models import User
-
-    users = User.objects.filter(is_active=True, is_service=False)
-    if complaint.unit_kind == UnitKind.AGENCY:
-        return users.filter(role=Role.AGENCY_STAFF, agency_id=complaint.agency_id)
-    if complaint.unit_kind == UnitKind.VILLAGE:
-        return users.filter(role__in=VILLAGE_ROLES, village_id=complaint.village_id)
-    return users.filter(role__in=REGENCY_ROLES)
-
-
 def _staff_complaint(request, public_id):
     _staff(request)
     queryset = Complaint.objects.select_related(
@@ -417,59 +406,28 @@ def staff_detail(request, public_id):
         "dispatch_form": forms.DispatchForm(),
         "reject_form": forms.RejectForm(),
         "assign_form": forms.AssignForm(
-            people=_unit_people(complaint), initial={"assignee": complaint.assignee}
+            people=forms.unit_people(complaint), initial={"assignee": complaint.assignee}
         ),
     }
     return render(request, "complaints/staff_detail.html", context)
-
-
-ACTIONS = {
-    "verify": (forms.OptionalNoteForm, lambda c, u, d: actions.verify_complaint(c, u, d["note"])),
-    "start": (forms.OptionalNoteForm, lambda c, u, d: actions.start_progress(c, u, d["note"])),
-    "respond": (forms.NoteForm, lambda c, u, d: actions.respond(c, u, d["note"])),
-    "note": (forms.NoteForm, lambda c, u, d: actions.add_note(c, u, d["note"])),
-    "resolve": (
-        forms.ResolveForm,
-        lambda c, u, d: actions.resolve_complaint(c, u, d["note"], d["photo"]),
-    ),
-    "return": (forms.ReasonForm, lambda c, u, d: actions.return_to_triage(c, u, d["reason"])),
-    "dispatch": (
-        forms.DispatchForm,
-        lambda c, u, d: actions.dispatch_complaint(c, u, d["unit"], d["note"], d["reason"]),
-    ),
-    "reject": (
-        forms.RejectForm,
-        lambda c, u, d: actions.reject_complaint(c, u, d["reason"], d["note"], d["duplicate_of"]),
-    ),
-    "close": (forms.OptionalNoteForm, lambda c, u, d: actions.close_complaint(c, u, d["note"])),
-}
 
 
 @login_required
 @require_POST
 def staff_action(request, public_id, verb):
     complaint = _staff_complaint(request, public_id)
-    if verb == "assign":
-        form = forms.AssignForm(request.POST, people=_unit_people(complaint))
-        run = lambda c, u, d: actions.assign(c, u, d["assignee"])  # noqa: E731
-    elif verb in ACTIONS:
-        form_class, run = ACTIONS[verb]
-        form = form_class(request.POST, request.FILES)
-    else:
+    if verb not in actions.VERBS:
         raise Http404
-    if verb != "note" and not actions.can_work(request.user, complaint):
+    if not actions.may_perform(request.user, complaint, verb):
         raise PermissionDenied
-    if form.is_valid():
-        try:
-            run(complaint, request.user, form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Tersimpan."))
+    form = forms.action_form(verb, complaint, request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, forms.error_text(form))
+        return redirect("complaints:staff-detail", public_id=complaint.public_id)
+    try:
+        actions.perform(verb, complaint, request.user, form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     else:
-        errors = [
-            f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}"
-            for f, e in form.errors.items()
-        ]
-        messages.error(request, " ".join(errors))
+        messages.success(request, _("Tersimpan."))
     return redirect("complaints:staff-detail", public_id=complaint.public_id)
