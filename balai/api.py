@@ -39,8 +39,33 @@ def problem(request, status: int, title: str, detail: str = "", **extra):
     return response
 
 
+# Pydantic's error types in words a client's developer (and a clerk) can read.
+PARAMETER_ERRORS = {
+    "less_than_equal": _("paling besar %(le)s"),
+    "less_than": _("harus kurang dari %(lt)s"),
+    "greater_than_equal": _("paling kecil %(ge)s"),
+    "greater_than": _("harus lebih dari %(gt)s"),
+    "int_parsing": _("harus bilangan bulat"),
+    "bool_parsing": _("harus true atau false"),
+    "string_too_long": _("paling panjang %(max_length)s karakter"),
+    "missing": _("wajib diisi"),
+}
+
+
+def parameter_message(error: dict) -> str:
+    name = str(error["loc"][-1]) if error.get("loc") else "?"
+    words = PARAMETER_ERRORS.get(error.get("type", ""))
+    text = words % error.get("ctx", {}) if words else error.get("msg", "")
+    return f"{name}: {text}"
+
+
 @api.exception_handler(ValidationError)
 def validation_error(request, exc):
+    # Query and path parameters (bounded by balai.lib.listparams) are the
+    # request's address: wrong ones are a 400. A body that does not fit is a 422.
+    if exc.errors and all(e.get("loc", [""])[0] in ("query", "path") for e in exc.errors):
+        detail = "; ".join(parameter_message(e) for e in exc.errors)
+        return problem(request, 400, _("Parameter tidak valid"), detail, errors=exc.errors)
     return problem(
         request,
         422,

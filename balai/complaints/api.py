@@ -18,6 +18,7 @@ from balai.accounts.choices import Scope
 from balai.complaints import actions, forms
 from balai.complaints.choices import OPEN, RejectReason, Status
 from balai.complaints.models import Complaint
+from balai.lib.listparams import LimitOffset, Text
 
 router = Router(tags=["complaints"], auth=TokenAuth())
 
@@ -64,14 +65,12 @@ class ComplaintDetailOut(ComplaintOut):
     events: list[EventOut]
 
 
-class ComplaintFilters(Schema):
+class ComplaintFilters(LimitOffset):
     status: Status | None = None
-    category: str | None = None
+    category: Text | None = None
     unit: Literal["mine", "all"] = "all"
     overdue: bool = False
-    village: str | None = None
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    village: Text | None = None
 
 
 class ActionIn(Schema):

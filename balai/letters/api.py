@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from ninja import Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from balai.accounts.access import get_for_user_or_404, require_role
@@ -30,6 +30,7 @@ from balai.letters.identity import client_ip
 from balai.letters.models import Letter, LetterRequest, LetterType
 from balai.letters.views.staff import QUEUE_ROLES, STEP_ROLES, run_step
 from balai.lib import tracking
+from balai.lib.listparams import LimitOffset, Text
 from balai.regions.models import Village
 
 router = Router(tags=["letters"])
@@ -257,29 +258,28 @@ class StaffRequestOut(Schema):
     letter_id: str | None
 
 
+class StaffRequestFilters(LimitOffset):
+    village: Text | None = None
+    status: Text | None = None
+    limit: int = Field(50, ge=1, le=100)
+
+
 @router.get("/letter-requests", auth=TokenAuth(), response=list[StaffRequestOut])
-def staff_requests(
-    request,
-    village: str | None = None,
-    status: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
-):
+def staff_requests(request, filters: Query[StaffRequestFilters]):
     """The requests the token's user may see; `status=open` for the queue."""
     require_scope(request, Scope.LETTERS_READ)
     require_role(request.user, *QUEUE_ROLES)
     qs = LetterRequest.objects.for_user(request.user).select_related(
         "letter_type", "village", "resident", "letter"
     )
-    if village:
-        qs = qs.filter(village_id=village)
-    if status == "open":
+    if filters.village:
+        qs = qs.filter(village_id=filters.village)
+    if filters.status == "open":
         qs = qs.open().order_by("due_at")
-    elif status:
-        qs = qs.filter(status=status)
-    limit = max(1, min(limit, 100))
+    elif filters.status:
+        qs = qs.filter(status=filters.status)
     rows = []
-    for r in qs[max(offset, 0) : max(offset, 0) + limit]:
+    for r in qs[filters.offset : filters.offset + filters.limit]:
         letter = getattr(r, "letter", None)
         rows.append(
             {

@@ -3,11 +3,11 @@
 from django.conf import settings
 from django.http import Http404
 from ninja import Query, Router, Schema
-from ninja.errors import HttpError
 
 from balai.accounts.access import require_role
 from balai.accounts.api_auth import TokenAuth, require_scope
 from balai.accounts.choices import Scope
+from balai.lib.listparams import PageNumber, Text
 from balai.regions.codes import level_of
 from balai.regions.models import District, Village
 from balai.residents import stats
@@ -15,7 +15,6 @@ from balai.residents.models import Resident
 from balai.residents.roles import READERS, may_see_village
 
 router = Router(tags=["residents"])
-MAX_PAGE_SIZE = 100
 
 
 class ResidentOut(Schema):
@@ -39,11 +38,9 @@ class ResidentPage(Schema):
     results: list[ResidentOut]
 
 
-class ResidentFilter(Schema):
-    village: str
-    q: str = ""
-    page: int = 1
-    page_size: int = 50
+class ResidentFilter(PageNumber):
+    village: Text
+    q: Text = ""
 
 
 @router.get(
@@ -59,8 +56,6 @@ def residents(request, filters: Query[ResidentFilter]):
     """
     require_scope(request, Scope.RESIDENTS_READ)
     require_role(request.user, *READERS)
-    if filters.page < 1 or not 1 <= filters.page_size <= MAX_PAGE_SIZE:
-        raise HttpError(400, f"page >= 1 dan page_size 1-{MAX_PAGE_SIZE}.")
     qs = Resident.objects.for_user(request.user).filter(village_id=filters.village)
     if not qs.exists() and not _visible_village(request.user, filters.village):
         raise Http404
