@@ -7,15 +7,15 @@ own declared schema. Found once: an offset past 2**63 was a 500.
 
 import pytest
 import schemathesis
-from schemathesis import GenerationMode
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from balai.accounts.choices import Scope
 
-EXAMPLES = 15  # per operation: the whole run stays well under a minute on two cores
+EXAMPLES = 15  # per operation and mode: about a minute on two cores
 
 
 @pytest.fixture
