@@ -302,3 +302,40 @@ def test_control_characters_in_a_stranger_s_text_never_break_the_xml_list(
     [item] = root.findall("request")
     assert item.findtext("description") == "Lubangbesar di jalan "
     assert item.findtext("address") == "RT 02"
+
+
+@pytest.mark.parametrize(
+    ("fields", "open311_name", "message"),
+    [
+        ({"phone": "bukan nomor"}, "phone", "Tulis nomor HP seperti 0812 3456 7890."),
+        ({"email": "bukan-email"}, "email", None),
+        ({"address_string": "x" * 201}, "address_string", None),
+        ({"lat": "-8.25", "long": ""}, None, "Isi lintang dan bujur, atau kosongkan keduanya."),
+        ({"lat": "1.0", "long": "100.0"}, "lat", "Titik ini berada di luar wilayah kabupaten."),
+    ],
+)
+def test_a_post_is_checked_by_the_pages_report_form(
+    client, cats, key, fields, open311_name, message
+):
+    """Open311 goes through the page's ReportForm: its rules and words, Open311's names."""
+    [error] = post(client, key, fmt="json", **fields).json()
+    assert error["code"] == 400
+    if open311_name:
+        assert error["description"].startswith(f"{open311_name}: ")
+    if message:
+        assert message in error["description"]
+    assert not Complaint.objects.exists()
+
+
+def test_more_than_five_photos_are_refused_not_dropped(client, cats, key):
+    photos = [jpeg_upload(f"f{i}.jpg") for i in range(6)]
+    response = post(client, key, fmt="json", media=photos)
+    assert response.status_code == 400
+    assert response.json()[0]["description"].startswith("media: ")
+    assert not Complaint.objects.exists()
+
+
+def test_an_unknown_service_code_stays_a_404(client, cats, key):
+    response = post(client, key, fmt="json", service_code="tidak-ada")
+    assert response.status_code == 404
+    assert "service_code" in response.json()[0]["description"]
