@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
@@ -16,7 +15,7 @@ from balai.accounts.access import get_for_user_or_404
 from balai.accounts.api_auth import TokenAuth, require_scope
 from balai.accounts.choices import Scope
 from balai.complaints import actions, forms
-from balai.complaints.choices import OPEN, RejectReason, Status
+from balai.complaints.choices import RejectReason, Status
 from balai.complaints.models import Complaint
 from balai.lib.listparams import LimitOffset, Text
 
@@ -147,19 +146,15 @@ def _queryset():
 @router.get("/complaints", response=list[ComplaintOut], summary="Aduan yang dapat dilihat token")
 def list_complaints(request, filters: Query[ComplaintFilters]):
     require_scope(request, Scope.COMPLAINTS_READ)
-    found = _queryset().for_user(request.user)
-    if filters.unit == "mine":
-        found = found.for_unit(request.user)
-    found = found.filter(status=filters.status) if filters.status else found.filter(status__in=OPEN)
-    if filters.category:
-        found = found.filter(category__code=filters.category)
-    if filters.village:
-        found = found.filter(village_id=filters.village)
-    if filters.overdue:
-        found = found.filter(next_due__lt=timezone.now())
-    found = list(
-        found.order_by("next_due", "created_at")[filters.offset : filters.offset + filters.limit]
+    found = _queryset().queue(
+        request.user,
+        unit_only=filters.unit == "mine",
+        status=filters.status,
+        category=filters.category or "",
+        village=filters.village or "",
+        overdue=filters.overdue,
     )
+    found = list(found[filters.offset : filters.offset + filters.limit])
     actions.note_identities_listed(found, request.user)
     return [serialise(c, request.user) for c in found]
 

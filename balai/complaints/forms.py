@@ -279,3 +279,36 @@ class QueueFilterForm(forms.Form):
     )
     overdue = forms.BooleanField(label=_("Lewat batas waktu"), required=False)
     mine = forms.BooleanField(label=_("Ditugaskan ke saya"), required=False)
+
+    def options(self, user) -> dict:
+        """The chosen filters as ComplaintQuerySet.queue's arguments (the API's too)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        category = data.get("category")
+        return {
+            "status": data.get("status") or None,
+            "category": category.code if category else "",
+            "overdue": data.get("overdue", False),
+            "assignee": user if data.get("mine") else None,
+        }
+
+
+class PublicFilterForm(forms.Form):
+    """The public list's filters, which its CSV export shares. A status it does not
+    know is ignored; a category it does not know finds nothing."""
+
+    kategori = forms.SlugField(required=False, max_length=40)
+    status = forms.ChoiceField(required=False, choices=[("", ""), *Status.choices])
+
+    def apply(self, complaints):
+        self.is_valid()
+        data = self.cleaned_data
+        if "kategori" not in data and self.data.get("kategori"):
+            return complaints.none()
+        if data.get("kategori"):
+            complaints = complaints.in_category(data["kategori"])
+        if data.get("status"):
+            complaints = complaints.filter(status=data["status"])
+        return complaints
+
+    def chosen(self) -> dict:
+        return {name: self.data.get(name, "") for name in self.fields}

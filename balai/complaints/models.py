@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from balai.accounts.choices import REGENCY_ROLES, VILLAGE_ROLES, Role
@@ -147,6 +148,40 @@ class ComplaintQuerySet(models.QuerySet):
 
     def overdue(self, now):
         return self.open().filter(next_due__lt=now)
+
+    def in_category(self, code: str):
+        """By the category's id, not a join on its code: the planner then uses the
+        category's index. Retired categories too: their reports stay on record."""
+        pk = Category.objects.filter(code=code).values_list("pk", flat=True).first()
+        return self.filter(category_id=pk)
+
+    def queue(
+        self,
+        user,
+        *,
+        unit_only: bool = False,
+        status: str | None = None,
+        category: str = "",
+        village: str = "",
+        overdue: bool = False,
+        assignee=None,
+        now=None,
+    ):
+        """A staff queue, for the page and the API alike: what `user` may see (their
+        unit's only with `unit_only`), one status or every open one, by deadline."""
+        found = self.for_user(user)
+        if unit_only:
+            found = found.for_unit(user)
+        found = found.filter(status=status) if status else found.open()
+        if category:
+            found = found.in_category(category)
+        if village:
+            found = found.filter(village_id=village)
+        if overdue:
+            found = found.filter(next_due__lt=now or timezone.now())
+        if assignee is not None:
+            found = found.filter(assignee=assignee)
+        return found.order_by("next_due", "created_at")
 
     def similar(self, category, village, latitude=None, longitude=None, radius_m=500):
         """Open public reports of the same category near a point (or in the same village)."""

@@ -374,30 +374,33 @@ def requests_view(request, fmt):
     if is_ratelimited(request, group="open311:read", key="ip", rate="600/m", increment=True):
         raise Open311Error(400, "Terlalu banyak permintaan; coba lagi sebentar lagi.")
     found = _public_requests()
-    ids = [i for i in param(request, "service_request_id").split(",") if i.strip()]
-    if ids:
-        found = found.filter(public_id__in=[i.strip() for i in ids][:MAX_RESULTS])
-    else:
-        codes = [c.strip() for c in param(request, "service_code").split(",") if c.strip()]
-        if codes:
-            found = found.filter(category__code__in=codes)
-        start = _when(param(request, "start_date"), "start_date")
-        end = _when(param(request, "end_date"), "end_date", end=True)
-        if start is None and end is None:
-            start = timezone.now() - timedelta(days=DEFAULT_DAYS)
-        if start is not None:
-            found = found.filter(created_at__gte=start)
-        if end is not None:
-            found = found.filter(created_at__lte=end)
-        statuses = {s.strip() for s in param(request, "status").split(",") if s.strip()}
-        if statuses - {"open", "closed"}:
-            raise Open311Error(400, "status harus open atau closed.")
-        if statuses == {"open"}:
-            found = found.exclude(status__in=OPEN311_CLOSED)
-        elif statuses == {"closed"}:
-            found = found.filter(status__in=OPEN311_CLOSED)
+    ids = [i.strip() for i in param(request, "service_request_id").split(",") if i.strip()]
+    found = found.filter(public_id__in=ids[:MAX_RESULTS]) if ids else _searched(request, found)
     found = found.order_by("-created_at")[:MAX_RESULTS]
     return render(fmt, "service_requests", [request_item(c) for c in found])
+
+
+def _searched(request, found):
+    """GET requests' filters: service_code, start_date/end_date (default: 90 days), status."""
+    codes = [c.strip() for c in param(request, "service_code").split(",") if c.strip()]
+    if codes:
+        found = found.filter(category__code__in=codes)
+    start = _when(param(request, "start_date"), "start_date")
+    end = _when(param(request, "end_date"), "end_date", end=True)
+    if start is None and end is None:
+        start = timezone.now() - timedelta(days=DEFAULT_DAYS)
+    if start is not None:
+        found = found.filter(created_at__gte=start)
+    if end is not None:
+        found = found.filter(created_at__lte=end)
+    statuses = {s.strip() for s in param(request, "status").split(",") if s.strip()}
+    if statuses - {"open", "closed"}:
+        raise Open311Error(400, "status harus open atau closed.")
+    if statuses == {"open"}:
+        found = found.exclude(status__in=OPEN311_CLOSED)
+    elif statuses == {"closed"}:
+        found = found.filter(status__in=OPEN311_CLOSED)
+    return found
 
 
 def request_detail(request, fmt, request_id):
