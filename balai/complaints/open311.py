@@ -222,10 +222,18 @@ def service_definition(request, fmt, code):
                 "code": "privacy",
                 "datatype": "singlevaluelist",
                 "required": False,
-                "datatype_description": "Bawaan: public.",
+                "datatype_description": (
+                    "Kategori sensitif: selalu rahasia."
+                    if category.sensitive
+                    else "Bawaan: public."
+                ),
                 "order": 2,
                 "description": "Privasi pelapor",
-                "values": _values((p.value, str(p.label)) for p in Privacy),
+                "values": _values(
+                    (p.value, str(p.label))
+                    for p in Privacy
+                    if not category.sensitive or p == Privacy.CONFIDENTIAL
+                ),
             },
         ],
     }

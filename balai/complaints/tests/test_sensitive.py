@@ -124,3 +124,12 @@ def test_a_rejected_then_public_privacy_cannot_reopen_it(cast, cats, file_report
     actions.reject_complaint(complaint, cast.command_center, "not_authority", "Bukan kewenangan.")
     complaint.refresh_from_db()
     assert not complaint.is_public
+
+
+def test_open311_says_a_sensitive_service_is_always_confidential(client, cats):
+    data = client.get("/open311/v2/services/pungli.json").json()
+    [privacy] = [a for a in data["attributes"] if a["code"] == "privacy"]
+    assert [v["key"] for v in privacy["values"]] == [Privacy.CONFIDENTIAL]
+    data = client.get("/open311/v2/services/jalan-rusak.json").json()
+    [privacy] = [a for a in data["attributes"] if a["code"] == "privacy"]
+    assert len(privacy["values"]) == 3

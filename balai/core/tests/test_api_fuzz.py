@@ -5,6 +5,8 @@ token holding every scope: no server error and no response that breaks its
 own declared schema. Found once: an offset past 2**63 was a 500.
 """
 
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, seed, settings
@@ -15,7 +17,9 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from balai.accounts.choices import Scope
 
-EXAMPLES = 15  # per operation and mode: about a minute on two cores
+# Per operation and mode: about a minute on two cores. A deeper run now and
+# then: BALAI_FUZZ_EXAMPLES=200 pytest balai/core/tests/test_api_fuzz.py
+EXAMPLES = int(os.environ.get("BALAI_FUZZ_EXAMPLES", "15"))
 
 
 @pytest.fixture
