@@ -16,7 +16,48 @@ from balai.portal.api import router as portal_router
 from balai.regions.api import router as regions_router
 from balai.residents.api import router as residents_router
 
-api = NinjaAPI(
+# Every operation may answer with these (balai.api's handlers, the throttle,
+# letters' and residents' own refusals): declared once for all, so the error
+# shapes are part of the contract clients and schemathesis check.
+PROBLEM_STATUSES = {
+    "400": "Parameter tidak valid",
+    "401": "Perlu token yang sah",
+    "403": "Tidak diizinkan",
+    "404": "Tidak ditemukan",
+    "422": "Data tidak valid",
+    "429": "Terlalu banyak permintaan",
+}
+PROBLEM_SCHEMA = {
+    "title": "Problem",
+    "description": "RFC 9457 problem document.",
+    "type": "object",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {"type": "array"},
+    },
+}
+
+
+class BalaiAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        problem_content = {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+        }
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, title in PROBLEM_STATUSES.items():
+                    responses.setdefault(status, {"description": title, "content": problem_content})
+        return schema
+
+
+api = BalaiAPI(
     title="Balai API",
     version="1",
     description=(

@@ -70,3 +70,14 @@ def test_every_query_parameter_in_the_openapi_document_is_bounded(client):
                     if kind.get("type") == "string" and not ("maxLength" in kind or "enum" in kind):
                         unbounded.append((method, path, parameter["name"]))
     assert unbounded == []
+
+
+def test_every_operation_documents_its_problem_responses(client):
+    """Errors are part of the contract: clients (and schemathesis) can check them."""
+    document = client.get("/api/v1/openapi.json").json()
+    assert "Problem" in document["components"]["schemas"]
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for status in ("400", "403", "404", "422", "429"):
+                content = operation["responses"][status]["content"]
+                assert "application/problem+json" in content, (method, path, status)

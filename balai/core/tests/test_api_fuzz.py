@@ -13,7 +13,11 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from balai.accounts.choices import Scope
 
@@ -80,7 +84,12 @@ def test_the_api_keeps_to_its_schema_under_fuzzing(live_server, fuzzed_data):
             response = case.call(base_url=live_server.url, headers=headers)
             case.validate_response(
                 response,
-                checks=[not_a_server_error, response_schema_conformance],
+                checks=[
+                    not_a_server_error,
+                    status_code_conformance,
+                    content_type_conformance,
+                    response_schema_conformance,
+                ],
                 headers=headers,
             )
 
