@@ -6,6 +6,7 @@ Errors are RFC 9457 problem documents (application/problem+json).
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
@@ -82,14 +83,14 @@ def problem(request, status: int, title: str, detail: str = "", **extra):
 
 # Pydantic's error types in words a client's developer (and a clerk) can read.
 PARAMETER_ERRORS = {
-    "less_than_equal": _("paling besar %(le)s"),
-    "less_than": _("harus kurang dari %(lt)s"),
-    "greater_than_equal": _("paling kecil %(ge)s"),
-    "greater_than": _("harus lebih dari %(gt)s"),
-    "int_parsing": _("harus bilangan bulat"),
-    "bool_parsing": _("harus true atau false"),
-    "string_too_long": _("paling panjang %(max_length)s karakter"),
-    "missing": _("wajib diisi"),
+    "less_than_equal": _lazy("paling besar %(le)s"),
+    "less_than": _lazy("harus kurang dari %(lt)s"),
+    "greater_than_equal": _lazy("paling kecil %(ge)s"),
+    "greater_than": _lazy("harus lebih dari %(gt)s"),
+    "int_parsing": _lazy("harus bilangan bulat"),
+    "bool_parsing": _lazy("harus true atau false"),
+    "string_too_long": _lazy("paling panjang %(max_length)s karakter"),
+    "missing": _lazy("wajib diisi"),
 }
 
 

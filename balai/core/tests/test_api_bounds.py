@@ -81,3 +81,8 @@ def test_every_operation_documents_its_problem_responses(client):
             for status in ("400", "403", "404", "422", "429"):
                 content = operation["responses"][status]["content"]
                 assert "application/problem+json" in content, (method, path, status)
+
+
+def test_the_message_says_the_bound_in_the_clients_language(client, everything):
+    response = client.get(f"/api/v1/complaints?offset={HUGE}", headers=everything)
+    assert response.json()["detail"] == "offset: paling besar 100000"
