@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from balai.accounts.choices import REGENCY_ROLES, VILLAGE_ROLES, Role
 from balai.agencies.models import Agency
+from balai.complaints import lookups
 from balai.complaints.choices import Privacy, RejectReason, Status, UnitKind
 from balai.complaints.models import Category
 from balai.lib.uploads import clean_image
@@ -40,7 +41,25 @@ def village_choices():
     return Village.objects.active().select_related("district").order_by("district__name", "name")
 
 
-class VillageChoiceField(forms.ModelChoiceField):
+class CachedChoiceField(forms.ModelChoiceField):
+    """Rendered from the queryset, checked against `lookup` (lookups' per-process
+    copy of the same rows): a submission costs no query for it."""
+
+    def __init__(self, *args, lookup, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lookup = lookup
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        found = self.lookup(str(value))
+        if found is None:
+            message = self.error_messages["invalid_choice"]
+            raise ValidationError(message, code="invalid_choice", params={"value": value})
+        return found
+
+
+class VillageChoiceField(CachedChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name} — {_('Kec.')} {obj.district.name}"
 
@@ -48,11 +67,17 @@ class VillageChoiceField(forms.ModelChoiceField):
 class LocateForm(forms.Form):
     """Step one: what and where, so similar reports can be shown before writing."""
 
-    category = forms.ModelChoiceField(
-        Category.objects.active(), label=_("Kategori"), to_field_name="code"
+    category = CachedChoiceField(
+        Category.objects.active(),
+        label=_("Kategori"),
+        to_field_name="code",
+        lookup=lookups.category,
     )
     village = VillageChoiceField(
-        Village.objects.none(), label=_("Desa/kelurahan"), to_field_name="code"
+        Village.objects.none(),
+        label=_("Desa/kelurahan"),
+        to_field_name="code",
+        lookup=lookups.village,
     )
     latitude = forms.FloatField(
         label=_("Lintang (opsional)"), required=False, min_value=-90, max_value=90

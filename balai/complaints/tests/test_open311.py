@@ -339,3 +339,17 @@ def test_an_unknown_service_code_stays_a_404(client, cats, key):
     response = post(client, key, fmt="json", service_code="tidak-ada")
     assert response.status_code == 404
     assert "service_code" in response.json()[0]["description"]
+
+
+def test_a_post_checks_category_and_village_without_a_query(client, cats, key):
+    """The form reads categories and villages from lookups' per-process copy, as
+    submissions always did: a report is a handful of queries, not more."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert post(client, key).status_code == 200  # warms the copies
+    with CaptureQueriesContext(connection) as queries:
+        assert post(client, key).status_code == 200
+    selects = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert [s for s in selects if 'FROM "complaints_category"' in s] == []
+    assert [s for s in selects if 'FROM "regions_village"' in s] == []
