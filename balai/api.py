@@ -6,6 +6,7 @@ Errors are RFC 9457 problem documents (application/problem+json).
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -16,7 +17,48 @@ from balai.portal.api import router as portal_router
 from balai.regions.api import router as regions_router
 from balai.residents.api import router as residents_router
 
-api = NinjaAPI(
+# Every operation may answer with these (balai.api's handlers, the throttle,
+# letters' and residents' own refusals): declared once for all, so the error
+# shapes are part of the contract clients and schemathesis check.
+PROBLEM_STATUSES = {
+    "400": "Parameter tidak valid",
+    "401": "Perlu token yang sah",
+    "403": "Tidak diizinkan",
+    "404": "Tidak ditemukan",
+    "422": "Data tidak valid",
+    "429": "Terlalu banyak permintaan",
+}
+PROBLEM_SCHEMA = {
+    "title": "Problem",
+    "description": "RFC 9457 problem document.",
+    "type": "object",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {"type": "array"},
+    },
+}
+
+
+class BalaiAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        problem_content = {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+        }
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, title in PROBLEM_STATUSES.items():
+                    responses.setdefault(status, {"description": title, "content": problem_content})
+        return schema
+
+
+api = BalaiAPI(
     title="Balai API",
     version="1",
     description=(
@@ -39,8 +81,33 @@ def problem(request, status: int, title: str, detail: str = "", **extra):
     return response
 
 
+# Pydantic's error types in words a client's developer (and a clerk) can read.
+PARAMETER_ERRORS = {
+    "less_than_equal": _lazy("paling besar %(le)s"),
+    "less_than": _lazy("harus kurang dari %(lt)s"),
+    "greater_than_equal": _lazy("paling kecil %(ge)s"),
+    "greater_than": _lazy("harus lebih dari %(gt)s"),
+    "int_parsing": _lazy("harus bilangan bulat"),
+    "bool_parsing": _lazy("harus true atau false"),
+    "string_too_long": _lazy("paling panjang %(max_length)s karakter"),
+    "missing": _lazy("wajib diisi"),
+}
+
+
+def parameter_message(error: dict) -> str:
+    name = str(error["loc"][-1]) if error.get("loc") else "?"
+    words = PARAMETER_ERRORS.get(error.get("type", ""))
+    text = words % error.get("ctx", {}) if words else error.get("msg", "")
+    return f"{name}: {text}"
+
+
 @api.exception_handler(ValidationError)
 def validation_error(request, exc):
+    # Query and path parameters (bounded by balai.lib.listparams) are the
+    # request's address: wrong ones are a 400. A body that does not fit is a 422.
+    if exc.errors and all(e.get("loc", [""])[0] in ("query", "path") for e in exc.errors):
+        detail = "; ".join(parameter_message(e) for e in exc.errors)
+        return problem(request, 400, _("Parameter tidak valid"), detail, errors=exc.errors)
     return problem(
         request,
         422,

@@ -138,8 +138,14 @@ def _save(complaint, now, fields):
     complaint.save(update_fields=[*fields, "updated_at", "next_due"])
 
 
+def privacy_for(category, chosen: str) -> str:
+    """Sensitive categories (pungli, ...) are confidential whatever the reporter chose:
+    the officials a report accuses must not read it on the public pages."""
+    return Privacy.CONFIDENTIAL if category.sensitive else chosen
+
+
 def _publicity(complaint) -> bool:
-    if complaint.privacy == Privacy.CONFIDENTIAL:
+    if complaint.privacy == Privacy.CONFIDENTIAL or complaint.category.sensitive:
         return False
     return not (
         complaint.status == Status.REJECTED
@@ -232,7 +238,7 @@ def submit_complaint(
         category=category,
         village=village,
         description=description.strip(),
-        privacy=privacy,
+        privacy=privacy_for(category, privacy),
         latitude=latitude,
         longitude=longitude,
         address=address.strip(),
@@ -526,6 +532,34 @@ def resolve_complaint(complaint: Complaint, user, note: str, photo=None, now=Non
     audit.record("complaint_resolved", complaint, user=user)
     notify.status_changed(complaint, event)
     return complaint
+
+
+# One dispatch for the staff page and the API ------------------------------
+
+# Each verb's action, given the cleaned data of its form (forms.action_form).
+VERBS = {
+    "verify": lambda c, u, d: verify_complaint(c, u, d["note"]),
+    "start": lambda c, u, d: start_progress(c, u, d["note"]),
+    "respond": lambda c, u, d: respond(c, u, d["note"]),
+    "note": lambda c, u, d: add_note(c, u, d["note"]),
+    "resolve": lambda c, u, d: resolve_complaint(c, u, d["note"], d["photo"]),
+    "return": lambda c, u, d: return_to_triage(c, u, d["reason"]),
+    "dispatch": lambda c, u, d: dispatch_complaint(c, u, d["unit"], d["note"], d["reason"]),
+    "reject": lambda c, u, d: reject_complaint(c, u, d["reason"], d["note"], d["duplicate_of"]),
+    "close": lambda c, u, d: close_complaint(c, u, d["note"]),
+    "assign": lambda c, u, d: assign(c, u, d["assignee"]),
+}
+
+
+def may_perform(user, complaint: Complaint, verb: str) -> bool:
+    """Checked before the input is: whoever may see a report may add a note."""
+    return verb == "note" or can_work(user, complaint)
+
+
+def perform(verb: str, complaint: Complaint, user, data: dict):
+    """Run `verb` on `complaint` for `user` with its form's cleaned data."""
+    _require(may_perform(user, complaint, verb))
+    return VERBS[verb](complaint, user, data)
 
 
 # The reporter's answer ---------------------------------------------------

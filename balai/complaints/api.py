@@ -7,19 +7,17 @@ pages, since every change goes through balai.complaints.actions.
 from datetime import datetime
 from typing import Literal
 
-from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from balai.accounts.access import get_for_user_or_404
 from balai.accounts.api_auth import TokenAuth, require_scope
 from balai.accounts.choices import Scope
-from balai.accounts.models import User
-from balai.complaints import actions
-from balai.complaints.choices import OPEN, RejectReason, Status, UnitKind
+from balai.complaints import actions, forms
+from balai.complaints.choices import RejectReason, Status
 from balai.complaints.models import Complaint
-from balai.complaints.routing import Unit
+from balai.lib.listparams import LimitOffset, Text
 
 router = Router(tags=["complaints"], auth=TokenAuth())
 
@@ -66,14 +64,12 @@ class ComplaintDetailOut(ComplaintOut):
     events: list[EventOut]
 
 
-class ComplaintFilters(Schema):
+class ComplaintFilters(LimitOffset):
     status: Status | None = None
-    category: str | None = None
+    category: Text | None = None
     unit: Literal["mine", "all"] = "all"
     overdue: bool = False
-    village: str | None = None
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    village: Text | None = None
 
 
 class ActionIn(Schema):
@@ -150,19 +146,15 @@ def _queryset():
 @router.get("/complaints", response=list[ComplaintOut], summary="Aduan yang dapat dilihat token")
 def list_complaints(request, filters: Query[ComplaintFilters]):
     require_scope(request, Scope.COMPLAINTS_READ)
-    found = _queryset().for_user(request.user)
-    if filters.unit == "mine":
-        found = found.for_unit(request.user)
-    found = found.filter(status=filters.status) if filters.status else found.filter(status__in=OPEN)
-    if filters.category:
-        found = found.filter(category__code=filters.category)
-    if filters.village:
-        found = found.filter(village_id=filters.village)
-    if filters.overdue:
-        found = found.filter(next_due__lt=timezone.now())
-    found = list(
-        found.order_by("next_due", "created_at")[filters.offset : filters.offset + filters.limit]
+    found = _queryset().queue(
+        request.user,
+        unit_only=filters.unit == "mine",
+        status=filters.status,
+        category=filters.category or "",
+        village=filters.village or "",
+        overdue=filters.overdue,
     )
+    found = list(found[filters.offset : filters.offset + filters.limit])
     actions.note_identities_listed(found, request.user)
     return [serialise(c, request.user) for c in found]
 
@@ -182,56 +174,40 @@ def act_on_complaint(request, public_id: str, body: ActionIn):
     require_scope(request, Scope.COMPLAINTS_WRITE)
     user = request.user
     complaint = get_for_user_or_404(_queryset(), user, public_id=public_id)
+    if not actions.may_perform(user, complaint, body.action):
+        raise PermissionDenied
+    form = forms.action_form(body.action, complaint, form_data(body), people_by="username")
+    if not form.is_valid():
+        raise HttpError(422, forms.error_text(form))
     try:
-        run_action(complaint, user, body)
+        actions.perform(body.action, complaint, user, form.cleaned_data)
     except ValidationError as exc:
         raise HttpError(422, " ".join(exc.messages)) from None
     complaint.refresh_from_db()
     return serialise(complaint, user, complaint.timeline(internal=True))
 
 
-def run_action(complaint, user, body: ActionIn) -> None:
+def form_data(body: ActionIn) -> dict:
+    """The API's field names onto the page's form for the same verb."""
+    data = {"note": body.note, "reason": body.reason}
     match body.action:
-        case "verify":
-            actions.verify_complaint(complaint, user, body.note)
         case "dispatch":
-            actions.dispatch_complaint(complaint, user, _unit(body), body.note, body.reason)
-        case "start":
-            actions.start_progress(complaint, user, body.note)
-        case "respond":
-            actions.respond(complaint, user, body.note)
-        case "resolve":
-            actions.resolve_complaint(complaint, user, body.note)
+            data["unit"] = _unit(body)
         case "reject":
-            duplicate = (
-                Complaint.objects.filter(public_id=body.duplicate_of).first()
-                if body.duplicate_of
-                else None
-            )
-            actions.reject_complaint(
-                complaint, user, body.reject_reason or "", body.note, duplicate
-            )
+            data["reason"] = body.reject_reason or ""
+            data["duplicate_of"] = body.duplicate_of or ""
         case "return":
-            actions.return_to_triage(complaint, user, body.reason or body.note)
-        case "close":
-            actions.close_complaint(complaint, user, body.note)
-        case "note":
-            actions.add_note(complaint, user, body.note)
+            data["reason"] = body.reason or body.note
         case "assign":
-            assignee = (
-                User.objects.filter(username=body.assignee).first() if body.assignee else None
-            )
-            if body.assignee and assignee is None:
-                raise ValidationError("Petugas tidak dikenal.")
-            actions.assign(complaint, user, assignee)
+            data["assignee"] = body.assignee or ""
+    return data
 
 
-def _unit(body: ActionIn) -> Unit:
+def _unit(body: ActionIn) -> str:
+    """The dispatch form's value for the unit: "village" or "agency:<pk>"."""
     from balai.agencies.models import Agency
 
     if body.unit == "village":
-        return Unit(UnitKind.VILLAGE)
+        return "village"
     agency = Agency.objects.active().filter(slug=body.agency or "").first()
-    if agency is None:
-        raise ValidationError("Sebutkan OPD tujuan (agency).")
-    return Unit(UnitKind.AGENCY, agency.pk)
+    return f"agency:{agency.pk}" if agency else ""

@@ -2,7 +2,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from balai.accounts.choices import REGENCY_ROLES, VILLAGE_ROLES, Role
 from balai.agencies.models import Agency
+from balai.complaints import lookups
 from balai.complaints.choices import Privacy, RejectReason, Status, UnitKind
 from balai.complaints.models import Category
 from balai.lib.uploads import clean_image
@@ -39,7 +41,25 @@ def village_choices():
     return Village.objects.active().select_related("district").order_by("district__name", "name")
 
 
-class VillageChoiceField(forms.ModelChoiceField):
+class CachedChoiceField(forms.ModelChoiceField):
+    """Rendered from the queryset, checked against `lookup` (lookups' per-process
+    copy of the same rows): a submission costs no query for it."""
+
+    def __init__(self, *args, lookup, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lookup = lookup
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        found = self.lookup(str(value))
+        if found is None:
+            message = self.error_messages["invalid_choice"]
+            raise ValidationError(message, code="invalid_choice", params={"value": value})
+        return found
+
+
+class VillageChoiceField(CachedChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name} — {_('Kec.')} {obj.district.name}"
 
@@ -47,11 +67,17 @@ class VillageChoiceField(forms.ModelChoiceField):
 class LocateForm(forms.Form):
     """Step one: what and where, so similar reports can be shown before writing."""
 
-    category = forms.ModelChoiceField(
-        Category.objects.active(), label=_("Kategori"), to_field_name="code"
+    category = CachedChoiceField(
+        Category.objects.active(),
+        label=_("Kategori"),
+        to_field_name="code",
+        lookup=lookups.category,
     )
     village = VillageChoiceField(
-        Village.objects.none(), label=_("Desa/kelurahan"), to_field_name="code"
+        Village.objects.none(),
+        label=_("Desa/kelurahan"),
+        to_field_name="code",
+        lookup=lookups.village,
     )
     latitude = forms.FloatField(
         label=_("Lintang (opsional)"), required=False, min_value=-90, max_value=90
@@ -210,11 +236,63 @@ class RejectForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(queryset=None, label=_("Petugas"), required=False)
+    """Only the unit's people are choices: anyone else, existing or not, is the same
+    invalid choice (the API must not tell which usernames exist)."""
 
-    def __init__(self, *args, people=None, **kwargs):
+    assignee = forms.ModelChoiceField(
+        queryset=None,
+        label=_("Petugas"),
+        required=False,
+        error_messages={
+            "invalid_choice": _("Bukan petugas unit yang menangani aduan ini."),
+        },
+    )
+
+    def __init__(self, *args, people=None, by: str = "pk", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = people
+        self.fields["assignee"].to_field_name = by
+
+
+def unit_people(complaint):
+    """Who may be assigned a report: the active staff of the unit holding it."""
+    from balai.accounts.models import User
+
+    users = User.objects.filter(is_active=True, is_service=False)
+    if complaint.unit_kind == UnitKind.AGENCY:
+        return users.filter(role=Role.AGENCY_STAFF, agency_id=complaint.agency_id)
+    if complaint.unit_kind == UnitKind.VILLAGE:
+        return users.filter(role__in=VILLAGE_ROLES, village_id=complaint.village_id)
+    return users.filter(role__in=REGENCY_ROLES)
+
+
+ACTION_FORMS: dict[str, type[forms.Form]] = {
+    "verify": OptionalNoteForm,
+    "start": OptionalNoteForm,
+    "respond": NoteForm,
+    "note": NoteForm,
+    "resolve": ResolveForm,
+    "return": ReasonForm,
+    "dispatch": DispatchForm,
+    "reject": RejectForm,
+    "close": OptionalNoteForm,
+    "assign": AssignForm,
+}
+
+
+def error_text(form: forms.Form) -> str:
+    """A form's errors in one line, each after its field's label."""
+    return " ".join(
+        f"{form.fields[f].label}: {' '.join(e)}" if f in form.fields else " ".join(e)
+        for f, e in form.errors.items()
+    )
+
+
+def action_form(verb: str, complaint, data, files=None, *, people_by: str = "pk") -> forms.Form:
+    """The bound form checking the input of `verb` (actions.VERBS), for page and API."""
+    if verb == "assign":
+        return AssignForm(data, people=unit_people(complaint), by=people_by)
+    return ACTION_FORMS[verb](data, files)
 
 
 class QueueFilterForm(forms.Form):
@@ -226,3 +304,36 @@ class QueueFilterForm(forms.Form):
     )
     overdue = forms.BooleanField(label=_("Lewat batas waktu"), required=False)
     mine = forms.BooleanField(label=_("Ditugaskan ke saya"), required=False)
+
+    def options(self, user) -> dict:
+        """The chosen filters as ComplaintQuerySet.queue's arguments (the API's too)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        category = data.get("category")
+        return {
+            "status": data.get("status") or None,
+            "category": category.code if category else "",
+            "overdue": data.get("overdue", False),
+            "assignee": user if data.get("mine") else None,
+        }
+
+
+class PublicFilterForm(forms.Form):
+    """The public list's filters, which its CSV export shares. A status it does not
+    know is ignored; a category it does not know finds nothing."""
+
+    kategori = forms.SlugField(required=False, max_length=40)
+    status = forms.ChoiceField(required=False, choices=[("", ""), *Status.choices])
+
+    def apply(self, complaints):
+        self.is_valid()
+        data = self.cleaned_data
+        if "kategori" not in data and self.data.get("kategori"):
+            return complaints.none()
+        if data.get("kategori"):
+            complaints = complaints.in_category(data["kategori"])
+        if data.get("status"):
+            complaints = complaints.filter(status=data["status"])
+        return complaints
+
+    def chosen(self) -> dict:
+        return {name: self.data.get(name, "") for name in self.fields}

@@ -9,6 +9,7 @@ from django.db.models.functions import Cast
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from balai.accounts.access import NOTHING, is_active_staff, unit_filter, village_filter
@@ -120,7 +121,12 @@ class ComplaintQuerySet(models.QuerySet):
         return self.filter(village_filter(user), category__sensitive=False)
 
     def public(self):
-        return self.filter(is_public=True)
+        """What anyone may read. Sensitive categories never, even a report filed
+        before its category became sensitive."""
+        return self.filter(is_public=True).not_sensitive()
+
+    def not_sensitive(self):
+        return self.exclude(category__sensitive=True)
 
     def open(self):
         return self.filter(status__in=OPEN)
@@ -132,6 +138,40 @@ class ComplaintQuerySet(models.QuerySet):
 
     def overdue(self, now):
         return self.open().filter(next_due__lt=now)
+
+    def in_category(self, code: str):
+        """By the category's id, not a join on its code: the planner then uses the
+        category's index. Retired categories too: their reports stay on record."""
+        pk = Category.objects.filter(code=code).values_list("pk", flat=True).first()
+        return self.filter(category_id=pk)
+
+    def queue(
+        self,
+        user,
+        *,
+        unit_only: bool = False,
+        status: str | None = None,
+        category: str = "",
+        village: str = "",
+        overdue: bool = False,
+        assignee=None,
+        now=None,
+    ):
+        """A staff queue, for the page and the API alike: what `user` may see (their
+        unit's only with `unit_only`), one status or every open one, by deadline."""
+        found = self.for_user(user)
+        if unit_only:
+            found = found.for_unit(user)
+        found = found.filter(status=status) if status else found.open()
+        if category:
+            found = found.in_category(category)
+        if village:
+            found = found.filter(village_id=village)
+        if overdue:
+            found = found.filter(next_due__lt=now or timezone.now())
+        if assignee is not None:
+            found = found.filter(assignee=assignee)
+        return found.order_by("next_due", "created_at")
 
     def similar(self, category, village, latitude=None, longitude=None, radius_m=500):
         """Open public reports of the same category near a point (or in the same village)."""

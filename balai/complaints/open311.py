@@ -27,17 +27,17 @@ from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse, JsonResponse
 from django.urls import re_path
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
 from balai.accounts.choices import Scope
 from balai.accounts.models import ApiToken, token_digest
 from balai.accounts.ratelimit import is_ratelimited
-from balai.complaints import actions, lookups
+from balai.complaints import actions
 from balai.complaints.choices import OPEN311_CLOSED, Privacy
-from balai.complaints.forms import LUMAJANG_BOX
+from balai.complaints.forms import ReportForm
 from balai.complaints.models import Category, Complaint, ComplaintPhoto
-from balai.lib.uploads import clean_image
 from balai.lib.workdays import local_tz
 from balai.regions.models import Village
 
@@ -222,10 +222,18 @@ def service_definition(request, fmt, code):
                 "code": "privacy",
                 "datatype": "singlevaluelist",
                 "required": False,
-                "datatype_description": "Bawaan: public.",
+                "datatype_description": (
+                    "Kategori sensitif: selalu rahasia."
+                    if category.sensitive
+                    else "Bawaan: public."
+                ),
                 "order": 2,
                 "description": "Privasi pelapor",
-                "values": _values((p.value, str(p.label)) for p in Privacy),
+                "values": _values(
+                    (p.value, str(p.label))
+                    for p in Privacy
+                    if not category.sensitive or p == Privacy.CONFIDENTIAL
+                ),
             },
         ],
     }
@@ -246,71 +254,57 @@ def authenticate(request):
     return token
 
 
-def _float(request, name):
-    value = param(request, name)
-    if not value:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        raise Open311Error(400, f"{name} harus berupa angka.") from None
+# Open311's names for the page's ReportForm fields.
+FORM_FIELDS = {
+    "category": "service_code",
+    "village": "attribute[village]",
+    "latitude": "lat",
+    "longitude": "long",
+    "description": "description",
+    "address": "address_string",
+    "privacy": "attribute[privacy]",
+    "reporter_name": "first_name",
+    "reporter_email": "email",
+    "reporter_phone": "phone",
+    "photos": "media",
+}
+
+
+def report_form(request) -> ReportForm:
+    """The page's form, filled from Open311's field names."""
+    name = " ".join(filter(None, [param(request, "first_name"), param(request, "last_name")]))
+    data = {
+        field: param(request, open311)
+        for field, open311 in FORM_FIELDS.items()
+        if field != "photos"
+    }
+    data["village"] = data["village"] or param(request, "address_id")
+    data["privacy"] = data["privacy"] or Privacy.PUBLIC
+    data["reporter_name"] = name
+    files = MultiValueDict({"photos": request.FILES.getlist("media")})
+    return ReportForm(data, files)
+
+
+def form_error(form: ReportForm) -> Open311Error:
+    """The form's first complaint, under Open311's name for the field."""
+    if "category" in form.errors:
+        return Open311Error(404, f"service_code tidak dikenal: {form.data['category']}")
+    field, errors = next(iter(form.errors.items()))
+    name = FORM_FIELDS.get(field)
+    text = " ".join(errors)
+    return Open311Error(400, f"{name}: {text}" if name else text)
 
 
 def create_request(request, fmt):
     token = authenticate(request)
-    code = param(request, "service_code")
-    if not code:
+    if not param(request, "service_code"):
         raise Open311Error(400, "service_code wajib diisi.")
-    category = lookups.category(code)
-    if category is None:
-        raise Open311Error(404, f"service_code tidak dikenal: {code}")
-    lat, lng = _float(request, "lat"), _float(request, "long")
-    if (lat is None) != (lng is None):
-        raise Open311Error(400, "lat dan long harus diisi bersama.")
-    if lat is not None:
-        south, north, west, east = LUMAJANG_BOX
-        if not (south <= lat <= north and west <= lng <= east):
-            raise Open311Error(400, "Titik lat/long berada di luar wilayah kabupaten.")
-    village_code = param(request, "attribute[village]") or param(request, "address_id")
-    if not village_code:
-        raise Open311Error(400, "attribute[village] (kode desa/kelurahan) wajib diisi.")
-    village = lookups.village(village_code)
-    if village is None:
-        raise Open311Error(
-            400,
-            f"Desa/kelurahan {village_code} tidak ada di kabupaten ini atau belum bergabung.",
-        )
-    description = param(request, "description")
-    if not description:
-        raise Open311Error(400, "description wajib diisi.")
-    if len(description) > 4000:
-        raise Open311Error(400, "description paling panjang 4000 karakter.")
-    privacy = param(request, "attribute[privacy]") or Privacy.PUBLIC
-    if privacy not in Privacy.values:
-        raise Open311Error(400, "attribute[privacy] harus public, anonymous atau confidential.")
-    photos = []
-    for upload in request.FILES.getlist("media")[: actions.MAX_PHOTOS]:
-        try:
-            photos.append(clean_image(upload))
-        except ValidationError as exc:
-            raise Open311Error(400, " ".join(exc.messages)) from None
-    name = " ".join(filter(None, [param(request, "first_name"), param(request, "last_name")]))
+    form = report_form(request)
+    if not form.is_valid():
+        raise form_error(form)
     try:
         complaint, _code = actions.submit_complaint(
-            category=category,
-            village=village,
-            description=description,
-            privacy=privacy,
-            latitude=lat,
-            longitude=lng,
-            address=param(request, "address_string")[:200],
-            reporter_name=name[:100],
-            reporter_email=param(request, "email")[:254],
-            reporter_phone=param(request, "phone")[:30],
-            photos=photos,
-            source="open311",
-            client=token.user,
-            client_limit=SUBMIT_PER_HOUR,
+            **form.cleaned_data, source="open311", client=token.user, client_limit=SUBMIT_PER_HOUR
         )
     except actions.TooManyReports:
         raise Open311Error(400, "Terlalu banyak laporan dari api_key ini dalam satu jam.") from None
@@ -388,30 +382,33 @@ def requests_view(request, fmt):
     if is_ratelimited(request, group="open311:read", key="ip", rate="600/m", increment=True):
         raise Open311Error(400, "Terlalu banyak permintaan; coba lagi sebentar lagi.")
     found = _public_requests()
-    ids = [i for i in param(request, "service_request_id").split(",") if i.strip()]
-    if ids:
-        found = found.filter(public_id__in=[i.strip() for i in ids][:MAX_RESULTS])
-    else:
-        codes = [c.strip() for c in param(request, "service_code").split(",") if c.strip()]
-        if codes:
-            found = found.filter(category__code__in=codes)
-        start = _when(param(request, "start_date"), "start_date")
-        end = _when(param(request, "end_date"), "end_date", end=True)
-        if start is None and end is None:
-            start = timezone.now() - timedelta(days=DEFAULT_DAYS)
-        if start is not None:
-            found = found.filter(created_at__gte=start)
-        if end is not None:
-            found = found.filter(created_at__lte=end)
-        statuses = {s.strip() for s in param(request, "status").split(",") if s.strip()}
-        if statuses - {"open", "closed"}:
-            raise Open311Error(400, "status harus open atau closed.")
-        if statuses == {"open"}:
-            found = found.exclude(status__in=OPEN311_CLOSED)
-        elif statuses == {"closed"}:
-            found = found.filter(status__in=OPEN311_CLOSED)
+    ids = [i.strip() for i in param(request, "service_request_id").split(",") if i.strip()]
+    found = found.filter(public_id__in=ids[:MAX_RESULTS]) if ids else _searched(request, found)
     found = found.order_by("-created_at")[:MAX_RESULTS]
     return render(fmt, "service_requests", [request_item(c) for c in found])
+
+
+def _searched(request, found):
+    """GET requests' filters: service_code, start_date/end_date (default: 90 days), status."""
+    codes = [c.strip() for c in param(request, "service_code").split(",") if c.strip()]
+    if codes:
+        found = found.filter(category__code__in=codes)
+    start = _when(param(request, "start_date"), "start_date")
+    end = _when(param(request, "end_date"), "end_date", end=True)
+    if start is None and end is None:
+        start = timezone.now() - timedelta(days=DEFAULT_DAYS)
+    if start is not None:
+        found = found.filter(created_at__gte=start)
+    if end is not None:
+        found = found.filter(created_at__lte=end)
+    statuses = {s.strip() for s in param(request, "status").split(",") if s.strip()}
+    if statuses - {"open", "closed"}:
+        raise Open311Error(400, "status harus open atau closed.")
+    if statuses == {"open"}:
+        found = found.exclude(status__in=OPEN311_CLOSED)
+    elif statuses == {"closed"}:
+        found = found.filter(status__in=OPEN311_CLOSED)
+    return found
 
 
 def request_detail(request, fmt, request_id):

@@ -82,8 +82,12 @@ def _unit_key(unit_kind: str, agency_id) -> tuple:
 
 def compute(now=None) -> dict:
     now = now or timezone.now()
-    reports = Complaint.objects.filter(created_at__gte=now - timedelta(days=WINDOW_DAYS)).exclude(
-        status=Status.REJECTED
+    # Sensitive categories are left out altogether (docs/complaints.md): no row
+    # names them, and no unit's count can be told apart from them.
+    reports = (
+        Complaint.objects.not_sensitive()
+        .filter(created_at__gte=now - timedelta(days=WINDOW_DAYS))
+        .exclude(status=Status.REJECTED)
     )
     by_category = {
         row.pop("category_id"): row

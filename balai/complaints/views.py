@@ -1,7 +1,5 @@
 """Pages: the public report form, list, map, figures and tracking; the staff queue."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,14 +7,15 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from balai.accounts.access import get_for_user_or_404
 from balai.accounts.audit import client_ip
 from balai.accounts.choices import REGENCY_ROLES, VILLAGE_ROLES, Role
 from balai.accounts.ratelimit import is_ratelimited
-from balai.complaints import actions, forms, lookups, stats
-from balai.complaints.choices import OPEN, Status, UnitKind
+from balai.complaints import actions, export, forms, stats
+from balai.complaints.choices import Privacy, Status
 from balai.complaints.models import Category, Complaint, ComplaintPhoto
 from balai.lib.pager import paginate
 from balai.lib.uploads import upload_response
@@ -40,16 +39,8 @@ def _public_list():
 
 
 def public_list(request):
-    complaints = _public_list()
-    category = request.GET.get("kategori")
-    if category:
-        # By id, not by a join on the code: the planner then uses the category's index.
-        found = lookups.category(category)
-        complaints = complaints.filter(category_id=found.pk if found else None)
-    status = request.GET.get("status")
-    if status in Status.values:
-        complaints = complaints.filter(status=status)
-    page = paginate(complaints.order_by("-created_at"), request.GET, PAGE)
+    filters = forms.PublicFilterForm(request.GET)
+    page = paginate(filters.apply(_public_list()).order_by("-created_at"), request.GET, PAGE)
     return render(
         request,
         "complaints/public_list.html",
@@ -57,98 +48,24 @@ def public_list(request):
             "page": page,
             "categories": Category.objects.active(),
             "statuses": Status.choices,
-            "chosen": {"kategori": category or "", "status": status or ""},
+            "chosen": filters.chosen(),
         },
     )
-
-
-EXPORT_MAX = 10_000
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value) -> str:
-    """A cell spreadsheets show as text: no formula from a stranger's words."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def export_csv(request):
     """Public reports as CSV (open data): the newest 10,000 matching the list's filters."""
     if is_ratelimited(request, group="complaints:export", key="ip", rate="30/h", increment=True):
         return HttpResponse(_("Terlalu banyak unduhan. Coba lagi nanti."), status=429)
-    complaints = _public_list()
-    if request.GET.get("kategori"):
-        complaints = complaints.filter(category__code=request.GET["kategori"])
-    if request.GET.get("status") in Status.values:
-        complaints = complaints.filter(status=request.GET["status"])
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="aduan-publik.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "id",
-            "kategori",
-            "kode_desa",
-            "desa",
-            "kecamatan",
-            "status",
-            "unit",
-            "diterima",
-            "selesai",
-            "uraian",
-        ]
-    )
-    for c in complaints.order_by("-created_at")[:EXPORT_MAX]:
-        writer.writerow(
-            [
-                csv_cell(v)
-                for v in (
-                    c.public_id,
-                    c.category.name,
-                    c.village_id,
-                    c.village.name,
-                    c.village.district.name,
-                    c.get_status_display(),
-                    c.unit_label,
-                    c.created_at.isoformat(),
-                    c.resolved_at.isoformat() if c.resolved_at else "",
-                    c.description,
-                )
-            ]
-        )
-    return response
+    complaints = forms.PublicFilterForm(request.GET).apply(_public_list())
+    newest = complaints.order_by("-created_at")[: export.EXPORT_MAX]
+    return export.csv_response(newest, "aduan-publik.csv")
 
 
 def report(request):
     """Step 1 (GET) what and where; similar open reports nearby; step 2 (POST) the rest."""
     if request.method == "POST":
-        form = forms.ReportForm(request.POST, request.FILES)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                complaint, code = actions.submit_complaint(
-                    category=data["category"],
-                    village=data["village"],
-                    description=data["description"],
-                    privacy=data["privacy"],
-                    latitude=data["latitude"],
-                    longitude=data["longitude"],
-                    address=data["address"],
-                    reporter_name=data["reporter_name"],
-                    reporter_email=data["reporter_email"],
-                    reporter_phone=data["reporter_phone"],
-                    photos=data["photos"],
-                    limit=(f"web:{client_ip(request)}", WEB_REPORTS_PER_HOUR),
-                )
-            except actions.TooManyReports:
-                form.add_error(None, _("Terlalu banyak aduan dari alamat ini. Coba lagi nanti."))
-            except ValidationError as exc:
-                _attach(form, exc)
-            else:
-                request.session["complaint_code"] = code
-                request.session["complaint_id"] = complaint.public_id
-                return redirect("complaints:submitted")
-        return render(request, "complaints/report.html", {"form": form, "step": 2})
+        return _submit(request)
     locate = forms.LocateForm(request.GET or None)
     if not locate.is_bound or not locate.is_valid():
         return render(request, "complaints/report.html", {"form": locate, "step": 1})
@@ -160,12 +77,31 @@ def report(request):
         .select_related("category", "village")
         .order_by("-created_at")[:5]
     )
-    form = forms.ReportForm(initial={**request.GET.dict(), "privacy": "public"})
+    # A sensitive category is confidential whatever is picked: the form says so.
+    privacy = actions.privacy_for(data["category"], Privacy.PUBLIC)
+    form = forms.ReportForm(initial={**request.GET.dict(), "privacy": privacy})
     return render(
         request,
         "complaints/report.html",
         {"form": form, "step": 2, "similar": similar, "located": data},
     )
+
+
+def _submit(request):
+    form = forms.ReportForm(request.POST, request.FILES)
+    if form.is_valid():
+        limit = (f"web:{client_ip(request)}", WEB_REPORTS_PER_HOUR)
+        try:
+            complaint, code = actions.submit_complaint(**form.cleaned_data, limit=limit)
+        except actions.TooManyReports:
+            form.add_error(None, _("Terlalu banyak aduan dari alamat ini. Coba lagi nanti."))
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            request.session["complaint_code"] = code
+            request.session["complaint_id"] = complaint.public_id
+            return redirect("complaints:submitted")
+    return render(request, "complaints/report.html", {"form": form, "step": 2})
 
 
 def _attach(form, exc: ValidationError) -> None:
@@ -226,43 +162,23 @@ def photo(request, public_id):
         ComplaintPhoto.objects.select_related("complaint"), public_id=public_id
     )
     complaint = photo.complaint
-    allowed = complaint.is_public or (
+    public = Complaint.objects.public().filter(pk=complaint.pk).exists()
+    allowed = public or (
         request.user.is_authenticated
         and Complaint.objects.for_user(request.user).filter(pk=complaint.pk).exists()
     )
     if not allowed:
         raise Http404
-    cache = "public, max-age=86400" if complaint.is_public else "private, max-age=3600"
+    cache = "public, max-age=86400" if public else "private, max-age=3600"
     return upload_response(photo.image, download_name=f"foto-{photo.public_id}", cache=cache)
 
 
 def track(request):
     """The reporter's view, by tracking code (POST: the code never sits in a URL)."""
-    complaint = None
     form = forms.TrackForm(request.POST or None)
-    if request.method == "POST":
-        if _limited(request, "complaints:track", "30/h"):
-            form.add_error(None, _("Terlalu banyak percobaan. Coba lagi nanti."))
-        elif form.is_valid():
-            complaint = actions.find_by_tracking_code(form.cleaned_data["code"])
-            if complaint is None:
-                form.add_error(
-                    "code", _("Kode tidak dikenal. Periksa kembali kode pelacakan Anda.")
-                )
-            else:
-                answer = request.POST.get("answer")
-                if answer in ("confirm", "reopen"):
-                    try:
-                        if answer == "confirm":
-                            actions.confirm_resolution(complaint, request.POST.get("note", ""))
-                            messages.success(request, _("Terima kasih. Aduan ditutup."))
-                        else:
-                            actions.reopen_complaint(complaint, request.POST.get("note", ""))
-                            messages.success(
-                                request, _("Aduan dibuka kembali dan dikembalikan ke unit.")
-                            )
-                    except ValidationError as exc:
-                        form.add_error(None, exc.messages)
+    complaint = _tracked(request, form) if request.method == "POST" else None
+    if complaint is not None and request.POST.get("answer") in ANSWERS:
+        _answer(request, form, complaint)
     context = {"form": form, "complaint": complaint}
     if complaint is not None:
         context["events"] = complaint.timeline()
@@ -271,6 +187,36 @@ def track(request):
             complaint.confirm_due is None or timezone.now() <= complaint.confirm_due
         )
     return render(request, "complaints/track.html", context)
+
+
+def _tracked(request, form) -> Complaint | None:
+    """The report the posted code names, rate-limited; errors go on the form."""
+    if _limited(request, "complaints:track", "30/h"):
+        form.add_error(None, _("Terlalu banyak percobaan. Coba lagi nanti."))
+        return None
+    if not form.is_valid():
+        return None
+    complaint = actions.find_by_tracking_code(form.cleaned_data["code"])
+    if complaint is None:
+        form.add_error("code", _("Kode tidak dikenal. Periksa kembali kode pelacakan Anda."))
+    return complaint
+
+
+# The reporter's answers on the tracking page: the action and what they are told.
+ANSWERS = {
+    "confirm": (actions.confirm_resolution, _lazy("Terima kasih. Aduan ditutup.")),
+    "reopen": (actions.reopen_complaint, _lazy("Aduan dibuka kembali dan dikembalikan ke unit.")),
+}
+
+
+def _answer(request, form, complaint) -> None:
+    run, done = ANSWERS[request.POST["answer"]]
+    try:
+        run(complaint, request.POST.get("note", ""))
+    except ValidationError as exc:
+        form.add_error(None, exc.messages)
+    else:
+        messages.success(request, done)
 
 
 def public_map(request):
@@ -326,44 +272,17 @@ def _staff(request):
 @login_required
 def queue(request):
     _staff(request)
-    user = request.user
     filters = forms.QueueFilterForm(request.GET or None)
-    complaints = Complaint.objects.for_user(user)
     scope = request.GET.get("lingkup", "unit")
-    if scope == "unit" and user.role != Role.DISTRICT_STAFF:
-        complaints = complaints.for_unit(user)
-    if filters.is_valid() and filters.cleaned_data["status"]:
-        complaints = complaints.filter(status=filters.cleaned_data["status"])
-    else:
-        complaints = complaints.filter(status__in=OPEN)
-    if filters.is_valid():
-        data = filters.cleaned_data
-        if data["category"]:
-            complaints = complaints.filter(category=data["category"])
-        if data["overdue"]:
-            complaints = complaints.filter(next_due__lt=timezone.now())
-        if data["mine"]:
-            complaints = complaints.filter(assignee=user)
-    complaints = complaints.select_related("category", "village", "agency", "assignee").order_by(
-        "next_due", "created_at"
-    )
+    complaints = Complaint.objects.queue(
+        request.user, unit_only=scope == "unit", **filters.options(request.user)
+    ).select_related("category", "village", "agency", "assignee")
     page = paginate(complaints, request.GET, PAGE)
     return render(
         request,
         "complaints/queue.html",
         {"page": page, "filters": filters, "now": timezone.now(), "scope": scope},
     )
-
-
-def _unit_people(complaint):
-    from balai.accounts.models import User
-
-    users = User.objects.filter(is_active=True, is_service=False)
-    if complaint.unit_kind == UnitKind.AGENCY:
-        return users.filter(role=Role.AGENCY_STAFF, agency_id=complaint.agency_id)
-    if complaint.unit_kind == UnitKind.VILLAGE:
-        return users.filter(role__in=VILLAGE_ROLES, village_id=complaint.village_id)
-    return users.filter(role__in=REGENCY_ROLES)
 
 
 def _staff_complaint(request, public_id):
@@ -390,59 +309,28 @@ def staff_detail(request, public_id):
         "dispatch_form": forms.DispatchForm(),
         "reject_form": forms.RejectForm(),
         "assign_form": forms.AssignForm(
-            people=_unit_people(complaint), initial={"assignee": complaint.assignee}
+            people=forms.unit_people(complaint), initial={"assignee": complaint.assignee}
         ),
     }
     return render(request, "complaints/staff_detail.html", context)
-
-
-ACTIONS = {
-    "verify": (forms.OptionalNoteForm, lambda c, u, d: actions.verify_complaint(c, u, d["note"])),
-    "start": (forms.OptionalNoteForm, lambda c, u, d: actions.start_progress(c, u, d["note"])),
-    "respond": (forms.NoteForm, lambda c, u, d: actions.respond(c, u, d["note"])),
-    "note": (forms.NoteForm, lambda c, u, d: actions.add_note(c, u, d["note"])),
-    "resolve": (
-        forms.ResolveForm,
-        lambda c, u, d: actions.resolve_complaint(c, u, d["note"], d["photo"]),
-    ),
-    "return": (forms.ReasonForm, lambda c, u, d: actions.return_to_triage(c, u, d["reason"])),
-    "dispatch": (
-        forms.DispatchForm,
-        lambda c, u, d: actions.dispatch_complaint(c, u, d["unit"], d["note"], d["reason"]),
-    ),
-    "reject": (
-        forms.RejectForm,
-        lambda c, u, d: actions.reject_complaint(c, u, d["reason"], d["note"], d["duplicate_of"]),
-    ),
-    "close": (forms.OptionalNoteForm, lambda c, u, d: actions.close_complaint(c, u, d["note"])),
-}
 
 
 @login_required
 @require_POST
 def staff_action(request, public_id, verb):
     complaint = _staff_complaint(request, public_id)
-    if verb == "assign":
-        form = forms.AssignForm(request.POST, people=_unit_people(complaint))
-        run = lambda c, u, d: actions.assign(c, u, d["assignee"])  # noqa: E731
-    elif verb in ACTIONS:
-        form_class, run = ACTIONS[verb]
-        form = form_class(request.POST, request.FILES)
-    else:
+    if verb not in actions.VERBS:
         raise Http404
-    if verb != "note" and not actions.can_work(request.user, complaint):
+    if not actions.may_perform(request.user, complaint, verb):
         raise PermissionDenied
-    if form.is_valid():
-        try:
-            run(complaint, request.user, form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Tersimpan."))
+    form = forms.action_form(verb, complaint, request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, forms.error_text(form))
+        return redirect("complaints:staff-detail", public_id=complaint.public_id)
+    try:
+        actions.perform(verb, complaint, request.user, form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     else:
-        errors = [
-            f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}"
-            for f, e in form.errors.items()
-        ]
-        messages.error(request, " ".join(errors))
+        messages.success(request, _("Tersimpan."))
     return redirect("complaints:staff-detail", public_id=complaint.public_id)

@@ -17,7 +17,7 @@ import pydantic
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from balai.accounts import ratelimit
@@ -28,6 +28,7 @@ from balai.letters import actions, identity, progress
 from balai.letters.forms import EXTRA, UPLOAD, LetterRequestForm
 from balai.letters.models import Letter, LetterRequest, LetterType
 from balai.lib import tracking
+from balai.lib.listparams import LimitOffset, Text
 from balai.lib.problems import Problem
 from balai.regions.models import Village
 
@@ -266,27 +267,26 @@ class StaffRequestOut(Schema):
     letter_id: str | None
 
 
+class StaffRequestFilters(LimitOffset):
+    village: Text | None = None
+    status: Text | None = None
+    limit: int = Field(50, ge=1, le=100)
+
+
 @router.get("/letter-requests", auth=TokenAuth(), response=list[StaffRequestOut])
-def staff_requests(
-    request,
-    village: str | None = None,
-    status: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
-):
+def staff_requests(request, filters: Query[StaffRequestFilters]):
     """The requests the token's user may see; `status=open` for the queue."""
     require_scope(request, Scope.LETTERS_READ)
     require_role(request.user, *actions.QUEUE_ROLES)
     qs = (
         LetterRequest.objects.for_user(request.user)
-        .queue(status)
+        .queue(filters.status)
         .select_related("letter_type", "village", "resident", "letter")
     )
-    if village:
-        qs = qs.filter(village_id=village)
-    limit = max(1, min(limit, 100))
+    if filters.village:
+        qs = qs.filter(village_id=filters.village)
     rows = []
-    for r in qs[max(offset, 0) : max(offset, 0) + limit]:
+    for r in qs[filters.offset : filters.offset + filters.limit]:
         letter = getattr(r, "letter", None)
         rows.append(
             {

@@ -2,6 +2,7 @@ from django.db import IntegrityError, transaction
 
 from balai.notifications.choices import Channel
 from balai.notifications.models import Notification
+from balai.notifications.sealing import key_digest
 
 
 def notify(
@@ -17,7 +18,9 @@ def notify(
     """Queue a message to a person by every address they gave; idempotent per key.
 
     `key` names the event (e.g. "letter:ABCD:ready"); calling again with the
-    same key sends nothing new. Delivery happens in the task worker after the
+    same key sends nothing new. The key is kept as a digest and the body
+    sealed, then erased once sent (notifications.sealing): either may hold a
+    tracking code. Delivery happens in the task worker after the
     surrounding transaction commits.
     """
     from balai.notifications.tasks import deliver
@@ -31,14 +34,15 @@ def notify(
     for channel, recipient in targets:
         try:
             with transaction.atomic():
-                notification = Notification.objects.create(
+                notification = Notification(
                     channel=channel,
                     recipient=recipient,
                     subject=subject,
-                    body=body,
-                    key=f"{key}:{channel}",
+                    key=key_digest(f"{key}:{channel}"),
                     village=village,
                 )
+                notification.body = body  # sealed
+                notification.save(force_insert=True)
         except IntegrityError:
             continue  # already queued for this event
         created.append(notification)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from balai.accounts.access import VillageScopedQuerySet
 from balai.accounts.choices import Role
 from balai.notifications.choices import Channel, Status
+from balai.notifications.sealing import seal, unseal
 
 
 class NotificationQuerySet(VillageScopedQuerySet):
@@ -21,8 +22,9 @@ class Notification(models.Model):
     channel = models.CharField(_("saluran"), max_length=10, choices=Channel.choices)
     recipient = models.CharField(_("penerima"), max_length=254)
     subject = models.CharField(_("subjek"), max_length=200, blank=True)
-    body = models.TextField(_("isi"))
-    # Makes a retried `notify` for the same event a no-op.
+    # The body sealed (notifications.sealing) until sent or given up, then erased.
+    sealed_body = models.TextField(_("isi (tersegel)"), blank=True)
+    # The event's key as a digest: makes a retried `notify` for the same event a no-op.
     key = models.CharField(max_length=200, unique=True)
     village = models.ForeignKey(
         "regions.Village", models.SET_NULL, null=True, blank=True, related_name="+"
@@ -43,4 +45,16 @@ class Notification(models.Model):
         verbose_name_plural = _("notifikasi")
 
     def __str__(self) -> str:
-        return f"{self.channel} {self.subject or self.body[:40]}"
+        return f"{self.channel} {self.subject}"
+
+    @property
+    def body(self) -> str:
+        return unseal(self.sealed_body)
+
+    @body.setter
+    def body(self, text: str) -> None:
+        self.sealed_body = seal(text)
+
+    def erase_body(self) -> None:
+        """Once sent or given up: nothing left to read, whatever the key."""
+        self.sealed_body = ""

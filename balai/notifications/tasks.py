@@ -25,7 +25,8 @@ def deliver(notification_id: int) -> str:
             notification.error = str(exc)[:300]
             if notification.attempts >= MAX_ATTEMPTS:
                 notification.status = Status.FAILED
-            notification.save(update_fields=["attempts", "error", "status"])
+                notification.erase_body()
+            notification.save(update_fields=["attempts", "error", "status", "sealed_body"])
             if notification.status == Status.QUEUED:
                 delay = timedelta(minutes=2**notification.attempts)
                 transaction.on_commit(lambda: retry_later(notification_id, delay))
@@ -33,7 +34,8 @@ def deliver(notification_id: int) -> str:
         notification.status = Status.SENT
         notification.sent_at = timezone.now()
         notification.error = ""
-        notification.save(update_fields=["attempts", "error", "status", "sent_at"])
+        notification.erase_body()
+        notification.save(update_fields=["attempts", "error", "status", "sent_at", "sealed_body"])
         return "sent"
 
 

@@ -9,6 +9,7 @@ from ninja.errors import HttpError
 from balai.accounts.access import require_role, village_for_user_or_404
 from balai.accounts.api_auth import TokenAuth, require_scope
 from balai.accounts.choices import Scope
+from balai.lib.listparams import PageNumber, Text
 from balai.regions.codes import level_of
 from balai.regions.models import District, Village
 from balai.residents import stats
@@ -17,7 +18,6 @@ from balai.residents.nik import has_id_number
 from balai.residents.roles import READERS
 
 router = Router(tags=["residents"])
-MAX_PAGE_SIZE = 100
 
 
 class ResidentOut(Schema):
@@ -41,11 +41,9 @@ class ResidentPage(Schema):
     results: list[ResidentOut]
 
 
-class ResidentFilter(Schema):
-    village: str
-    q: str = ""
-    page: int = 1
-    page_size: int = 50
+class ResidentFilter(PageNumber):
+    village: Text
+    q: Text = ""
 
 
 @router.get(
@@ -86,8 +84,6 @@ def search_residents(request, filters: ResidentFilter):
 def _search(request, filters: ResidentFilter) -> dict:
     require_scope(request, Scope.RESIDENTS_READ)
     require_role(request.user, *READERS)
-    if filters.page < 1 or not 1 <= filters.page_size <= MAX_PAGE_SIZE:
-        raise HttpError(400, f"page >= 1 dan page_size 1-{MAX_PAGE_SIZE}.")
     village = village_for_user_or_404(request.user, filters.village)
     qs = Resident.objects.for_user(request.user).filter(village=village)
     if filters.q:

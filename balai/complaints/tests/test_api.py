@@ -109,3 +109,50 @@ def test_listing_reporters_identities_through_the_api_is_audited_in_one_row(
     row = AuditLog.objects.get(action="complaint.identities_listed")
     assert sorted(row.detail["complaints"]) == sorted(c.public_id for c in shown)
     assert row.user == cast.agency_officer and "siti" not in str(row.detail).lower()
+
+
+def _act(client, headers, complaint, **body):
+    return client.post(
+        f"/api/v1/complaints/{complaint.public_id}/actions",
+        body,
+        content_type="application/json",
+        headers=headers,
+    )
+
+
+def test_assign_answers_alike_for_unknown_and_unassignable_usernames(
+    client, cast, cats, file_report, api_token
+):
+    complaint, _ = file_report()
+    headers = api_token(cast.agency_officer, Scope.COMPLAINTS_WRITE)
+    unknown = _act(client, headers, complaint, action="assign", assignee="tidak-ada")
+    # A real account, but of another agency, of a village, and the regency admin.
+    for username in ("dlh", "operator_a", "admin"):
+        other = _act(client, headers, complaint, action="assign", assignee=username)
+        assert (other.status_code, other.json()) == (unknown.status_code, unknown.json())
+    assert unknown.status_code == 422
+    assert _act(client, headers, complaint, action="assign", assignee="pupr").status_code == 200
+    complaint.refresh_from_db()
+    assert complaint.assignee == cast.agency_officer
+
+
+def test_the_api_checks_its_input_with_the_pages_forms(client, cast, cats, file_report, api_token):
+    """The same form as the page: an unknown duplicate gets the page's own message."""
+    complaint, _ = file_report()
+    headers = api_token(cast.command_center, Scope.COMPLAINTS_WRITE)
+    response = _act(
+        client, headers, complaint, action="reject", reject_reason="duplicate", duplicate_of="nope"
+    )
+    assert response.status_code == 422
+    assert "Aduan dengan id ini tidak ditemukan." in response.json()["title"]
+    other, _ = file_report()
+    response = _act(
+        client,
+        headers,
+        complaint,
+        action="reject",
+        reject_reason="duplicate",
+        duplicate_of=f"https://balai.example/aduan/laporan/{other.public_id}/",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "rejected"

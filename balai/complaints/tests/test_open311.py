@@ -301,3 +301,54 @@ def test_control_characters_in_a_stranger_s_text_never_break_the_xml_list(
     [item] = root.findall("request")
     assert item.findtext("description") == "Lubangbesar di jalan "
     assert item.findtext("address") == "RT 02"
+
+
+@pytest.mark.parametrize(
+    ("fields", "open311_name", "message"),
+    [
+        ({"phone": "bukan nomor"}, "phone", "Tulis nomor HP seperti 0812 3456 7890."),
+        ({"email": "bukan-email"}, "email", None),
+        ({"address_string": "x" * 201}, "address_string", None),
+        ({"lat": "-8.25", "long": ""}, None, "Isi lintang dan bujur, atau kosongkan keduanya."),
+        ({"lat": "1.0", "long": "100.0"}, "lat", "Titik ini berada di luar wilayah kabupaten."),
+    ],
+)
+def test_a_post_is_checked_by_the_pages_report_form(
+    client, cats, key, fields, open311_name, message
+):
+    """Open311 goes through the page's ReportForm: its rules and words, Open311's names."""
+    [error] = post(client, key, fmt="json", **fields).json()
+    assert error["code"] == 400
+    if open311_name:
+        assert error["description"].startswith(f"{open311_name}: ")
+    if message:
+        assert message in error["description"]
+    assert not Complaint.objects.exists()
+
+
+def test_more_than_five_photos_are_refused_not_dropped(client, cats, key):
+    photos = [jpeg_upload(f"f{i}.jpg") for i in range(6)]
+    response = post(client, key, fmt="json", media=photos)
+    assert response.status_code == 400
+    assert response.json()[0]["description"].startswith("media: ")
+    assert not Complaint.objects.exists()
+
+
+def test_an_unknown_service_code_stays_a_404(client, cats, key):
+    response = post(client, key, fmt="json", service_code="tidak-ada")
+    assert response.status_code == 404
+    assert "service_code" in response.json()[0]["description"]
+
+
+def test_a_post_checks_category_and_village_without_a_query(client, cats, key):
+    """The form reads categories and villages from lookups' per-process copy, as
+    submissions always did: a report is a handful of queries, not more."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert post(client, key).status_code == 200  # warms the copies
+    with CaptureQueriesContext(connection) as queries:
+        assert post(client, key).status_code == 200
+    selects = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert [s for s in selects if 'FROM "complaints_category"' in s] == []
+    assert [s for s in selects if 'FROM "regions_village"' in s] == []

@@ -268,3 +268,24 @@ def test_behind_the_proxy_each_visitor_has_its_own_tracking_limit(settings, clie
         "/aduan/lacak/", {"code": "X"}, HTTP_X_FORWARDED_FOR="198.51.100.2", **proxy
     )
     assert "Terlalu banyak percobaan" not in other.content.decode()
+
+
+def test_the_list_and_its_csv_filter_alike_even_by_a_retired_category(
+    client, cast, cats, file_report
+):
+    import csv
+    import io
+
+    kept, _ = file_report(category=cats.garbage, description="Sampah di pasar.")
+    file_report(description="Jalan lain.")
+    cats.garbage.is_active = False
+    cats.garbage.save()
+    for query in ("?kategori=sampah", "?kategori=sampah&status=received", "?kategori=tidak-ada"):
+        page = client.get("/aduan/" + query).content.decode()
+        rows = list(
+            csv.reader(io.StringIO(client.get("/aduan/ekspor.csv" + query).content.decode()))
+        )
+        in_csv = {row[0] for row in rows[1:]}
+        in_list = {c.public_id for c in (kept,) if c.public_id in page}
+        assert in_list == in_csv, query
+    assert kept.public_id in client.get("/aduan/?kategori=sampah").content.decode()
