@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from balai.accounts import ratelimit
 from balai.accounts.access import get_for_user_or_404
-from balai.accounts.audit import client_ip
 from balai.accounts.choices import REGENCY_ROLES, VILLAGE_ROLES, Role
 from balai.accounts.ratelimit import is_ratelimited
 from balai.complaints import actions, export, forms, stats
@@ -90,7 +90,7 @@ def report(request):
 def _submit(request):
     form = forms.ReportForm(request.POST, request.FILES)
     if form.is_valid():
-        limit = (f"web:{client_ip(request)}", WEB_REPORTS_PER_HOUR)
+        limit = (f"web:{ratelimit.client_key(request)}", WEB_REPORTS_PER_HOUR)
         try:
             complaint, code = actions.submit_complaint(**form.cleaned_data, limit=limit)
         except actions.TooManyReports:
