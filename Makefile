@@ -31,7 +31,7 @@ lint: install
 	$(BIN)/ruff format .
 
 messages: install
-	cd balai && ../$(BIN)/balai makemessages -l en --no-obsolete && ../$(BIN)/balai compilemessages -l en
+	cd balai && ../$(BIN)/balai makemessages -l en --no-obsolete --add-location file && ../$(BIN)/balai compilemessages -l en
 
 benchmark: install
 	$(BIN)/python benchmarks/run.py

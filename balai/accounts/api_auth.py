@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
@@ -33,7 +34,7 @@ class TokenAuth(HttpBearer):
 def require_scope(request, scope: str) -> None:
     token = getattr(request, "api_token", None)
     if token is None or not token.has_scope(scope):
-        raise HttpError(403, f"Token ini tidak memiliki cakupan '{scope}'.")
+        raise HttpError(403, _("Token ini tidak memiliki cakupan '%(scope)s'.") % {"scope": scope})
 
 
 class ApiThrottle(BaseThrottle):

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "balai.accounts"
-    verbose_name = "Akun dan audit"
+    verbose_name = _("Akun dan audit")

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AgenciesConfig(AppConfig):
     name = "balai.agencies"
-    verbose_name = "OPD"
+    verbose_name = _("OPD")

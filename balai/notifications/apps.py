@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NotificationsConfig(AppConfig):
     name = "balai.notifications"
-    verbose_name = "Notifikasi"
+    verbose_name = _("Notifikasi")

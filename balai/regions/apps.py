@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RegionsConfig(AppConfig):
     name = "balai.regions"
-    verbose_name = "Wilayah"
+    verbose_name = _("Wilayah")
 
     def ready(self) -> None:
         # Working days count the regency's own holidays; lib knows no app, so

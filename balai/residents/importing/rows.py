@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from balai.regions.codes import district_codes
 from balai.residents.choices import (
@@ -177,7 +178,7 @@ class Columns:
         return cells + [None] * missing if missing > 0 else cells
 
 
-_STATUS_MESSAGE = "Status dasar harus 1-4 atau 6 (hidup/mati/...)."
+_STATUS_MESSAGE = gettext_noop("Status dasar harus 1-4 atau 6 (hidup/mati/...).")
 
 
 def parse_row(cells: list, cols: Columns, rownum, village_code: str, today, result):
