@@ -29,6 +29,7 @@ from django.urls import re_path
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from balai.accounts.choices import Scope
@@ -127,7 +128,7 @@ def endpoint(view):
     def wrapper(request, fmt="xml", **kwargs):
         fmt = (fmt or "xml").lower()
         if fmt not in ("xml", "json"):
-            return error("xml", 404, "Format tidak dikenal: gunakan .xml atau .json.")
+            return error("xml", 404, _("Format tidak dikenal: gunakan .xml atau .json."))
         try:
             check_jurisdiction(request)
             return view(request, fmt, **kwargs)
@@ -154,7 +155,7 @@ def jurisdictions() -> set[str]:
 def check_jurisdiction(request) -> None:
     value = param(request, "jurisdiction_id")
     if value and value not in jurisdictions():
-        raise Open311Error(404, f"jurisdiction_id tidak dikenal: {value}")
+        raise Open311Error(404, _("jurisdiction_id tidak dikenal: %(value)s") % {"value": value})
 
 
 def discovery(request, fmt):
@@ -202,7 +203,7 @@ def _values(pairs) -> list[dict]:
 def service_definition(request, fmt, code):
     category = Category.objects.active().filter(code=code).first()
     if category is None:
-        raise Open311Error(404, f"service_code tidak dikenal: {code}")
+        raise Open311Error(404, _("service_code tidak dikenal: %(value)s") % {"value": code})
     villages = Village.objects.active().select_related("district").order_by("name")
     data = {
         "service_code": category.code,
@@ -243,14 +244,14 @@ def service_definition(request, fmt, code):
 def authenticate(request):
     key = param(request, "api_key")
     if not key:
-        raise Open311Error(403, "api_key wajib diisi.")
+        raise Open311Error(403, _("api_key wajib diisi."))
     # By the unique digest alone; the rest is checked here (a simpler query).
     token = next(
         iter(ApiToken.objects.select_related("user").filter(digest=token_digest(key))[:1]), None
     )
     usable = token is not None and token.is_usable and token.user.is_active
     if not usable or not token.has_scope(Scope.OPEN311):
-        raise Open311Error(403, "api_key tidak sah atau tidak memiliki cakupan open311.")
+        raise Open311Error(403, _("api_key tidak sah atau tidak memiliki cakupan open311."))
     return token
 
 
@@ -288,7 +289,9 @@ def report_form(request) -> ReportForm:
 def form_error(form: ReportForm) -> Open311Error:
     """The form's first complaint, under Open311's name for the field."""
     if "category" in form.errors:
-        return Open311Error(404, f"service_code tidak dikenal: {form.data['category']}")
+        return Open311Error(
+            404, _("service_code tidak dikenal: %(value)s") % {"value": form.data["category"]}
+        )
     field, errors = next(iter(form.errors.items()))
     name = FORM_FIELDS.get(field)
     text = " ".join(errors)
@@ -298,7 +301,7 @@ def form_error(form: ReportForm) -> Open311Error:
 def create_request(request, fmt):
     token = authenticate(request)
     if not param(request, "service_code"):
-        raise Open311Error(400, "service_code wajib diisi.")
+        raise Open311Error(400, _("service_code wajib diisi."))
     form = report_form(request)
     if not form.is_valid():
         raise form_error(form)
@@ -307,13 +310,15 @@ def create_request(request, fmt):
             **form.cleaned_data, source="open311", client=token.user, client_limit=SUBMIT_PER_HOUR
         )
     except actions.TooManyReports:
-        raise Open311Error(400, "Terlalu banyak laporan dari api_key ini dalam satu jam.") from None
+        raise Open311Error(
+            400, _("Terlalu banyak laporan dari api_key ini dalam satu jam.")
+        ) from None
     except ValidationError as exc:
         raise Open311Error(400, " ".join(exc.messages)) from None
-    notice = (
-        f"Diteruskan ke {complaint.agency_responsible}; "
-        f"target selesai {complaint.resolution_due.astimezone(local_tz()):%d-%m-%Y}."
-    )
+    notice = _("Diteruskan ke %(agency)s; target selesai %(due)s.") % {
+        "agency": complaint.agency_responsible,
+        "due": f"{complaint.resolution_due.astimezone(local_tz()):%d-%m-%Y}",
+    }
     account_id = param(request, "account_id") or None
     return render(
         fmt,
@@ -369,7 +374,7 @@ def _when(value: str, name: str, end: bool = False):
     if parsed is None:
         day = parse_date(value)
         if day is None:
-            raise Open311Error(400, f"{name} harus tanggal ISO 8601.")
+            raise Open311Error(400, _("%(name)s harus tanggal ISO 8601.") % {"name": name})
         parsed = datetime.combine(day + timedelta(days=1) if end else day, time.min)
     if timezone.is_naive(parsed):
         parsed = parsed.replace(tzinfo=local_tz())
@@ -380,7 +385,7 @@ def requests_view(request, fmt):
     if request.method == "POST":
         return create_request(request, fmt)
     if is_ratelimited(request, group="open311:read", key="ip", rate="600/m", increment=True):
-        raise Open311Error(400, "Terlalu banyak permintaan; coba lagi sebentar lagi.")
+        raise Open311Error(400, _("Terlalu banyak permintaan; coba lagi sebentar lagi."))
     found = _public_requests()
     ids = [i.strip() for i in param(request, "service_request_id").split(",") if i.strip()]
     found = found.filter(public_id__in=ids[:MAX_RESULTS]) if ids else _searched(request, found)
@@ -403,7 +408,7 @@ def _searched(request, found):
         found = found.filter(created_at__lte=end)
     statuses = {s.strip() for s in param(request, "status").split(",") if s.strip()}
     if statuses - {"open", "closed"}:
-        raise Open311Error(400, "status harus open atau closed.")
+        raise Open311Error(400, _("status harus open atau closed."))
     if statuses == {"open"}:
         found = found.exclude(status__in=OPEN311_CLOSED)
     elif statuses == {"closed"}:
@@ -414,7 +419,9 @@ def _searched(request, found):
 def request_detail(request, fmt, request_id):
     complaint = _public_requests().filter(public_id=request_id).first()
     if complaint is None:
-        raise Open311Error(404, f"service_request_id tidak dikenal: {request_id}")
+        raise Open311Error(
+            404, _("service_request_id tidak dikenal: %(value)s") % {"value": request_id}
+        )
     return render(fmt, "service_requests", [request_item(complaint)])
 
 
@@ -422,7 +429,7 @@ def token_detail(request, fmt, token):
     """service_request_id is issued at once, so a token is that id."""
     complaint = Complaint.objects.public().filter(public_id=token).first()
     if complaint is None:
-        raise Open311Error(404, f"token tidak dikenal: {token}")
+        raise Open311Error(404, _("token tidak dikenal: %(value)s") % {"value": token})
     return render(
         fmt, "service_requests", [{"service_request_id": complaint.public_id, "token": token}]
     )
@@ -444,4 +451,4 @@ urlpatterns = [
 
 
 def _unknown(rest):
-    raise Open311Error(404, f"Sumber tidak dikenal: {rest}")
+    raise Open311Error(404, _("Sumber tidak dikenal: %(value)s") % {"value": rest})

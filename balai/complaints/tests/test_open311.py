@@ -96,6 +96,13 @@ def test_unknown_things_are_404_in_the_error_format(client, cats):
     assert data[0]["code"] == 404 and data[0]["description"]
 
 
+def test_errors_speak_the_clients_language(client, cats):
+    url = f"{BASE}requests/nope.json"
+    assert client.get(url).json()[0]["description"] == "service_request_id tidak dikenal: nope"
+    english = client.get(url, headers={"accept-language": "en"}).json()
+    assert english[0]["description"] == "Unknown service_request_id: nope"
+
+
 @pytest.mark.parametrize("where", ["body", "query"])
 def test_posting_a_request_with_api_key_in_body_or_query(client, cats, key, where):
     if where == "query":
