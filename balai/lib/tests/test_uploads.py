@@ -4,6 +4,7 @@ import tracemalloc
 import pypdf
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image
 
 from balai.lib import uploads
@@ -267,3 +268,15 @@ def test_too_many_objects_or_nodes_are_refused(monkeypatch):
         clean_document(SimpleUploadedFile("ktp.pdf", data))
     monkeypatch.undo()
     assert clean_document(SimpleUploadedFile("ktp.pdf", data))
+
+
+def test_refusals_are_in_the_readers_language():
+    text = SimpleUploadedFile("surat.txt", b"bukan foto, bukan PDF", "text/plain")
+    for language, message in (
+        ("en", "Upload a photo (JPG/PNG) or a PDF."),
+        ("id", "Unggah foto (JPG/PNG) atau PDF."),
+    ):
+        with translation.override(language):
+            with pytest.raises(UploadError) as refused:
+                clean_document(text)
+            assert refused.value.messages == [message]
