@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from balai.accounts import actions, ratelimit
 from balai.accounts.choices import Role, Scope
@@ -165,7 +166,7 @@ class TokenForm(forms.Form):
 class AuditFilterForm(forms.Form):
     """Filters on the audit log page; the village filter is checked against the scope."""
 
-    action = forms.ChoiceField(label=_("Tindakan"), required=False)
+    action = forms.ChoiceField(label=pgettext_lazy("audit log", "Tindakan"), required=False)
     username = forms.CharField(label=_("Pengguna"), max_length=150, required=False)
     date_from = forms.DateField(
         label=_("Dari tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})

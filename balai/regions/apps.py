@@ -1,10 +1,10 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RegionsConfig(AppConfig):
     name = "balai.regions"
-    verbose_name = _("Wilayah")
+    verbose_name = pgettext_lazy("admin section", "Wilayah")
 
     def ready(self) -> None:
         # Working days count the regency's own holidays; lib knows no app, so

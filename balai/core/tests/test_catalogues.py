@@ -67,6 +67,19 @@ def test_every_entry_is_translated_and_compiled(po: Path, tmp_path: Path):
     )
 
 
+def test_a_string_has_one_translation_across_catalogues():
+    """Django merges every catalogue into one, so two translations of one msgid
+    means one app shows the other's wording; a real difference needs a context
+    (`pgettext`, `{% translate "..." context "..." %}`)."""
+    seen: dict = {}
+    for po in CATALOGUES:
+        for msgid, text in messages(po.with_suffix(".mo")).items():
+            if msgid:  # not the header
+                seen.setdefault(msgid, {})[po.relative_to(BALAI).parts[0]] = text
+    differ = {msgid: where for msgid, where in seen.items() if len(set(where.values())) > 1}
+    assert not differ, "\n".join(f"{msgid!r}: {where}" for msgid, where in differ.items())
+
+
 def _noop_names(tree: ast.Module) -> set[str]:
     """Module constants whose value is marked for extraction (gettext_noop and kin)."""
     names = set()
