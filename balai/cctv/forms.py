@@ -7,10 +7,17 @@ from balai.accounts.choices import Role
 from balai.agencies.models import Agency
 from balai.cctv.choices import Purpose, State
 from balai.cctv.models import Camera, Site
-from balai.cctv.validation import URL_FIELDS, url_problem
+from balai.cctv.validation import URL_FIELDS, redacted, url_problem
 from balai.regions.models import District
 
 STORED = _("tersimpan; kosongkan untuk tetap memakainya, isi untuk menggantinya")
+
+
+class WriteOnlyInput(forms.TextInput):
+    """A text box that never renders a value back (a camera's username)."""
+
+    def format_value(self, value):
+        return None
 
 
 class VillageField(forms.ModelChoiceField):
@@ -33,7 +40,11 @@ class CameraForm(forms.ModelForm):
     """A camera's registry entry; credentials are write-only and never shown back."""
 
     username = forms.CharField(
-        label=_("Nama pengguna kamera"), required=False, max_length=100, strip=False
+        label=_("Nama pengguna kamera"),
+        required=False,
+        max_length=100,
+        strip=False,
+        widget=WriteOnlyInput(attrs={"autocomplete": "off"}),
     )
     password = forms.CharField(
         label=_("Kata sandi kamera"),
@@ -96,9 +107,13 @@ class CameraForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         for name in URL_FIELDS:
-            problem = url_problem(name, data.get(name, ""))
+            value = data.get(name, "")
+            problem = url_problem(name, value)
             if problem:
                 self.add_error(name, problem)
+                # Re-shown to fix it: without the password or token it carried.
+                self.data = self.data.copy()
+                self.data[self.add_prefix(name)] = redacted(value)
         if not any(data.get(name) for name in URL_FIELDS):
             raise ValidationError(_("Isi paling tidak satu cara menghubungi kamera (URL)."))
         site, village = data.get("site"), data.get("village")

@@ -22,7 +22,7 @@ from balai.agencies.models import Agency
 from balai.cctv import actions
 from balai.cctv.choices import Purpose, Visibility
 from balai.cctv.models import Camera, Site, can_manage
-from balai.cctv.validation import url_problem
+from balai.cctv.validation import redacted, url_problem
 from balai.regions.models import Village
 from balai.residents.importing import FileProblem, check_file, iter_sheets, parse_date, text
 
@@ -127,7 +127,7 @@ class _Reader:
         for column, name in URL_COLUMNS.items():
             problem = url_problem(name, raw.get(column, ""))
             if problem:
-                bad(column, problem)
+                self.result.add(rownum, column, redacted(raw[column]), problem)
             data[name] = raw.get(column, "")
         if not any(raw.get(c) for c in URL_COLUMNS):
             bad("url_rtsp", _("Isi paling tidak satu URL kamera."))

@@ -59,3 +59,20 @@ def url_problem(field: str, value: str) -> str | None:
                 "URL memuat parameter rahasia '%(name)s'; isikan kredensial di kolomnya sendiri."
             ) % {"name": name}
     return None
+
+
+def redacted(value: str) -> str:
+    """A refused URL as it may be shown back: no password, token or key in it."""
+    if PRIVATE_KEY.search(value):
+        return "***"
+    try:
+        parts = urlsplit(value)
+        host = parts.netloc.rsplit("@", 1)[-1]
+    except ValueError:
+        return "***"
+    userinfo = "***@" if "@" in parts.netloc else ""
+    query = "&".join(
+        f"{name}=***" if SECRET_PARAMS.match(name) else f"{name}={val}"
+        for name, val in parse_qsl(parts.query, keep_blank_values=True)
+    )
+    return parts._replace(netloc=userinfo + host, query=query).geturl()
