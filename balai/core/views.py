@@ -56,9 +56,7 @@ def readyz(request):
             status=503,
         )
     # Apps with something to report (e.g. CCTV probe rounds) add a `health()` to their config.
-    details = {
-        app.label: app.health() for app in apps.get_app_configs() if hasattr(app, "health")
-    }
+    details = {app.label: app.health() for app in apps.get_app_configs() if hasattr(app, "health")}
     return JsonResponse({"status": "ok", **details})
 
 

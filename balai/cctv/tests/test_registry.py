@@ -63,7 +63,9 @@ def test_village_staff_register_a_camera_with_encrypted_credentials_never_shown_
         ("rtsp:///nohost", "nama host"),
     ],
 )
-def test_a_url_with_credentials_or_of_the_wrong_kind_is_refused(cast, login_as, client, url, reason):
+def test_a_url_with_credentials_or_of_the_wrong_kind_is_refused(
+    cast, login_as, client, url, reason
+):
     login_as(cast.operator_a)
     response = client.post(reverse("cctv:camera-new"), form_data(cast.village_a, rtsp_url=url))
     assert response.status_code == 200
