@@ -6,9 +6,10 @@ codes and error kinds only, never URLs or credentials.
 """
 
 import asyncio
+import contextlib
 import errno
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -123,6 +124,17 @@ def parse_system_date_and_time(body: bytes) -> datetime:
     )
 
 
+@contextlib.contextmanager
+def _http_failures(check: Check) -> Iterator[None]:
+    """Turn an HTTP client's failures into problems."""
+    try:
+        yield
+    except (aiohttp.ClientConnectionError, OSError, TimeoutError) as exc:
+        raise _connection_failure(check, exc) from None
+    except aiohttp.ClientError as exc:
+        raise Failed(Problem.PROTOCOL_ERROR, f"{check}: {type(exc).__name__}") from None
+
+
 async def _read_bounded(response: aiohttp.ClientResponse, limit: int) -> bytes | None:
     """At most `limit` bytes of the body; None when the body is longer."""
     if response.content_length is not None and response.content_length > limit:
@@ -139,7 +151,7 @@ async def check_onvif(
     target: Target, limits: Limits, session: aiohttp.ClientSession, result: Result
 ) -> None:
     assert target.onvif_url
-    try:
+    with _http_failures(Check.ONVIF):
         async with asyncio.timeout(limits.onvif_timeout):
             async with session.post(
                 target.onvif_url, data=ONVIF_REQUEST, headers=ONVIF_HEADERS
@@ -147,10 +159,6 @@ async def check_onvif(
                 body = await _read_bounded(response, MAX_SOAP_BYTES)
                 status = response.status
             now = datetime.now(UTC)
-    except (aiohttp.ClientConnectionError, OSError, TimeoutError) as exc:
-        raise _connection_failure(Check.ONVIF, exc) from None
-    except aiohttp.ClientError as exc:
-        raise Failed(Problem.PROTOCOL_ERROR, f"onvif: {type(exc).__name__}") from None
     if status in (401, 403):
         result.detail = _join(result.detail, f"onvif: {status}, jam tidak diperiksa")
         return
@@ -183,16 +191,12 @@ async def check_snapshot(
     target: Target, limits: Limits, session: aiohttp.ClientSession, result: Result
 ) -> None:
     assert target.snapshot_url
-    try:
+    with _http_failures(Check.SNAPSHOT):
         async with asyncio.timeout(limits.snapshot_timeout):
             response = await _get(session, target.snapshot_url, target)
             async with response:
                 status = response.status
                 body = await _read_bounded(response, limits.max_snapshot_bytes)
-    except (aiohttp.ClientConnectionError, OSError, TimeoutError) as exc:
-        raise _connection_failure(Check.SNAPSHOT, exc) from None
-    except aiohttp.ClientError as exc:
-        raise Failed(Problem.PROTOCOL_ERROR, f"snapshot: {type(exc).__name__}") from None
     if status in (401, 403):
         raise Failed(Problem.AUTH_FAILED, f"snapshot: HTTP {status}")
     if status == 404:
@@ -215,14 +219,10 @@ async def check_snapshot(
 async def _check_http(
     check: Check, url: str, session: aiohttp.ClientSession, timeout: float
 ) -> bytes:
-    try:
+    with _http_failures(check):
         async with asyncio.timeout(timeout), session.get(url) as response:
             status = response.status
             body = await response.content.read(MAX_HEALTH_BYTES)
-    except (aiohttp.ClientConnectionError, OSError, TimeoutError) as exc:
-        raise _connection_failure(check, exc) from None
-    except aiohttp.ClientError as exc:
-        raise Failed(Problem.PROTOCOL_ERROR, f"{check}: {type(exc).__name__}") from None
     if status == 404 and check == Check.STREAM:
         raise Failed(Problem.NO_STREAM, f"{check}: HTTP 404")
     if status >= 400:
