@@ -82,11 +82,17 @@ def onvif_answer(now: datetime) -> str:
 </SOAP-ENV:Envelope>"""
 
 
+# Bytes the endless snapshots wrote, by kind: tests check that a probe stopped early.
+SENT: dict[str, int] = {"huge": 0, "endless": 0}
+
+
 async def _endless(request: web.Request, response: web.StreamResponse) -> web.StreamResponse:
+    kind = request.match_info["kind"]
     await response.prepare(request)
     chunk = b"\xff" * 65536
     while True:  # ends when the client goes away
         await response.write(chunk)
+        SENT[kind] += len(chunk)
 
 
 async def snapshot(request: web.Request) -> web.StreamResponse:

@@ -182,8 +182,8 @@ async def _get(session: aiohttp.ClientSession, url: str, target: Target) -> aioh
     challenge = response.headers.get("WWW-Authenticate", "")
     if response.status == 401 and challenge.lower().startswith("basic"):
         response.release()
-        basic = aiohttp.BasicAuth(target.username, target.password or "")
-        response = await session.get(url, auth=basic)
+        basic = aiohttp.encode_basic_auth(target.username, target.password or "")
+        response = await session.get(url, headers={"Authorization": basic})
     return response
 
 
