@@ -1,9 +1,11 @@
 """Is a snapshot a real, living picture? Decode it (bounded), tell blank frames,
 and fingerprint it so the next round can tell a frozen stream.
 
-The fingerprint is a 48x36 grey thumbnail: a camera re-encoding the same
-frame changes a cell by a level or two, while a ticking on-screen clock
-changes the cells under its digits by tens of levels.
+The fingerprint is a 32x24 grey thumbnail (1,031 characters): a camera
+re-encoding the same frame changes a cell by a level or two, while a ticking
+on-screen clock changes the cells under its digits by tens of levels. An exact
+hash would call a re-encoded frozen frame "changed"; a perceptual hash
+(dHash and kin) is built to ignore small changes such as a clock's.
 """
 
 import base64
@@ -14,8 +16,9 @@ from PIL import Image, ImageStat, UnidentifiedImageError
 
 from .results import Problem
 
-PRINT_SIZE = (48, 36)
-PRINT_PREFIX = "g48x36:"
+PRINT_SIZE = (32, 24)
+PRINT_PREFIX = "g32x24:"
+FINGERPRINT_MAX_LENGTH = len(PRINT_PREFIX) + 4 * ((PRINT_SIZE[0] * PRINT_SIZE[1] + 2) // 3)
 FROZEN_TOLERANCE = 4  # grey levels a cell may move and still be "the same frame"
 BLANK_STDDEV = 3.0  # grey levels: below this the frame is one colour
 MIN_SIDE = 32

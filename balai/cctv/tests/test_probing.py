@@ -11,6 +11,7 @@ from balai.cctv import simulator
 from balai.cctv.probing import (
     DEGRADED_PROBLEMS,
     DOWN_PROBLEMS,
+    FINGERPRINT_MAX_LENGTH,
     PROBLEM_TEXT,
     Check,
     Limits,
@@ -146,6 +147,7 @@ def test_moving_snapshot_is_fine_and_changes(camera_servers):
     second = probe_one(dataclasses.replace(target, previous_fingerprint=first.fingerprint))
     assert second.problems == []
     assert second.fingerprint != first.fingerprint
+    assert len(second.fingerprint) <= FINGERPRINT_MAX_LENGTH
 
 
 def test_frozen_snapshot_is_flagged_on_the_second_look(camera_servers):
