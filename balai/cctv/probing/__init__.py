@@ -15,11 +15,13 @@ from .results import (
     Result,
     Target,
 )
+from .snapshots import FINGERPRINT_MAX_LENGTH
 
 __all__ = [
     "DEFAULT_LIMITS",
     "DEGRADED_PROBLEMS",
     "DOWN_PROBLEMS",
+    "FINGERPRINT_MAX_LENGTH",
     "PROBLEM_TEXT",
     "Check",
     "Limits",

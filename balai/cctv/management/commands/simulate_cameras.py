@@ -1,0 +1,27 @@
+"""`balai simulate-cameras`: the demo's simulated cameras on loopback, until Ctrl-C."""
+
+import asyncio
+import contextlib
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from balai.cctv import simulator
+
+
+class Command(BaseCommand):
+    help = "Menjalankan kamera tiruan di loopback (127.0.0.1) untuk demo CCTV."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--base-port",
+            type=int,
+            default=simulator.DEFAULT_BASE_PORT,
+            help="Port HTTP (snapshot dan ONVIF); +1 diam, +2 menolak.",
+        )
+
+    def handle(self, *args: object, base_port: int, **options: object) -> None:
+        self.stdout.write(f"Kamera tiruan di {simulator.HOST}:{base_port} (Ctrl-C berhenti):")
+        for camera in simulator.demo_cameras(base_port):
+            self.stdout.write(f"  {camera.name:14} {camera.expected:9} {camera.snapshot_url}")
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(simulator.Simulator(base_port).run())
