@@ -195,7 +195,7 @@ class Camera(Probed):
     problem_text = models.CharField(_("masalah terakhir"), max_length=300, blank=True)
     detail = models.CharField(_("rincian teknis"), max_length=300, blank=True)
     clock_drift = models.FloatField(null=True, blank=True)
-    fingerprint = models.CharField(max_length=128, blank=True)
+    fingerprint = models.TextField(blank=True)  # of the last snapshot (probing.snapshots)
     snapshot_at = models.DateTimeField(null=True, blank=True)
     # Seconds per state accrued in the current hour, flushed to CameraRollup.
     accrual_hour = models.DateTimeField(null=True, blank=True)

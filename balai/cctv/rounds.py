@@ -19,7 +19,7 @@ from django.utils import timezone
 from balai.cctv import alerts, crypto
 from balai.cctv.choices import State
 from balai.cctv.models import Camera, Round
-from balai.cctv.probing import Limits, Result, Target, run_round
+from balai.cctv.probing import DEFAULT_LIMITS, Limits, Result, Target, run_round
 from balai.cctv.state import SITE_PREFIX, apply_results
 
 log = logging.getLogger(__name__)
@@ -93,7 +93,7 @@ def probe_round(
     started = timezone.now()
     cameras = [c for c in cameras_in_shard(shard, shards, village) if reachable(c)]
     targets = [target_for(c) for c in cameras] + site_targets(cameras)
-    results = run_round(targets, limits or Limits(), on_result) if targets else []
+    results = run_round(targets, limits or DEFAULT_LIMITS, on_result) if targets else []
     applied = apply_results(results)
     alerts.reconcile(applied.cameras, applied.sites)
     sent = alerts.send_due()
