@@ -419,6 +419,14 @@ class Outage(models.Model):
 
 
 class MaintenanceQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(village_filter(user)) | self.filter(
+            camera__in=Camera.objects.for_user(user)
+        )
+
+    def current_or_coming(self, now):
+        return self.filter(Q(weekday__isnull=False) | Q(ends_at__gt=now))
+
     def covering(self, when):
         """Windows in force at `when`: one-off ones around it, weekly ones on its weekday."""
         local = timezone.localtime(when)
