@@ -41,7 +41,7 @@ from balai.residents.exports import to_csv, to_xlsx
 from balai.residents.importing import FileProblem
 
 CCTV_ROLES = [*REGENCY_ROLES, *VILLAGE_ROLES, Role.DISTRICT_STAFF, Role.AGENCY_STAFF]
-BOARD_ROWS = 200
+BOARD_ROWS = 50  # per page: the longest outages first, the rest on the next pages
 PAGE = 50
 
 
@@ -53,8 +53,12 @@ def _cameras(user):
 
 def _board_context(request) -> dict:
     cameras = Camera.objects.for_user(request.user)
-    trouble = _cameras(request.user).in_trouble()[:BOARD_ROWS]
-    return {"counts": cameras.counts(), "trouble": trouble, "now": timezone.now()}
+    trouble = Paginator(_cameras(request.user).in_trouble(), BOARD_ROWS)
+    return {
+        "counts": cameras.counts(),
+        "page": trouble.get_page(request.GET.get("hal")),
+        "now": timezone.now(),
+    }
 
 
 @login_required
