@@ -129,11 +129,9 @@ def populate() -> float:
                 at = now - dt.timedelta(hours=24 * back / CHANGES_PER_DAY + rng.random())
                 down = back % 2 == 1
                 yield (
-                    uuid.uuid4(), camera, at, "camera.down" if down else "camera.up",
+                    camera, at, "camera.down" if down else "camera.up",
                     "up" if down else "down", "down" if down else "up",
-                    "unreachable" if down else "",
-                    "Kamera tidak dapat dihubungi (koneksi ditolak atau tidak ada rute)."
-                    if down else "", at,
+                    "unreachable" if down else "", at,
                 )  # fmt: skip
 
     columns = ["camera_id", "period", "start", "up_seconds", "degraded_seconds", "down_seconds"]
@@ -141,8 +139,7 @@ def populate() -> float:
     copy("cctv_camerarollup", columns, hourly())
     copy(
         "cctv_cameraevent",
-        ["public_id", "camera_id", "at", "kind", "from_state", "to_state", "problem", "text",
-         "delivered_at"],
+        ["camera_id", "at", "kind", "from_state", "to_state", "problem", "delivered_at"],
         events(),
     )  # fmt: skip
     with connection.cursor() as cursor:
