@@ -275,14 +275,22 @@ DEMO_CAMERAS = demo_cameras()
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Run simulated cameras on loopback.")
-    parser.add_argument("--base-port", type=int, default=DEFAULT_BASE_PORT)
+    parser.add_argument("--base-port", type=int, default=DEFAULT_BASE_PORT, help="0: any free")
     args = parser.parse_args(argv)
-    simulator = Simulator(args.base_port)
-    print(f"Simulated cameras on {HOST}:{args.base_port} (silent +1, refusing +2); Ctrl-C stops.")
-    for camera in demo_cameras(args.base_port):
+    simulator = Simulator(args.base_port).start()
+    assert simulator.ports
+    ports = simulator.ports
+    # The first line tells a parent process (the benchmark) where to connect.
+    print(f"READY {ports.http} {ports.silent} {ports.refusing}", flush=True)
+    print(
+        f"Simulated cameras on {HOST}:{ports.http} (silent {ports.silent}, refusing "
+        f"{ports.refusing}); Ctrl-C stops."
+    )
+    for camera in demo_cameras(ports.http):
         print(f"  {camera.name:14} {camera.expected:9} {camera.snapshot_url}")
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(simulator.run())
+        threading.Event().wait()
+    simulator.stop()
 
 
 if __name__ == "__main__":

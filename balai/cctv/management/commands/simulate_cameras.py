@@ -1,8 +1,5 @@
 """`balai simulate-cameras`: the demo's simulated cameras on loopback, until Ctrl-C."""
 
-import asyncio
-import contextlib
-
 from django.core.management.base import BaseCommand, CommandParser
 
 from balai.cctv import simulator
@@ -20,8 +17,4 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, base_port: int, **options: object) -> None:
-        self.stdout.write(f"Kamera tiruan di {simulator.HOST}:{base_port} (Ctrl-C berhenti):")
-        for camera in simulator.demo_cameras(base_port):
-            self.stdout.write(f"  {camera.name:14} {camera.expected:9} {camera.snapshot_url}")
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(simulator.Simulator(base_port).run())
+        simulator.main(["--base-port", str(base_port)])
