@@ -21,6 +21,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import uvloop
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from balai.cctv.probing import DEFAULT_LIMITS, Check, Target, run_round
@@ -61,6 +63,9 @@ def cameras(count: int, http: int, silent: int, refusing: int) -> list[Target]:
     return targets
 
 
+LOOP_FACTORY = uvloop.new_event_loop
+
+
 def cpu_seconds(pid: int) -> float:
     """User and system CPU time of another process."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -69,7 +74,7 @@ def cpu_seconds(pid: int) -> float:
 
 def timed_round(targets: list[Target], server: int):
     wall, cpu, server_cpu = time.perf_counter(), time.process_time(), cpu_seconds(server)
-    results = run_round(targets, DEFAULT_LIMITS)
+    results = run_round(targets, DEFAULT_LIMITS, loop_factory=LOOP_FACTORY)
     elapsed = time.perf_counter() - wall
     return results, elapsed, time.process_time() - cpu, cpu_seconds(server) - server_cpu
 
@@ -77,7 +82,10 @@ def timed_round(targets: list[Target], server: int):
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cameras", type=int, default=3000)
+    parser.add_argument("--loop", choices=["uvloop", "asyncio"], default="uvloop")
     args = parser.parse_args()
+    global LOOP_FACTORY
+    LOOP_FACTORY = uvloop.new_event_loop if args.loop == "uvloop" else None
     process, ports = start_simulator()
     try:
         targets = cameras(args.cameras, *ports)
@@ -100,7 +108,7 @@ def main() -> None:
         process.wait()
 
     n = len(targets)
-    print(f"bench_probes — {stamp()}")
+    print(f"bench_probes — {stamp()}, {args.loop} event loop")
     print(f"load average before {load_before[0]:.1f}, after {load_after[0]:.1f}")
     print(f"concurrency {DEFAULT_LIMITS.concurrency}, timeouts: connect "
           f"{DEFAULT_LIMITS.connect_timeout} s, onvif {DEFAULT_LIMITS.onvif_timeout} s, "

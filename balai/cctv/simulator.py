@@ -15,8 +15,9 @@ camera does is in its URL, so thousands of cameras can share one port:
   clock `skew` seconds off (an integer, may be negative). Works without
   credentials, like real cameras.
 
-Besides it, a "silent" port accepts connections and never answers, and a
-"refusing" port is bound but not listening, so connecting is refused.
+Besides it, a "silent" port accepts connections and never answers, a
+"refusing" port is bound but not listening, so connecting is refused, and a
+"garbage" port answers anything with bytes of no protocol.
 
 Pure Python (aiohttp and Pillow), no Django: `python -m balai.cctv.simulator`
 or `balai simulate-cameras` runs the demo cameras (`DEMO_CAMERAS`).
@@ -163,6 +164,13 @@ async def _hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> N
         writer.close()
 
 
+async def _garbage(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Answer anything with bytes of no protocol, then hang up."""
+    writer.write(b"\x00\xff\x13garbage, not a protocol\r\n" * 64)
+    await writer.drain()
+    writer.close()
+
+
 def refusing_socket(port: int = 0) -> socket.socket:
     """A port bound but not listening: connections to it are refused, and no
     other program takes it while the socket is open."""
@@ -176,6 +184,7 @@ class Ports:
     http: int
     silent: int
     refusing: int
+    garbage: int
 
 
 @dataclass
@@ -198,13 +207,20 @@ class Simulator:
         http_port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         silent = await asyncio.start_server(_hold, HOST, base + 1 if base else 0, backlog=1024)
         refusing = refusing_socket(base + 2 if base else 0)
-        self.ports = Ports(http_port, silent.sockets[0].getsockname()[1], refusing.getsockname()[1])
+        garbage = await asyncio.start_server(_garbage, HOST, base + 3 if base else 0)
+        self.ports = Ports(
+            http_port,
+            silent.sockets[0].getsockname()[1],
+            refusing.getsockname()[1],
+            garbage.sockets[0].getsockname()[1],
+        )
         if started:
             started.set()
         try:
             await self._stop.wait()
         finally:
             silent.close()
+            garbage.close()
             refusing.close()
             await runner.cleanup()
 

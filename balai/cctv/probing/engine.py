@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import aiohttp
+import uvloop
 from defusedxml import ElementTree
 
 from . import rtsp, snapshots
@@ -323,6 +324,9 @@ def run_round(
     targets: Iterable[Target],
     limits: Limits = DEFAULT_LIMITS,
     on_result: Callable[[Result], None] | None = None,
+    loop_factory: Callable[[], asyncio.AbstractEventLoop] | None = uvloop.new_event_loop,
 ) -> list[Result]:
-    """One probe round from synchronous code (a command or a task)."""
-    return asyncio.run(probe_all(targets, limits, on_result))
+    """One probe round from synchronous code (a command or a task), on uvloop:
+    the round spends its CPU in the event loop (benchmarks/RESULTS.md)."""
+    with asyncio.Runner(loop_factory=loop_factory) as runner:
+        return runner.run(probe_all(targets, limits, on_result))

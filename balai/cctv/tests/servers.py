@@ -2,8 +2,8 @@
 by the root conftest).
 
 - `camera_servers`: the simulator's HTTP server (snapshots of every kind,
-  ONVIF with any clock skew), a port that accepts and never answers, and a
-  port that refuses. See `balai.cctv.simulator` for the URL scheme.
+  ONVIF with any clock skew), a port that accepts and never answers, a port
+  that refuses and one that answers garbage. See `balai.cctv.simulator` for the URL scheme.
 - `rtsp_server`: GStreamer's RTSP server (Debian's python3-gst-1.0 and
   gir1.2-gst-rtsp-server-1.0) serving /moving, /frozen and /audio three
   times: open, behind Digest and behind Basic auth.
@@ -35,6 +35,7 @@ class CameraServers:
     http_port: int
     silent_port: int
     refusing_port: int
+    garbage_port: int
     username: str = simulator.USERNAME
     password: str = field(default=simulator.PASSWORD, repr=False)
 
@@ -51,12 +52,16 @@ class CameraServers:
     def refusing(self, scheme: str = "http") -> str:
         return f"{scheme}://{simulator.HOST}:{self.refusing_port}/cam"
 
+    def garbage(self, scheme: str = "http") -> str:
+        return f"{scheme}://{simulator.HOST}:{self.garbage_port}/cam"
+
 
 @pytest.fixture(scope="session")
 def camera_servers() -> Iterator[CameraServers]:
     with simulator.Simulator() as running:
         assert running.ports
-        yield CameraServers(running.ports.http, running.ports.silent, running.ports.refusing)
+        ports = running.ports
+        yield CameraServers(ports.http, ports.silent, ports.refusing, ports.garbage)
 
 
 def _free_port() -> int:

@@ -94,6 +94,19 @@ def test_rtsp_garbage_is_a_protocol_error(camera_servers):
     assert result.problems == [Problem.PROTOCOL_ERROR]
 
 
+@pytest.mark.parametrize("scheme", ["rtsp", "http"])
+def test_a_peer_answering_garbage_is_a_protocol_error(camera_servers, scheme):
+    if scheme == "rtsp":
+        target = Target("cam", rtsp_url=camera_servers.garbage("rtsp"))
+    else:
+        target = Target(
+            "cam", snapshot_url=camera_servers.garbage(), onvif_url=camera_servers.garbage()
+        )
+    result = probe_one(target)
+    assert result.problems == [Problem.PROTOCOL_ERROR]
+    assert result.down
+
+
 def test_rtsp_silent_times_out(camera_servers):
     result = probe_one(Target("cam", rtsp_url=camera_servers.silent("rtsp")))
     assert result.problems == [Problem.TIMEOUT]

@@ -13,7 +13,7 @@ class Command(BaseCommand):
             "--base-port",
             type=int,
             default=simulator.DEFAULT_BASE_PORT,
-            help="Port HTTP (snapshot dan ONVIF); +1 diam, +2 menolak.",
+            help="Port HTTP (snapshot dan ONVIF); +1 diam, +2 menolak, +3 sampah.",
         )
 
     def handle(self, *args: object, base_port: int, **options: object) -> None:
