@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
+from balai.cctv.api import router as cctv_router
 from balai.complaints.api import router as complaints_router
 from balai.letters.api import router as letters_router
 from balai.portal.api import router as portal_router
@@ -79,3 +80,4 @@ api.add_router("", residents_router)
 api.add_router("", letters_router)
 api.add_router("", complaints_router)
 api.add_router("", portal_router)
+api.add_router("", cctv_router)
