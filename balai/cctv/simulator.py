@@ -297,10 +297,10 @@ def main(argv: list[str] | None = None) -> None:
     assert simulator.ports
     ports = simulator.ports
     # The first line tells a parent process (the benchmark) where to connect.
-    print(f"READY {ports.http} {ports.silent} {ports.refusing}", flush=True)
+    print(f"READY {ports.http} {ports.silent} {ports.refusing} {ports.garbage}", flush=True)
     print(
         f"Simulated cameras on {HOST}:{ports.http} (silent {ports.silent}, refusing "
-        f"{ports.refusing}); Ctrl-C stops."
+        f"{ports.refusing}, garbage {ports.garbage}); Ctrl-C stops."
     )
     for camera in demo_cameras(ports.http):
         print(f"  {camera.name:14} {camera.expected:9} {camera.snapshot_url}")

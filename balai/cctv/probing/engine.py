@@ -6,6 +6,7 @@ codes and error kinds only, never URLs or credentials.
 """
 
 import asyncio
+import concurrent.futures
 import contextlib
 import errno
 import time
@@ -328,5 +329,16 @@ def run_round(
 ) -> list[Result]:
     """One probe round from synchronous code (a command or a task), on uvloop:
     the round spends its CPU in the event loop (benchmarks/RESULTS.md)."""
-    with asyncio.Runner(loop_factory=loop_factory) as runner:
-        return runner.run(probe_all(targets, limits, on_result))
+
+    def run() -> list[Result]:
+        with asyncio.Runner(loop_factory=loop_factory) as runner:
+            return runner.run(probe_all(targets, limits, on_result))
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return run()
+    # This thread already runs a loop (an async caller, Playwright's sync API):
+    # the round gets a thread and a loop of its own.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(run).result()

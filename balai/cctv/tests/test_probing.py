@@ -26,7 +26,7 @@ FAST = Limits(connect_timeout=1, rtsp_timeout=1.5, onvif_timeout=1.5, snapshot_t
 
 
 def probe_one(target: Target, limits: Limits = FAST):
-    return asyncio.run(probe(target, limits))
+    return run_round([target], limits)[0]
 
 
 def test_every_problem_has_text_and_one_severity():
@@ -322,6 +322,20 @@ def test_round_goes_on_past_failures_in_order(camera_servers):
         [],
     ]
     assert all(r.checked_at.tzinfo is not None for r in results)
+
+
+def test_round_from_a_thread_whose_event_loop_runs(camera_servers):
+    """Playwright's sync API, an async view or a worker may already run a loop here."""
+
+    async def inside_a_loop():
+        return run_round([Target("ok", snapshot_url=camera_servers.snapshot("moving"))], FAST)
+
+    assert [r.problems for r in asyncio.run(inside_a_loop())] == [[]]
+
+
+def test_probe_one_target_in_a_loop(camera_servers):
+    result = asyncio.run(probe(Target("cam", snapshot_url=camera_servers.snapshot("blank")), FAST))
+    assert result.problems == [Problem.BLANK]
 
 
 def test_demo_cameras_show_what_they_promise():
