@@ -104,6 +104,28 @@ async def check_rtsp(target: Target, limits: Limits, session: aiohttp.ClientSess
         raise Failed(Problem.NO_STREAM, "rtsp: SDP tanpa video")
 
 
+async def check_stream_sample(
+    target: Target, limits: Limits, session: aiohttp.ClientSession, result: Result
+) -> None:
+    """A few seconds of the RTSP stream: frames per second and bitrate."""
+    assert target.rtsp_url
+    client = rtsp.Client(target.rtsp_url, target.username, target.password)
+    try:
+        async with asyncio.timeout(limits.rtsp_timeout + limits.stream_seconds), client:
+            describe = await client.request("DESCRIBE", {"Accept": "application/sdp"})
+            if describe.status != 200:
+                raise Failed(Problem.NO_STREAM, f"stream: DESCRIBE {describe.status}")
+            sample = await client.sample(describe, limits.stream_seconds)
+    except (OSError, TimeoutError) as exc:
+        raise _connection_failure(Check.STREAM, exc) from None
+    except (rtsp.RTSPProtocolError, asyncio.IncompleteReadError) as exc:
+        raise Failed(Problem.NO_STREAM, f"stream: {type(exc).__name__}") from None
+    result.fps, result.kbps = round(sample.fps, 1), round(sample.kbps)
+    result.detail = _join(result.detail, f"stream: {result.fps} fps, {result.kbps} kbit/s")
+    if sample.fps < limits.min_fps:
+        raise Failed(Problem.LOW_FPS, f"stream: {result.fps} fps < {limits.min_fps}")
+
+
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
@@ -248,11 +270,15 @@ def _join(detail: str, more: str) -> str:
     return f"{detail}; {more}" if detail else more
 
 
-def _plan(target: Target) -> list[tuple[Check, Callable[..., Awaitable[None]], bool]]:
+def _plan(
+    target: Target, limits: Limits
+) -> list[tuple[Check, Callable[..., Awaitable[None]], bool]]:
     """The checks that apply, cheapest first; True where the check fills `result`."""
     plan: list[tuple[Check, Callable[..., Awaitable[None]], bool]] = [(Check.TCP, check_tcp, False)]
     if target.rtsp_url:
         plan.append((Check.RTSP, check_rtsp, False))
+        if limits.stream_seconds > 0:
+            plan.append((Check.STREAM, check_stream_sample, True))
     if target.onvif_url:
         plan.append((Check.ONVIF, check_onvif, True))
     if target.snapshot_url:
@@ -278,7 +304,7 @@ def new_session(limits: Limits) -> aiohttp.ClientSession:
 
 async def _probe(target: Target, limits: Limits, session: aiohttp.ClientSession) -> Result:
     result = Result(key=target.key, checked_at=datetime.now(UTC))
-    for check, run, fills in _plan(target):
+    for check, run, fills in _plan(target, limits):
         started = time.perf_counter()
         try:
             await (run(target, limits, session, result) if fills else run(target, limits, session))
@@ -289,7 +315,8 @@ async def _probe(target: Target, limits: Limits, session: aiohttp.ClientSession)
             result.problems.append(Problem.PROTOCOL_ERROR)
             result.detail = _join(result.detail, f"{check}: {type(exc).__name__}")
         finally:
-            result.durations[check] = time.perf_counter() - started
+            spent = time.perf_counter() - started
+            result.durations[check] = result.durations.get(check, 0.0) + spent
         if result.down:
             break
     return result

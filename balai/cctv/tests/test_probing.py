@@ -88,6 +88,36 @@ def test_rtsp_credentials_right_and_wrong(rtsp_server, auth):
         assert result.degraded and not result.down  # wrong credentials, not a dead camera
 
 
+@pytest.mark.parametrize("auth", ["none", "digest"])
+def test_stream_sample_counts_frames_and_bits(rtsp_server, auth):
+    limits = dataclasses.replace(Limits(), stream_seconds=2.0, min_fps=5)
+    target = Target(
+        "cam",
+        rtsp_url=rtsp_server.url("/moving", auth),
+        username=rtsp_server.username,
+        password=rtsp_server.password,
+    )
+    result = probe_one(target, limits)
+    assert result.problems == []
+    assert 15 <= result.fps <= 40  # videotestsrc runs at 30 fps
+    assert result.kbps > 10
+    assert Check.STREAM in result.durations
+    assert "fps" in result.detail
+
+
+def test_stream_below_the_minimum_fps(rtsp_server):
+    limits = dataclasses.replace(Limits(), stream_seconds=1.0, min_fps=200)
+    result = probe_one(Target("cam", rtsp_url=rtsp_server.url("/moving")), limits)
+    assert result.problems == [Problem.LOW_FPS]
+    assert result.degraded
+
+
+def test_stream_sample_is_off_by_default(rtsp_server):
+    result = probe_one(Target("cam", rtsp_url=rtsp_server.url("/moving")), Limits())
+    assert result.fps is None
+    assert Check.STREAM not in result.durations
+
+
 def test_rtsp_garbage_is_a_protocol_error(camera_servers):
     # The HTTP server answers an RTSP request with HTTP: not RTSP.
     result = probe_one(Target("cam", rtsp_url=f"rtsp://127.0.0.1:{camera_servers.http_port}/x"))
