@@ -362,6 +362,17 @@ def test_round_goes_on_past_failures_in_order(camera_servers):
     assert all(r.checked_at.tzinfo is not None for r in results)
 
 
+def test_round_keeps_to_its_concurrency_limit(camera_servers):
+    # Six cameras that each hold a probe for the whole 0.5 s timeout, two at a
+    # time: three waves. Without the limit they would all wait together.
+    limits = dataclasses.replace(FAST, snapshot_timeout=0.5, concurrency=2)
+    targets = [Target(f"cam-{i}", snapshot_url=camera_servers.silent()) for i in range(6)]
+    started = time.monotonic()
+    results = run_round(targets, limits)
+    assert [r.problems for r in results] == [[Problem.TIMEOUT]] * 6
+    assert time.monotonic() - started >= 3 * 0.5
+
+
 def test_round_from_a_thread_whose_event_loop_runs(camera_servers):
     """Playwright's sync API, an async view or a worker may already run a loop here."""
 
