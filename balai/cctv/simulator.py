@@ -30,6 +30,7 @@ import contextlib
 import functools
 import io
 import socket
+import ssl
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -192,6 +193,7 @@ class Simulator:
     """The simulated cameras' servers on one event loop of their own thread."""
 
     base_port: int = 0  # 0: any free ports
+    ssl_context: ssl.SSLContext | None = field(default=None, repr=False)  # HTTPS when given
     ports: Ports | None = None
     _loop: asyncio.AbstractEventLoop | None = field(default=None, repr=False)
     _thread: threading.Thread | None = field(default=None, repr=False)
@@ -202,7 +204,7 @@ class Simulator:
         base = self.base_port
         runner = web.AppRunner(make_app(), access_log=None)
         await runner.setup()
-        site = web.TCPSite(runner, HOST, base, backlog=1024)
+        site = web.TCPSite(runner, HOST, base, backlog=1024, ssl_context=self.ssl_context)
         await site.start()
         http_port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         silent = await asyncio.start_server(_hold, HOST, base + 1 if base else 0, backlog=1024)

@@ -153,6 +153,9 @@ def _http_failures(check: Check) -> Iterator[None]:
     """Turn an HTTP client's failures into problems."""
     try:
         yield
+    except aiohttp.ClientSSLError:
+        # Reached, but its certificate is not trusted (often self-signed).
+        raise Failed(Problem.PROTOCOL_ERROR, f"{check}: sertifikat TLS tidak dipercaya") from None
     except (aiohttp.ClientConnectionError, OSError, TimeoutError) as exc:
         raise _connection_failure(check, exc) from None
     except aiohttp.ClientError as exc:

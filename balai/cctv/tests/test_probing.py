@@ -288,6 +288,12 @@ def test_snapshot_credentials(camera_servers):
     assert not wrong.down
 
 
+def test_self_signed_https_camera_says_so(tls_camera):
+    result = probe_one(Target("cam", snapshot_url=f"{tls_camera}/snapshot/moving/cam.jpg"))
+    assert result.problems == [Problem.PROTOCOL_ERROR]
+    assert result.detail == "snapshot: sertifikat TLS tidak dipercaya"
+
+
 # Health URLs and HLS
 
 
