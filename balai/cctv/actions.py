@@ -14,7 +14,7 @@ from django.db import transaction
 from balai.accounts import audit
 from balai.accounts.choices import Role
 from balai.cctv import crypto
-from balai.cctv.models import Camera, Site, can_manage, can_view_snapshots
+from balai.cctv.models import Camera, MaintenanceWindow, Site, can_manage, can_view_snapshots
 
 SNAPSHOT_SALT = "balai.cctv.snapshot"
 SNAPSHOT_SECONDS = 300
@@ -117,6 +117,37 @@ def update_site(user, site: Site, data: dict) -> Site:
     site.save()
     audit.record("camera_site_updated", site, user=user, detail={"fields": sorted(data)})
     return site
+
+
+def _may_plan(user, data: dict) -> bool:
+    camera = data.get("camera")
+    if camera is not None:
+        return can_manage(user, camera)
+    # A whole village or site: its own staff, or the regency admin.
+    return user.role != Role.AGENCY_STAFF and can_manage(user, village=data.get("village"))
+
+
+@transaction.atomic
+def plan_maintenance(user, data: dict) -> MaintenanceWindow:
+    _require(_may_plan(user, data))
+    window = MaintenanceWindow(**data)
+    window.full_clean()
+    window.save()
+    audit.record(
+        "camera_maintenance_planned",
+        window,
+        user=user,
+        village=window.village,
+        detail={"reason": window.reason},
+    )
+    return window
+
+
+@transaction.atomic
+def cancel_maintenance(user, window: MaintenanceWindow) -> None:
+    _require(_may_plan(user, {"village": window.village, "camera": window.camera}))
+    audit.record("camera_maintenance_cancelled", window, user=user, village=window.village)
+    window.delete()
 
 
 def snapshot_link(user, camera: Camera, reason: str) -> str:

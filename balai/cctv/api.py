@@ -62,7 +62,7 @@ class CameraDetailOut(CameraOut):
 
 
 class EventOut(Schema):
-    id: UUID
+    id: int = Field(description="Increasing; pass the last one seen as `after`")
     camera: UUID
     type: str = Field(description="camera.down, camera.up or camera.degraded")
     at: dt.datetime
@@ -162,7 +162,7 @@ def detail(camera: Camera) -> dict:
 
 def event_out(event: CameraEvent) -> dict:
     return {
-        "id": event.public_id,
+        "id": event.pk,
         "camera": event.camera.public_id,
         "type": event.kind,
         "at": event.at,
@@ -232,14 +232,10 @@ def camera_uptime(request, public_id: UUID, days: int = Query(7, ge=1, le=366)):
     summary="camera.down / camera.up untuk sistem lain",
     description="State changes oldest first; pass the last id seen as `after` to continue.",
 )
-def event_feed(request, after: UUID | None = None, limit: int = Query(100, ge=1, le=1000)):
+def event_feed(request, after: int = Query(0, ge=0), limit: int = Query(100, ge=1, le=1000)):
     require_scope(request, Scope.CCTV_READ)
-    events = CameraEvent.objects.for_user(request.user).select_related("camera").order_by("pk")
-    if after is not None:
-        mark = CameraEvent.objects.for_user(request.user).filter(public_id=after).first()
-        if mark is None:
-            raise HttpError(404, "Kejadian 'after' tidak ditemukan.")
-        events = events.filter(pk__gt=mark.pk)
+    events = CameraEvent.objects.for_user(request.user).select_related("camera")
+    events = events.filter(pk__gt=after).order_by("pk")
     return [event_out(e) for e in events[:limit]]
 
 

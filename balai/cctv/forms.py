@@ -6,7 +6,7 @@ from balai.accounts.access import visible_villages
 from balai.accounts.choices import Role
 from balai.agencies.models import Agency
 from balai.cctv.choices import Purpose, State
-from balai.cctv.models import Camera, Site
+from balai.cctv.models import Camera, MaintenanceWindow, Site
 from balai.cctv.validation import URL_FIELDS, redacted, url_problem
 from balai.regions.models import District
 
@@ -188,3 +188,59 @@ class CameraFilters(forms.Form):
         if data["tujuan"]:
             cameras = cameras.filter(purpose=data["tujuan"])
         return cameras
+
+
+class MaintenanceForm(forms.ModelForm):
+    """Planned work that holds alerts back: once (start and end) or every week."""
+
+    class Meta:
+        model = MaintenanceWindow
+        fields = [
+            "village",
+            "site",
+            "camera",
+            "reason",
+            "starts_at",
+            "ends_at",
+            "weekday",
+            "start_time",
+            "duration_minutes",
+        ]
+        field_classes = {"village": VillageField}
+        widgets = {
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "start_time": forms.TimeInput(attrs={"type": "time"}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        villages = manageable_villages(user)
+        self.fields["village"].queryset = villages
+        self.fields["site"].queryset = Site.objects.filter(village__in=villages)
+        self.fields["camera"].queryset = Camera.objects.for_user(user).select_related("village")
+
+    def clean(self):
+        data = super().clean()
+        village = data.get("village")
+        for name in ("site", "camera"):
+            chosen = data.get(name)
+            if chosen and village and chosen.village_id != village.pk:
+                self.add_error(name, _("Pilihan ini berada di desa lain."))
+        once = data.get("starts_at") and data.get("ends_at")
+        weekly = (
+            data.get("weekday") is not None
+            and data.get("start_time")
+            and data.get("duration_minutes")
+        )
+        if bool(once) == bool(weekly):
+            raise ValidationError(
+                _("Isi mulai dan selesai (sekali), atau hari, jam mulai dan lama (mingguan).")
+            )
+        if once and data["ends_at"] <= data["starts_at"]:
+            self.add_error("ends_at", _("Selesai harus sesudah mulai."))
+        if once:
+            data["weekday"] = data["start_time"] = data["duration_minutes"] = None
+        else:
+            data["starts_at"] = data["ends_at"] = None
+        return data

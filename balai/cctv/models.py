@@ -29,6 +29,8 @@ from balai.cctv.choices import (
 )
 from balai.residents.models import new_uuid
 
+SITE_DOWN_TEXT = _("Router/NVR desa tidak dapat dihubungi.")
+
 
 def _scope(user, village_field: str) -> Q:
     """What `user` may read: their area's cameras, their agency's, all for the regency."""
@@ -269,16 +271,18 @@ class CameraEventQuerySet(models.QuerySet):
 
 
 class CameraEvent(models.Model):
-    """A state change of a camera; also the camera.down / camera.up outbox."""
+    """A state change of a camera; also the camera.down / camera.up outbox.
 
-    public_id = models.UUIDField(default=new_uuid, unique=True, editable=False)
+    Kept small (it is most of the history): the text is derived from the
+    problem code, and the id other systems see is the row's own.
+    """
+
     camera = models.ForeignKey(Camera, models.CASCADE, related_name="events")
     at = models.DateTimeField(_("waktu"))
     kind = models.CharField(_("jenis"), max_length=20, choices=EventKind.choices)
     from_state = models.CharField(max_length=12, choices=State.choices)
     to_state = models.CharField(max_length=12, choices=State.choices)
     problem = models.CharField(max_length=30, blank=True)
-    text = models.CharField(_("keterangan"), max_length=300, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
 
     objects = CameraEventQuerySet.as_manager()
@@ -296,6 +300,15 @@ class CameraEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.camera} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def text(self) -> str:
+        """What happened, in plain Indonesian."""
+        from balai.cctv.state import problem_text
+
+        if self.to_state == State.SITE_DOWN:
+            return str(SITE_DOWN_TEXT)
+        return problem_text([self.problem] if self.problem else [])
 
 
 class RollupQuerySet(models.QuerySet):
@@ -352,10 +365,11 @@ class CameraRollup(models.Model):
     class Meta:
         verbose_name = _("rekap kamera")
         verbose_name_plural = _("rekap kamera")
+        # One index serves uniqueness and the pages' "this period, all cameras"
+        # sums: rollups are most of the stored history, so one index only.
         constraints = [
-            models.UniqueConstraint(fields=["camera", "period", "start"], name="cctv_rollup_unique")
+            models.UniqueConstraint(fields=["period", "start", "camera"], name="cctv_rollup_unique")
         ]
-        indexes = [models.Index(fields=["period", "start"])]
 
     def __str__(self) -> str:
         return f"{self.camera_id} {self.period} {self.start:%Y-%m-%d %H:%M}"
@@ -405,6 +419,14 @@ class Outage(models.Model):
 
 
 class MaintenanceQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(village_filter(user)) | self.filter(
+            camera__in=Camera.objects.for_user(user)
+        )
+
+    def current_or_coming(self, now):
+        return self.filter(Q(weekday__isnull=False) | Q(ends_at__gt=now))
+
     def covering(self, when):
         """Windows in force at `when`: one-off ones around it, weekly ones on its weekday."""
         local = timezone.localtime(when)

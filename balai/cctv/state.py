@@ -17,11 +17,10 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from balai.cctv import rollups
 from balai.cctv.choices import DOWN_STATES, EventKind, State
-from balai.cctv.models import Camera, CameraEvent, Site
+from balai.cctv.models import SITE_DOWN_TEXT, Camera, CameraEvent, Site
 from balai.cctv.probing import PROBLEM_TEXT, Problem, Result
 
 SITE_PREFIX = "site:"
@@ -159,9 +158,7 @@ def apply_results(results: list[Result], now=None) -> Applied:
             camera.last_ok_at = result.checked_at
         camera.problems = [str(p) for p in result.problems]
         camera.problem_text = (
-            _("Router/NVR desa tidak dapat dihubungi.")
-            if seen == State.SITE_DOWN
-            else problem_text(camera.problems)
+            str(SITE_DOWN_TEXT) if seen == State.SITE_DOWN else problem_text(camera.problems)
         )
         camera.detail = result.detail[:300]
         camera.clock_drift = result.clock_drift
@@ -177,7 +174,6 @@ def apply_results(results: list[Result], now=None) -> Applied:
                     from_state=old,
                     to_state=new,
                     problem=camera.problems[0] if camera.problems else "",
-                    text=camera.problem_text,
                 )
             )
     with transaction.atomic():

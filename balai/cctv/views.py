@@ -21,8 +21,20 @@ from django.views.decorators.http import require_POST
 from balai.accounts.access import get_for_user_or_404, require_role
 from balai.accounts.choices import REGENCY_ROLES, VILLAGE_ROLES, Role
 from balai.cctv import actions, history, importing
-from balai.cctv.forms import CameraFilters, CameraForm, SiteForm, SnapshotForm
-from balai.cctv.models import Camera, CameraEvent, can_manage, can_view_snapshots
+from balai.cctv.forms import (
+    CameraFilters,
+    CameraForm,
+    MaintenanceForm,
+    SiteForm,
+    SnapshotForm,
+)
+from balai.cctv.models import (
+    Camera,
+    CameraEvent,
+    MaintenanceWindow,
+    can_manage,
+    can_view_snapshots,
+)
 from balai.cctv.state import snapshot_path
 from balai.regions.models import Village
 from balai.residents.exports import to_csv, to_xlsx
@@ -133,6 +145,37 @@ def site_form(request):
         messages.success(request, _("Situs terdaftar."))
         return redirect("cctv:cameras")
     return render(request, "cctv/site_form.html", {"form": form})
+
+
+@login_required
+def maintenance(request):
+    """Planned work on cameras, which holds their alerts back."""
+    require_role(request.user, *CCTV_ROLES)
+    form = MaintenanceForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        actions.plan_maintenance(request.user, form.cleaned_data)
+        messages.success(request, _("Jadwal pemeliharaan tersimpan."))
+        return redirect("cctv:maintenance")
+    windows = (
+        MaintenanceWindow.objects.for_user(request.user)
+        .current_or_coming(timezone.now())
+        .select_related("village", "site", "camera")
+        .order_by("village__name", "pk")
+    )
+    return render(
+        request,
+        "cctv/maintenance.html",
+        {"form": form, "windows": windows, "may_add": can_manage(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def maintenance_cancel(request, pk: int):
+    window = get_for_user_or_404(MaintenanceWindow.objects.all(), request.user, pk=pk)
+    actions.cancel_maintenance(request.user, window)
+    messages.success(request, _("Jadwal pemeliharaan dibatalkan."))
+    return redirect("cctv:maintenance")
 
 
 @login_required

@@ -112,3 +112,51 @@ def test_the_daily_digest_lists_each_owners_cameras_still_down(
     [digest] = emails_to(smtp_server, "op@a.example")
     assert "1 kamera masih mati" in digest["Subject"]
     assert "Lapangan" in digest.get_payload() and "Jalan raya" not in digest.get_payload()
+
+
+def test_staff_plan_maintenance_for_their_cameras_and_it_holds_alerts_back(
+    cast, cams, login_as, client, smtp_server, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from balai.accounts.models import AuditLog
+
+    cast.operator_a.email = "op@a.example"
+    cast.operator_a.save()
+    login_as(cast.operator_a)
+    local = T0.astimezone(dt.timezone(dt.timedelta(hours=7)))
+    response = client.post(
+        reverse("cctv:maintenance"),
+        {
+            "village": cast.village_a.pk,
+            "camera": cams.field.pk,
+            "reason": "Ganti adaptor",
+            "starts_at": f"{local:%Y-%m-%dT%H:%M}",
+            "ends_at": f"{local + dt.timedelta(hours=1):%Y-%m-%dT%H:%M}",
+        },
+    )
+    assert response.status_code == 302
+    window = MaintenanceWindow.objects.get()
+    assert AuditLog.objects.filter(action="camera_maintenance_planned").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(5):
+            rnd([(cams.field, ["unreachable"])], T0 + dt.timedelta(minutes=n))
+    assert smtp_server.messages == []
+    # After the window, the outage is alerted.
+    with django_capture_on_commit_callbacks(execute=True):
+        rnd([(cams.field, ["unreachable"])], T0 + dt.timedelta(minutes=61))
+    assert len(smtp_server.messages) == 1
+    # Neither another village's staff nor a bad window get through.
+    client.logout()
+    login_as(cast.operator_b)
+    cancel = reverse("cctv:maintenance-cancel", args=[window.pk])
+    assert client.post(cancel).status_code == 404
+    page = client.post(
+        reverse("cctv:maintenance"),
+        {"village": cast.village_b.pk, "reason": "Tanpa waktu"},
+    ).content.decode()
+    assert "mingguan" in page
+    client.logout()
+    login_as(cast.operator_a)
+    assert client.post(cancel).status_code == 302
+    assert not MaintenanceWindow.objects.exists()
