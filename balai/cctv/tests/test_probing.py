@@ -10,6 +10,7 @@ import pytest
 
 from balai.cctv import simulator
 from balai.cctv.probing import (
+    DEFAULT_LIMITS,
     DEGRADED_PROBLEMS,
     DOWN_PROBLEMS,
     FINGERPRINT_MAX_LENGTH,
@@ -23,10 +24,12 @@ from balai.cctv.probing import (
 )
 from balai.cctv.probing.engine import parse_system_date_and_time
 
+# Short timeouts for the tests that wait one out; the others keep the defaults,
+# so that a busy machine does not turn a slow answer into a timeout.
 FAST = Limits(connect_timeout=1, rtsp_timeout=1.5, onvif_timeout=1.5, snapshot_timeout=1.5)
 
 
-def probe_one(target: Target, limits: Limits = FAST):
+def probe_one(target: Target, limits: Limits = DEFAULT_LIMITS):
     return run_round([target], limits)[0]
 
 
@@ -57,10 +60,10 @@ def test_refusing_port_is_unreachable_and_skips_later_checks(camera_servers):
 
 def test_silent_port_times_out_within_its_timeout(camera_servers):
     started = time.monotonic()
-    result = probe_one(Target("cam", snapshot_url=camera_servers.silent()))
+    result = probe_one(Target("cam", snapshot_url=camera_servers.silent()), FAST)
     assert result.problems == [Problem.TIMEOUT]
     assert result.down
-    assert time.monotonic() - started < FAST.connect_timeout + FAST.snapshot_timeout + 1
+    assert time.monotonic() - started < FAST.connect_timeout + FAST.snapshot_timeout + 2
 
 
 # RTSP against GStreamer's server
@@ -146,9 +149,9 @@ def test_a_peer_answering_garbage_is_a_protocol_error(camera_servers, scheme):
 
 
 def test_rtsp_silent_times_out(camera_servers):
-    result = probe_one(Target("cam", rtsp_url=camera_servers.silent("rtsp")))
+    result = probe_one(Target("cam", rtsp_url=camera_servers.silent("rtsp")), FAST)
     assert result.problems == [Problem.TIMEOUT]
-    assert result.durations[Check.RTSP] < FAST.rtsp_timeout + 0.5
+    assert result.durations[Check.RTSP] < FAST.rtsp_timeout + 1
 
 
 # ONVIF
@@ -169,7 +172,7 @@ def test_onvif_skewed_clock_is_flagged_with_its_drift(camera_servers, skew):
 
 
 def test_onvif_drift_within_the_limit_is_fine(camera_servers):
-    limits = dataclasses.replace(FAST, max_clock_drift=600)
+    limits = dataclasses.replace(DEFAULT_LIMITS, max_clock_drift=600)
     result = probe_one(Target("cam", onvif_url=camera_servers.onvif(-300)), limits)
     assert result.problems == []
 
@@ -257,13 +260,13 @@ def test_two_gigabyte_snapshot_is_refused_without_reading_it(camera_servers):
 
 
 def test_endless_snapshot_stops_at_the_byte_limit(camera_servers):
-    limits = dataclasses.replace(FAST, max_snapshot_bytes=1_000_000)
+    limits = dataclasses.replace(DEFAULT_LIMITS, max_snapshot_bytes=1_000_000)
     result = probe_one(Target("cam", snapshot_url=camera_servers.snapshot("endless")), limits)
     assert result.problems == [Problem.TOO_LARGE]
 
 
 def test_too_many_pixels_refused_before_decoding(camera_servers):
-    limits = dataclasses.replace(FAST, max_snapshot_pixels=1000)
+    limits = dataclasses.replace(DEFAULT_LIMITS, max_snapshot_pixels=1000)
     result = probe_one(Target("cam", snapshot_url=camera_servers.snapshot("moving")), limits)
     assert result.problems == [Problem.TOO_LARGE]
     assert "640x360" in result.detail
@@ -271,10 +274,10 @@ def test_too_many_pixels_refused_before_decoding(camera_servers):
 
 def test_trickling_snapshot_ends_within_its_timeout(camera_servers):
     started = time.monotonic()
-    result = probe_one(Target("cam", snapshot_url=camera_servers.snapshot("trickle")))
+    result = probe_one(Target("cam", snapshot_url=camera_servers.snapshot("trickle")), FAST)
     assert result.problems == [Problem.TIMEOUT]
-    assert result.durations[Check.SNAPSHOT] < FAST.snapshot_timeout + 0.5
-    assert time.monotonic() - started < FAST.snapshot_timeout + FAST.connect_timeout + 1
+    assert result.durations[Check.SNAPSHOT] < FAST.snapshot_timeout + 1
+    assert time.monotonic() - started < FAST.snapshot_timeout + FAST.connect_timeout + 2
 
 
 def test_snapshot_credentials(camera_servers):
@@ -355,7 +358,9 @@ def test_round_goes_on_past_failures_in_order(camera_servers):
         Target("no-urls"),
     ]
     seen = []
-    results = run_round(targets, dataclasses.replace(FAST, concurrency=2), seen.append)
+    results = run_round(
+        targets, dataclasses.replace(FAST, snapshot_timeout=4, concurrency=2), seen.append
+    )
     assert [r.key for r in results] == [t.key for t in targets]
     assert sorted(r.key for r in seen) == sorted(t.key for t in targets)
     assert [r.problems for r in results] == [
@@ -383,7 +388,7 @@ def test_round_from_a_thread_whose_event_loop_runs(camera_servers):
     """Playwright's sync API, an async view or a worker may already run a loop here."""
 
     async def inside_a_loop():
-        return run_round([Target("ok", snapshot_url=camera_servers.snapshot("moving"))], FAST)
+        return run_round([Target("ok", snapshot_url=camera_servers.snapshot("moving"))])
 
     results = in_a_fresh_thread(lambda: asyncio.run(inside_a_loop()))
     assert [r.problems for r in results] == [[]]
@@ -391,7 +396,7 @@ def test_round_from_a_thread_whose_event_loop_runs(camera_servers):
 
 def test_probe_one_target_in_a_loop(camera_servers):
     target = Target("cam", snapshot_url=camera_servers.snapshot("blank"))
-    result = in_a_fresh_thread(lambda: asyncio.run(probe(target, FAST)))
+    result = in_a_fresh_thread(lambda: asyncio.run(probe(target)))
     assert result.problems == [Problem.BLANK]
 
 
@@ -411,14 +416,13 @@ def test_demo_cameras_show_what_they_promise():
             )
             for c in cameras
         ]
-        first = run_round(targets, FAST)
+        first = run_round(targets)
         time.sleep(1.1)  # let the clocks on the frames tick
         second = run_round(
             [
                 dataclasses.replace(t, previous_fingerprint=r.fingerprint)
                 for t, r in zip(targets, first, strict=True)
-            ],
-            FAST,
+            ]
         )
     for camera, result in zip(cameras, second, strict=True):
         expected = [camera.expected_problem] if camera.expected_problem else []
