@@ -15,8 +15,9 @@ camera does is in its URL, so thousands of cameras can share one port:
   clock `skew` seconds off (an integer, may be negative). Works without
   credentials, like real cameras.
 
-Besides it, a "silent" port accepts connections and never answers, and a
-"refusing" port is bound but not listening, so connecting is refused.
+Besides it, a "silent" port accepts connections and never answers, a
+"refusing" port is bound but not listening, so connecting is refused, and a
+"garbage" port answers anything with bytes of no protocol.
 
 Pure Python (aiohttp and Pillow), no Django: `python -m balai.cctv.simulator`
 or `balai simulate-cameras` runs the demo cameras (`DEMO_CAMERAS`).
@@ -29,6 +30,7 @@ import contextlib
 import functools
 import io
 import socket
+import ssl
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -163,6 +165,13 @@ async def _hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> N
         writer.close()
 
 
+async def _garbage(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Answer anything with bytes of no protocol, then hang up."""
+    writer.write(b"\x00\xff\x13garbage, not a protocol\r\n" * 64)
+    await writer.drain()
+    writer.close()
+
+
 def refusing_socket(port: int = 0) -> socket.socket:
     """A port bound but not listening: connections to it are refused, and no
     other program takes it while the socket is open."""
@@ -176,6 +185,7 @@ class Ports:
     http: int
     silent: int
     refusing: int
+    garbage: int
 
 
 @dataclass
@@ -183,6 +193,7 @@ class Simulator:
     """The simulated cameras' servers on one event loop of their own thread."""
 
     base_port: int = 0  # 0: any free ports
+    ssl_context: ssl.SSLContext | None = field(default=None, repr=False)  # HTTPS when given
     ports: Ports | None = None
     _loop: asyncio.AbstractEventLoop | None = field(default=None, repr=False)
     _thread: threading.Thread | None = field(default=None, repr=False)
@@ -193,18 +204,25 @@ class Simulator:
         base = self.base_port
         runner = web.AppRunner(make_app(), access_log=None)
         await runner.setup()
-        site = web.TCPSite(runner, HOST, base, backlog=1024)
+        site = web.TCPSite(runner, HOST, base, backlog=1024, ssl_context=self.ssl_context)
         await site.start()
         http_port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         silent = await asyncio.start_server(_hold, HOST, base + 1 if base else 0, backlog=1024)
         refusing = refusing_socket(base + 2 if base else 0)
-        self.ports = Ports(http_port, silent.sockets[0].getsockname()[1], refusing.getsockname()[1])
+        garbage = await asyncio.start_server(_garbage, HOST, base + 3 if base else 0)
+        self.ports = Ports(
+            http_port,
+            silent.sockets[0].getsockname()[1],
+            refusing.getsockname()[1],
+            garbage.sockets[0].getsockname()[1],
+        )
         if started:
             started.set()
         try:
             await self._stop.wait()
         finally:
             silent.close()
+            garbage.close()
             refusing.close()
             await runner.cleanup()
 
@@ -275,14 +293,22 @@ DEMO_CAMERAS = demo_cameras()
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Run simulated cameras on loopback.")
-    parser.add_argument("--base-port", type=int, default=DEFAULT_BASE_PORT)
+    parser.add_argument("--base-port", type=int, default=DEFAULT_BASE_PORT, help="0: any free")
     args = parser.parse_args(argv)
-    simulator = Simulator(args.base_port)
-    print(f"Simulated cameras on {HOST}:{args.base_port} (silent +1, refusing +2); Ctrl-C stops.")
-    for camera in demo_cameras(args.base_port):
+    simulator = Simulator(args.base_port).start()
+    assert simulator.ports
+    ports = simulator.ports
+    # The first line tells a parent process (the benchmark) where to connect.
+    print(f"READY {ports.http} {ports.silent} {ports.refusing} {ports.garbage}", flush=True)
+    print(
+        f"Simulated cameras on {HOST}:{ports.http} (silent {ports.silent}, refusing "
+        f"{ports.refusing}, garbage {ports.garbage}); Ctrl-C stops."
+    )
+    for camera in demo_cameras(ports.http):
         print(f"  {camera.name:14} {camera.expected:9} {camera.snapshot_url}")
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(simulator.run())
+        threading.Event().wait()
+    simulator.stop()
 
 
 if __name__ == "__main__":

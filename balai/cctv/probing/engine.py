@@ -6,6 +6,7 @@ codes and error kinds only, never URLs or credentials.
 """
 
 import asyncio
+import concurrent.futures
 import contextlib
 import errno
 import time
@@ -14,6 +15,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import aiohttp
+import uvloop
 from defusedxml import ElementTree
 
 from . import rtsp, snapshots
@@ -102,6 +104,28 @@ async def check_rtsp(target: Target, limits: Limits, session: aiohttp.ClientSess
         raise Failed(Problem.NO_STREAM, "rtsp: SDP tanpa video")
 
 
+async def check_stream_sample(
+    target: Target, limits: Limits, session: aiohttp.ClientSession, result: Result
+) -> None:
+    """A few seconds of the RTSP stream: frames per second and bitrate."""
+    assert target.rtsp_url
+    client = rtsp.Client(target.rtsp_url, target.username, target.password)
+    try:
+        async with asyncio.timeout(limits.rtsp_timeout + limits.stream_seconds), client:
+            describe = await client.request("DESCRIBE", {"Accept": "application/sdp"})
+            if describe.status != 200:
+                raise Failed(Problem.NO_STREAM, f"stream: DESCRIBE {describe.status}")
+            sample = await client.sample(describe, limits.stream_seconds)
+    except (OSError, TimeoutError) as exc:
+        raise _connection_failure(Check.STREAM, exc) from None
+    except (rtsp.RTSPProtocolError, asyncio.IncompleteReadError) as exc:
+        raise Failed(Problem.NO_STREAM, f"stream: {type(exc).__name__}") from None
+    result.fps, result.kbps = round(sample.fps, 1), round(sample.kbps)
+    result.detail = _join(result.detail, f"stream: {result.fps} fps, {result.kbps} kbit/s")
+    if sample.fps < limits.min_fps:
+        raise Failed(Problem.LOW_FPS, f"stream: {result.fps} fps < {limits.min_fps}")
+
+
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
@@ -129,6 +153,9 @@ def _http_failures(check: Check) -> Iterator[None]:
     """Turn an HTTP client's failures into problems."""
     try:
         yield
+    except aiohttp.ClientSSLError:
+        # Reached, but its certificate is not trusted (often self-signed).
+        raise Failed(Problem.PROTOCOL_ERROR, f"{check}: sertifikat TLS tidak dipercaya") from None
     except (aiohttp.ClientConnectionError, OSError, TimeoutError) as exc:
         raise _connection_failure(check, exc) from None
     except aiohttp.ClientError as exc:
@@ -246,11 +273,15 @@ def _join(detail: str, more: str) -> str:
     return f"{detail}; {more}" if detail else more
 
 
-def _plan(target: Target) -> list[tuple[Check, Callable[..., Awaitable[None]], bool]]:
+def _plan(
+    target: Target, limits: Limits
+) -> list[tuple[Check, Callable[..., Awaitable[None]], bool]]:
     """The checks that apply, cheapest first; True where the check fills `result`."""
     plan: list[tuple[Check, Callable[..., Awaitable[None]], bool]] = [(Check.TCP, check_tcp, False)]
     if target.rtsp_url:
         plan.append((Check.RTSP, check_rtsp, False))
+        if limits.stream_seconds > 0:
+            plan.append((Check.STREAM, check_stream_sample, True))
     if target.onvif_url:
         plan.append((Check.ONVIF, check_onvif, True))
     if target.snapshot_url:
@@ -276,7 +307,7 @@ def new_session(limits: Limits) -> aiohttp.ClientSession:
 
 async def _probe(target: Target, limits: Limits, session: aiohttp.ClientSession) -> Result:
     result = Result(key=target.key, checked_at=datetime.now(UTC))
-    for check, run, fills in _plan(target):
+    for check, run, fills in _plan(target, limits):
         started = time.perf_counter()
         try:
             await (run(target, limits, session, result) if fills else run(target, limits, session))
@@ -287,7 +318,8 @@ async def _probe(target: Target, limits: Limits, session: aiohttp.ClientSession)
             result.problems.append(Problem.PROTOCOL_ERROR)
             result.detail = _join(result.detail, f"{check}: {type(exc).__name__}")
         finally:
-            result.durations[check] = time.perf_counter() - started
+            spent = time.perf_counter() - started
+            result.durations[check] = result.durations.get(check, 0.0) + spent
         if result.down:
             break
     return result
@@ -323,6 +355,20 @@ def run_round(
     targets: Iterable[Target],
     limits: Limits = DEFAULT_LIMITS,
     on_result: Callable[[Result], None] | None = None,
+    loop_factory: Callable[[], asyncio.AbstractEventLoop] | None = uvloop.new_event_loop,
 ) -> list[Result]:
-    """One probe round from synchronous code (a command or a task)."""
-    return asyncio.run(probe_all(targets, limits, on_result))
+    """One probe round from synchronous code (a command or a task), on uvloop:
+    the round spends its CPU in the event loop (benchmarks/RESULTS.md)."""
+
+    def run() -> list[Result]:
+        with asyncio.Runner(loop_factory=loop_factory) as runner:
+            return runner.run(probe_all(targets, limits, on_result))
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return run()
+    # This thread already runs a loop (an async caller, Playwright's sync API):
+    # the round gets a thread and a loop of its own.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(run).result()

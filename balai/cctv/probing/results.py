@@ -83,6 +83,10 @@ class Limits:
     max_snapshot_pixels: int = 20_000_000
     max_clock_drift: float = 300.0  # seconds
     concurrency: int = 500
+    # Seconds of RTSP video to sample for fps and bitrate; 0 = no sample (it
+    # costs the camera's bandwidth, over village links, every round).
+    stream_seconds: float = 0.0
+    min_fps: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,8 @@ class Result:
     fingerprint: str | None = None  # pass back as Target.previous_fingerprint
     snapshot: bytes | None = field(default=None, repr=False)  # small re-encoded JPEG
     durations: dict[Check, float] = field(default_factory=dict)
+    fps: float | None = None  # from a stream sample (Limits.stream_seconds)
+    kbps: float | None = None
 
     @property
     def down(self) -> bool:

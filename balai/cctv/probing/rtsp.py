@@ -96,22 +96,24 @@ class Client:
         if self._writer:
             self._writer.close()
 
-    async def request(self, method: str, headers: dict[str, str] | None = None) -> Response:
-        response = await self._send(method, headers or {})
+    async def request(
+        self, method: str, headers: dict[str, str] | None = None, url: str | None = None
+    ) -> Response:
+        response = await self._send(method, headers or {}, url or self.url)
         if response.status == 401 and self._username is not None and not self._challenges:
             self._challenges = response.all("www-authenticate")
             if self._challenges:
-                response = await self._send(method, headers or {})
+                response = await self._send(method, headers or {}, url or self.url)
         return response
 
-    async def _send(self, method: str, headers: dict[str, str]) -> Response:
+    async def _send(self, method: str, headers: dict[str, str], url: str) -> Response:
         assert self._reader and self._writer
         self._cseq += 1
-        lines = [f"{method} {self.url} RTSP/1.0", f"CSeq: {self._cseq}", "User-Agent: Balai"]
+        lines = [f"{method} {url} RTSP/1.0", f"CSeq: {self._cseq}", "User-Agent: Balai"]
         lines += [f"{k}: {v}" for k, v in headers.items()]
         if self._challenges and self._username is not None:
             auth = authorization(
-                self._challenges, method, self.url, self._username, self._password or "", 1
+                self._challenges, method, url, self._username, self._password or "", self._cseq
             )
             if auth:
                 lines.append(f"Authorization: {auth}")
@@ -153,3 +155,70 @@ class Client:
         except asyncio.IncompleteReadError as exc:
             raise RTSPProtocolError("connection closed mid-body") from exc
         return response
+
+    async def sample(self, describe: Response, seconds: float) -> "Sample":
+        """Play the first video track over TCP for `seconds` and count its frames
+        (distinct RTP timestamps) and bytes."""
+        assert self._reader
+        control = video_control(describe, self.url)
+        setup = await self.request(
+            "SETUP", {"Transport": "RTP/AVP/TCP;unicast;interleaved=0-1"}, control
+        )
+        if setup.status != 200:
+            raise RTSPProtocolError(f"SETUP {setup.status}")
+        session = (setup.header("session") or "").split(";")[0]
+        play = await self.request("PLAY", {"Session": session, "Range": "npt=0.000-"})
+        if play.status != 200:
+            raise RTSPProtocolError(f"PLAY {play.status}")
+        sample = Sample()
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        timestamps: set[bytes] = set()
+        while loop.time() - started < seconds:
+            head = await self._reader.readexactly(4)
+            if head[0:1] != b"$":  # an RTSP message from the server: skip its headers
+                while await self._line():
+                    pass
+                continue
+            packet = await self._reader.readexactly(int.from_bytes(head[2:4], "big"))
+            if head[1] == 0 and len(packet) >= 12:
+                sample.bytes += len(packet)
+                timestamps.add(packet[4:8])
+        sample.seconds = loop.time() - started
+        sample.frames = len(timestamps)
+        return sample
+
+
+@dataclass
+class Sample:
+    frames: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+
+    @property
+    def fps(self) -> float:
+        return self.frames / self.seconds if self.seconds else 0.0
+
+    @property
+    def kbps(self) -> float:
+        return self.bytes * 8 / 1000 / self.seconds if self.seconds else 0.0
+
+
+def video_control(describe: Response, url: str) -> str:
+    """The URL to SETUP the SDP's first video track."""
+    base = describe.header("content-base") or describe.header("content-location") or url
+    in_video, control = False, None
+    for line in describe.body.decode("latin-1").splitlines():
+        if line.startswith("m="):
+            if in_video:
+                break
+            in_video = line.startswith("m=video")
+        elif in_video and line.startswith("a=control:"):
+            control = line.removeprefix("a=control:").strip()
+    if not in_video:
+        raise RTSPProtocolError("SDP tanpa video")
+    if not control or control == "*":
+        return base
+    if control.startswith("rtsp://") or control.startswith("rtsps://"):
+        return control
+    return base.rstrip("/") + "/" + control

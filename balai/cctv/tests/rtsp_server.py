@@ -39,7 +39,7 @@ def main() -> None:
     for path, launch in PIPELINES.items():
         factory = GstRtspServer.RTSPMediaFactory()
         factory.set_launch(launch)
-        factory.set_shared(True)
+        factory.set_shared(False)  # a pipeline per client: no 503 while a shared one winds down
         factory.add_role_from_structure(Gst.Structure.from_string(VIEWER)[0])
         mounts.add_factory(path, factory)
     if method != "none":

@@ -2,8 +2,10 @@
 by the root conftest).
 
 - `camera_servers`: the simulator's HTTP server (snapshots of every kind,
-  ONVIF with any clock skew), a port that accepts and never answers, and a
-  port that refuses. See `balai.cctv.simulator` for the URL scheme.
+  ONVIF with any clock skew), a port that accepts and never answers, a port
+  that refuses and one that answers garbage. See `balai.cctv.simulator` for the URL scheme.
+- `tls_camera`: the same HTTP server over HTTPS with a self-signed
+  certificate (its base URL).
 - `rtsp_server`: GStreamer's RTSP server (Debian's python3-gst-1.0 and
   gir1.2-gst-rtsp-server-1.0) serving /moving, /frozen and /audio three
   times: open, behind Digest and behind Basic auth.
@@ -11,16 +13,23 @@ by the root conftest).
 Both live for the test session (one per xdist worker).
 """
 
+import ipaddress
 import os
 import select
 import socket
+import ssl
 import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from balai.cctv import simulator
 
@@ -35,6 +44,7 @@ class CameraServers:
     http_port: int
     silent_port: int
     refusing_port: int
+    garbage_port: int
     username: str = simulator.USERNAME
     password: str = field(default=simulator.PASSWORD, repr=False)
 
@@ -51,12 +61,59 @@ class CameraServers:
     def refusing(self, scheme: str = "http") -> str:
         return f"{scheme}://{simulator.HOST}:{self.refusing_port}/cam"
 
+    def garbage(self, scheme: str = "http") -> str:
+        return f"{scheme}://{simulator.HOST}:{self.garbage_port}/cam"
+
 
 @pytest.fixture(scope="session")
 def camera_servers() -> Iterator[CameraServers]:
     with simulator.Simulator() as running:
         assert running.ports
-        yield CameraServers(running.ports.http, running.ports.silent, running.ports.refusing)
+        ports = running.ports
+        yield CameraServers(ports.http, ports.silent, ports.refusing, ports.garbage)
+
+
+def _self_signed(directory: Path) -> ssl.SSLContext:
+    """A server context with a fresh self-signed certificate for 127.0.0.1."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "kamera.local")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=30))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    cert, key_file = directory / "camera.crt", directory / "camera.key"
+    cert.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key_file)
+    return context
+
+
+@pytest.fixture(scope="session")
+def tls_camera(tmp_path_factory) -> Iterator[str]:
+    """The simulator over HTTPS with a self-signed certificate, as many
+    cameras ship; the base URL (`/snapshot/...` and `/onvif/...` below it)."""
+    context = _self_signed(tmp_path_factory.mktemp("tls-camera"))
+    with simulator.Simulator(ssl_context=context) as running:
+        assert running.ports
+        yield f"https://{simulator.HOST}:{running.ports.http}"
 
 
 def _free_port() -> int:

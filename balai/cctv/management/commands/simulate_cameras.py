@@ -1,8 +1,5 @@
 """`balai simulate-cameras`: the demo's simulated cameras on loopback, until Ctrl-C."""
 
-import asyncio
-import contextlib
-
 from django.core.management.base import BaseCommand, CommandParser
 
 from balai.cctv import simulator
@@ -16,12 +13,8 @@ class Command(BaseCommand):
             "--base-port",
             type=int,
             default=simulator.DEFAULT_BASE_PORT,
-            help="Port HTTP (snapshot dan ONVIF); +1 diam, +2 menolak.",
+            help="Port HTTP (snapshot dan ONVIF); +1 diam, +2 menolak, +3 sampah.",
         )
 
     def handle(self, *args: object, base_port: int, **options: object) -> None:
-        self.stdout.write(f"Kamera tiruan di {simulator.HOST}:{base_port} (Ctrl-C berhenti):")
-        for camera in simulator.demo_cameras(base_port):
-            self.stdout.write(f"  {camera.name:14} {camera.expected:9} {camera.snapshot_url}")
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(simulator.Simulator(base_port).run())
+        simulator.main(["--base-port", str(base_port)])
