@@ -277,7 +277,8 @@ class CameraEvent(models.Model):
     problem code, and the id other systems see is the row's own.
     """
 
-    camera = models.ForeignKey(Camera, models.CASCADE, related_name="events")
+    # Indexed by (camera, -at) below; no second index of its own.
+    camera = models.ForeignKey(Camera, models.CASCADE, related_name="events", db_index=False)
     at = models.DateTimeField(_("waktu"))
     kind = models.CharField(_("jenis"), max_length=20, choices=EventKind.choices)
     from_state = models.CharField(max_length=12, choices=State.choices)
@@ -353,7 +354,9 @@ def uptime(row: dict) -> float | None:
 class CameraRollup(models.Model):
     """Seconds a camera spent in each state during one hour or one local day."""
 
-    camera = models.ForeignKey(Camera, models.CASCADE, related_name="rollups")
+    # Found through the (period, start, camera) index: rollups are most of the
+    # stored history, so no index of their own.
+    camera = models.ForeignKey(Camera, models.CASCADE, related_name="rollups", db_index=False)
     period = models.CharField(max_length=4, choices=Period.choices)
     start = models.DateTimeField()
     up_seconds = models.PositiveIntegerField(default=0)
@@ -365,8 +368,6 @@ class CameraRollup(models.Model):
     class Meta:
         verbose_name = _("rekap kamera")
         verbose_name_plural = _("rekap kamera")
-        # One index serves uniqueness and the pages' "this period, all cameras"
-        # sums: rollups are most of the stored history, so one index only.
         constraints = [
             models.UniqueConstraint(fields=["period", "start", "camera"], name="cctv_rollup_unique")
         ]
