@@ -354,8 +354,7 @@ def uptime(row: dict) -> float | None:
 class CameraRollup(models.Model):
     """Seconds a camera spent in each state during one hour or one local day."""
 
-    # Found through the (period, start, camera) index: rollups are most of the
-    # stored history, so no index of their own.
+    # The unique (camera, period, start) index serves lookups by camera.
     camera = models.ForeignKey(Camera, models.CASCADE, related_name="rollups", db_index=False)
     period = models.CharField(max_length=4, choices=Period.choices)
     start = models.DateTimeField()
@@ -369,8 +368,10 @@ class CameraRollup(models.Model):
         verbose_name = _("rekap kamera")
         verbose_name_plural = _("rekap kamera")
         constraints = [
-            models.UniqueConstraint(fields=["period", "start", "camera"], name="cctv_rollup_unique")
+            models.UniqueConstraint(fields=["camera", "period", "start"], name="cctv_rollup_unique")
         ]
+        # The pages' "this period, all cameras" sums.
+        indexes = [models.Index(fields=["period", "start"])]
 
     def __str__(self) -> str:
         return f"{self.camera_id} {self.period} {self.start:%Y-%m-%d %H:%M}"

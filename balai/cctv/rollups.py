@@ -90,7 +90,7 @@ def flush(cameras) -> None:
         hours,
         batch_size=500,
         update_conflicts=True,
-        unique_fields=["period", "start", "camera"],
+        unique_fields=["camera", "period", "start"],
         update_fields=fields,
     )
     existing = {
@@ -114,7 +114,7 @@ def flush(cameras) -> None:
         rows,
         batch_size=500,
         update_conflicts=True,
-        unique_fields=["period", "start", "camera"],
+        unique_fields=["camera", "period", "start"],
         update_fields=fields,
     )
 
