@@ -11,6 +11,7 @@ import datetime as dt
 from uuid import UUID
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -273,6 +274,6 @@ def update_camera(request, public_id: UUID, body: CameraIn):
     require_scope(request, Scope.CCTV_WRITE)
     camera = get_for_user_or_404(_cameras(request.user), request.user, public_id=public_id)
     if not can_manage(request.user, camera):
-        raise HttpError(403, "Tidak diizinkan")
+        raise HttpError(403, _("Tidak diizinkan"))
     _save(request, body, camera)
     return detail(_cameras(request.user).get(pk=camera.pk))
