@@ -21,12 +21,22 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 
+from balai.core.tests.tools import missing_tool
+
 BALAI = Path(settings.BASE_DIR)
 CATALOGUES = sorted(BALAI.rglob("locale/*/LC_MESSAGES/django.po"))
 STATISTICS = re.compile(r"(\d+) (translated|fuzzy|untranslated)")
 GETTEXT = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy"}
 MSGFMT = shutil.which("msgfmt") or "msgfmt"
 MSGATTRIB = shutil.which("msgattrib") or "msgattrib"
+
+
+@pytest.fixture
+def gettext_tools():
+    if not shutil.which("msgfmt") or not shutil.which("xgettext"):
+        missing_tool("GNU gettext (msgfmt, xgettext) is not installed")
+
+
 NOOP = {"gettext_noop", "gettext_lazy", "_lazy", "pgettext_lazy"}
 
 
@@ -55,6 +65,7 @@ def test_every_app_has_its_own_catalogue():
     assert ours - have == set(), "mkdir balai/<app>/locale, then make messages"
 
 
+@pytest.mark.usefixtures("gettext_tools")
 @pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: str(p.relative_to(BALAI)))
 def test_every_entry_is_translated_and_compiled(po: Path, tmp_path: Path):
     counts = msgfmt(po, tmp_path / "django.mo")
@@ -132,6 +143,7 @@ def _msgids(po: Path) -> set[str]:
     return ids
 
 
+@pytest.mark.usefixtures("gettext_tools")
 def test_extraction_finds_nothing_the_catalogues_lack(tmp_path: Path):
     """makemessages, run on a copy of the source, adds and removes no entry."""
     copy = tmp_path / "balai"
