@@ -85,6 +85,13 @@ def test_the_public_village_page_lists_public_cameras_with_the_pdp_notice(cams, 
     assert reverse("cctv:village", args=[cams.gate.village_id]) in village_page.content.decode()
 
 
+def test_the_public_camera_page_in_english(cams, client):
+    url = reverse("cctv:village", args=[cams.gate.village_id])
+    page = client.get(url, headers={"accept-language": "en"}).content.decode()
+    assert "Personal data protection notice" in page and "Article 17" in page
+    assert "30 days" in page and "Pasal 17" not in page
+
+
 def test_an_inactive_village_has_no_public_camera_page(cast, client):
     assert client.get(reverse("cctv:village", args=[cast.inactive_village.pk])).status_code == 404
 
