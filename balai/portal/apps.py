@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save
+from django.utils.translation import gettext_lazy as _
 
 
 def _forget_village(sender, instance, **kwargs):
@@ -21,6 +22,7 @@ def _forget_villages_offering(sender, instance, **kwargs):
 
 class PortalConfig(AppConfig):
     name = "balai.portal"
+    verbose_name = _("Halaman desa")
 
     def ready(self):
         # A village page lists the letters its village offers: when the letters
