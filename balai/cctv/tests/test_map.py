@@ -90,3 +90,9 @@ def test_a_site_down_camera_shows_as_down_to_the_public(cast, placed, client):
 def test_without_placed_cameras_there_is_no_map(cast, cams, client):
     page = client.get(reverse("cctv:village", args=[cast.village_a.pk])).content.decode()
     assert "camera-markers" not in page and "leaflet" not in page
+
+
+def test_without_javascript_the_map_stays_hidden_and_the_list_is_the_page(cast, placed, client):
+    page = client.get(reverse("cctv:village", args=[cast.village_a.pk])).content.decode()
+    assert 'id="camera-map-wrap" class="camera-map-wrap" hidden' in page  # map.js shows it
+    assert "<td>Gerbang" in page  # the list, whatever the browser runs
