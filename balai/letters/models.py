@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -31,9 +32,12 @@ from balai.letters.choices import (
 )
 from balai.lib import tracking
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _check_requirements(items) -> list[str]:
-    errors = []
+
+def _check_requirements(items) -> list[StrOrPromise]:
+    errors: list[StrOrPromise] = []
     if not isinstance(items, list):
         return [_("Persyaratan harus berupa daftar.")]
     keys = set()
@@ -49,8 +53,8 @@ def _check_requirements(items) -> list[str]:
     return errors
 
 
-def _check_fields(items) -> list[str]:
-    errors = []
+def _check_fields(items) -> list[StrOrPromise]:
+    errors: list[StrOrPromise] = []
     if not isinstance(items, list):
         return [_("Isian tambahan harus berupa daftar.")]
     names = set()

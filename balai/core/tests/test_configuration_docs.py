@@ -37,7 +37,11 @@ def variables_read(source: str) -> set[str]:
                 name = node.slice
         elif id(node) in in_fstrings:
             continue
-        elif isinstance(node, ast.Constant) and re.fullmatch(r"BALAI_[A-Z0-9_]+_", str(node.value)):
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and re.fullmatch(r"BALAI_[A-Z0-9_]+_", node.value)
+        ):
             found.add(f"{node.value}*")
         if isinstance(name, ast.Constant) and isinstance(name.value, str):
             found.add(name.value)

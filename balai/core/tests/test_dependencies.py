@@ -18,7 +18,7 @@ def project() -> dict:
 def locked() -> dict[str, tuple[Version, int]]:
     """name -> (version, number of hashes) from requirements/deploy.txt."""
     text = (ROOT / "requirements" / "deploy.txt").read_text()
-    pins = {}
+    pins: dict[str, tuple[Version, int]] = {}
     for block in re.split(r"\n(?=[A-Za-z])", text):
         match = re.match(r"([A-Za-z0-9_.-]+)==([^ \\\n]+)", block)
         if match:

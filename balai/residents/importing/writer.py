@@ -279,7 +279,7 @@ class _Importer:
                 f"({', '.join(['%s'] * len(values))}) AND village_id <> %s",
                 [*values, self.village.pk],
             )
-            found = dict(cursor.fetchall())
+            found: dict[str, str] = dict(cursor.fetchall())
         if not found:
             return {}
         from balai.regions.models import Village
