@@ -66,11 +66,11 @@ def copy(table: str, columns: list[str], rows) -> None:
 
 def populate() -> float:
     """3,000 cameras in every village of the regency, and a year of their history."""
-    from balai.regions.actions import onboard_villages
     from django.conf import settings
     from django.db import connection
     from django.utils import timezone
 
+    from balai.accounts.actions import onboard_villages
     from balai.accounts.choices import Role
     from balai.accounts.models import User
     from balai.cctv.models import Camera
