@@ -150,7 +150,7 @@ class LetterType(models.Model):
     def uploads(self) -> list[dict]:
         return [r for r in self.requirements if r.get("upload")]
 
-    def clean(self):
+    def clean(self) -> None:
         errors: dict[str, list] = {}
         if problems := _check_requirements(self.requirements):
             errors["requirements"] = problems
@@ -159,8 +159,8 @@ class LetterType(models.Model):
         names = self.field_names if "extra_fields" not in errors else []
         if problems := placeholders.problems(self.body or "", names):
             errors["body"] = problems
-        if self.number_format and (problems := numbering.format_problems(self.number_format)):
-            errors["number_format"] = problems
+        if self.number_format and (wrong := numbering.format_problems(self.number_format)):
+            errors["number_format"] = wrong
         if errors:
             raise ValidationError(errors)
 

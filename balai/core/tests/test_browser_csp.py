@@ -1,6 +1,7 @@
 """Under the strict Content-Security-Policy, the main pages run with no violation."""
 
 import io
+from collections.abc import Callable
 
 import pytest
 from PIL import Image
@@ -23,7 +24,7 @@ def tile_png() -> bytes:
 
 
 @pytest.fixture
-def watched(page):
+def watched(page) -> Callable[[str], None]:
     """The tab, with CSP violations and console errors about the policy collected."""
     page.add_init_script(LISTEN)
     messages: list[str] = []

@@ -66,7 +66,7 @@ def test_the_reader_finds_every_way_of_reading():
     }  # fmt: skip
 
 
-def test_every_variable_read_is_documented():
+def test_every_variable_read_is_documented() -> None:
     files = [*ROOT.glob("balai/**/*.py"), *ROOT.glob("benchmarks/*.py"), ROOT / "conftest.py"]
     read: dict[str, str] = {}
     for path in files:
