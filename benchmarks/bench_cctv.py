@@ -66,11 +66,11 @@ def copy(table: str, columns: list[str], rows) -> None:
 
 def populate() -> float:
     """3,000 cameras in every village of the regency, and a year of their history."""
-    from balai.regions.actions import onboard_villages
     from django.conf import settings
     from django.db import connection
     from django.utils import timezone
 
+    from balai.accounts.actions import onboard_villages
     from balai.accounts.choices import Role
     from balai.accounts.models import User
     from balai.cctv.models import Camera
@@ -164,6 +164,8 @@ def board(args) -> list[tuple[str, float, float]]:
     from balai.cctv.models import Camera
 
     camera = Camera.objects.exclude(state="up").order_by("pk").first()
+    if camera is None:
+        raise SystemExit("no camera is down or degraded: populate first")
     port = free_port()
     server = start_gunicorn("benchmarks.cctv_wsgi", port, args.workers)
     cookie = {"Cookie": staff_cookie("cc")}
@@ -260,6 +262,7 @@ def alert_latency(trials: int) -> list[float]:
     try:
         for trial in range(trials):
             simulator = Simulator(free_port()).start()
+            assert simulator.ports  # set by start()
             camera = actions.create_camera(
                 admin,
                 {

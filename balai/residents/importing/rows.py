@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -213,7 +214,7 @@ def checked_row(cells: list, index: dict, rownum, village_code: str, today, resu
         result.add(rownum, "nama", "", _("Nama wajib diisi."))
     elif len(name) > 150:
         result.add(rownum, "nama", name[:40], _("Nama terlalu panjang (maksimal 150 huruf)."))
-    values = {"name": name}
+    values: dict[str, Any] = {"name": name}
     raw_sex = cell("sex")
     sex = code_of("sex", raw_sex)
     if sex is None:
