@@ -12,8 +12,9 @@ from types import SimpleNamespace
 
 import pytest
 
-# Browser fixtures (`page`, `browser_login`, `browser_url`) for every app.
-pytest_plugins = ["balai.core.tests.browser"]
+# Browser fixtures (`page`, `browser_login`, `browser_url`) for every app; real camera
+# peers on loopback (`camera_servers`, `rtsp_server`) for the CCTV probes.
+pytest_plugins = ["balai.core.tests.browser", "balai.cctv.tests.servers"]
 
 os.environ.setdefault("BALAI_REGENCY", "35.08")
 

@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from balai.accounts.api_auth import ApiThrottle
+from balai.cctv.api import router as cctv_router
 from balai.complaints.api import router as complaints_router
 from balai.letters.api import router as letters_router
 from balai.portal.api import router as portal_router
@@ -146,3 +147,4 @@ api.add_router("", residents_router)
 api.add_router("", letters_router)
 api.add_router("", complaints_router)
 api.add_router("", portal_router)
+api.add_router("", cctv_router)

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "balai.letters",
     "balai.complaints",
     "balai.portal",
+    "balai.cctv",
 ]
 
 MIDDLEWARE = [
@@ -265,3 +266,20 @@ LOGGING = {
 # WhatsApp/SMS gateway (balai/notifications/channels.py): POST JSON, bearer token.
 BALAI_MESSAGE_GATEWAY_URL = env_str("BALAI_MESSAGE_GATEWAY_URL")
 BALAI_MESSAGE_GATEWAY_TOKEN = env_str("BALAI_MESSAGE_GATEWAY_TOKEN")
+
+# --- CCTV (balai/cctv, docs/cctv.md) ------------------------------------------
+# Fernet keys for camera credentials, comma-separated: the first encrypts, all
+# decrypt (rotate with `balai rotate-camera-keys`). Unset, a key is derived from
+# SECRET_KEY so the demo runs; `balai check` warns about that outside DEBUG.
+BALAI_CCTV_KEYS = env_list("BALAI_CCTV_KEYS", [])
+# A camera changes state only after this many consecutive results agree.
+BALAI_CCTV_FLAP_COUNT = env_int("BALAI_CCTV_FLAP_COUNT", 2)
+# Alert when a camera has not been seen working for this many minutes.
+BALAI_CCTV_ALERT_MINUTES = env_int("BALAI_CCTV_ALERT_MINUTES", 1)
+# Seconds between probe rounds, and cameras per task in a round.
+BALAI_CCTV_ROUND_SECONDS = env_int("BALAI_CCTV_ROUND_SECONDS", 30)
+BALAI_CCTV_SHARD_SIZE = env_int("BALAI_CCTV_SHARD_SIZE", 500)
+# Hourly rollups are kept this many days (daily ones for good).
+BALAI_CCTV_HOURLY_DAYS = env_int("BALAI_CCTV_HOURLY_DAYS", 35)
+# A camera's last snapshot is replaced at most this often.
+BALAI_CCTV_SNAPSHOT_MINUTES = env_int("BALAI_CCTV_SNAPSHOT_MINUTES", 5)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("surat/", include("balai.letters.urls")),
     path("aduan/", include("balai.complaints.urls")),
     path("open311/v2/", include("balai.complaints.open311")),
+    path("cctv/", include("balai.cctv.urls")),
     path("", include("balai.portal.urls")),
     path("", include("balai.core.urls")),
 ]

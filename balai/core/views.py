@@ -55,7 +55,9 @@ def readyz(request):
             {"status": "unavailable", "reason": f"{len(pending)} migrations not applied"},
             status=503,
         )
-    return JsonResponse({"status": "ok"})
+    # Apps with something to report (e.g. CCTV probe rounds) add a `health()` to their config.
+    details = {app.label: app.health() for app in apps.get_app_configs() if hasattr(app, "health")}
+    return JsonResponse({"status": "ok", **details})
 
 
 def error_404(request, exception=None):

@@ -11,6 +11,7 @@ DEMO_STEPS = [
     "balai.residents.demo.seed",
     "balai.letters.demo.seed",
     "balai.portal.demo.seed",
+    "balai.cctv.demo.seed",
 ]
 
 

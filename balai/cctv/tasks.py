@@ -1,0 +1,78 @@
+"""Background work: probe rounds every BALAI_CCTV_ROUND_SECONDS, a daily digest.
+
+The round keeps itself going, as complaints' escalation check does: each run
+queues the next one (on the database backend, the one `balai serve` runs).
+A round is split into shards of BALAI_CCTV_SHARD_SIZE cameras, one task each,
+so several workers share the cameras.
+"""
+
+import datetime as dt
+import math
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks import task
+
+from balai.cctv import alerts, health, rollups, rounds
+
+DIGEST_HOUR = 7  # local time
+
+
+@task()
+def probe_shard(shard: int, shards: int) -> dict:
+    summary = rounds.probe_round(shard=shard, shards=shards)
+    return {"cameras": summary.cameras, "counts": summary.counts, "alerts": summary.alerts}
+
+
+def shard_count() -> int:
+    from balai.cctv.models import Camera
+
+    return max(1, math.ceil(Camera.objects.count() / settings.BALAI_CCTV_SHARD_SIZE))
+
+
+@task()
+def start_round() -> int:
+    """Queue one task per shard, then the next round; returns the shard count."""
+    shards = shard_count()
+    for shard in range(shards):
+        probe_shard.enqueue(shard, shards)
+    health.prune()
+    rollups.prune()
+    schedule(start_round, dt.timedelta(seconds=settings.BALAI_CCTV_ROUND_SECONDS))
+    return shards
+
+
+@task()
+def daily_digest() -> int:
+    sent = alerts.send_digest()
+    schedule(daily_digest, until_next_digest())
+    return sent
+
+
+def until_next_digest(now=None) -> dt.timedelta:
+    local = timezone.localtime(now)
+    due = local.replace(hour=DIGEST_HOUR, minute=0, second=0, microsecond=0)
+    if due <= local:
+        due += dt.timedelta(days=1)
+    return due - local
+
+
+def schedule(chosen, delay: dt.timedelta) -> bool:
+    """Queue `chosen` after `delay` unless one is waiting already; True if queued."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if not isinstance(chosen.get_backend(), DatabaseBackend):
+        return False  # only the database worker runs deferred tasks
+    path = f"{chosen.func.__module__}.{chosen.func.__qualname__}"
+    if DBTaskResult.objects.filter(task_path=path, status=TaskResultStatus.READY).exists():
+        return False
+    chosen.using(run_after=timezone.now() + delay).enqueue()
+    return True
+
+
+def start() -> None:
+    """Start both chains if they are not running (`balai probe-cameras` without --once)."""
+    schedule(start_round, dt.timedelta(0))
+    schedule(daily_digest, until_next_digest())
