@@ -1,7 +1,7 @@
 """Camera lists in and out as csv/xlsx.
 
 Files are checked exactly as residents files are (size, zip bombs, XML
-entity tricks: balai.residents.importing.check_file) and read with
+entity tricks: balai.residents.importing.read_sheets) and read with
 python-calamine; every bad row is reported (row, column, value, reason) and
 nothing is written unless every row is good. Credentials never travel in a
 list: a URL carrying them, or a key, is a bad row; the export says only
@@ -25,7 +25,8 @@ from balai.cctv.choices import Purpose, Visibility
 from balai.cctv.models import Camera, Site, can_manage
 from balai.cctv.validation import redacted, url_problem
 from balai.regions.models import Village
-from balai.residents.importing import FileProblem, check_file, iter_sheets, parse_date, text
+from balai.residents.importing import FileProblem, read_sheets
+from balai.residents.importing.values import parse_date, text
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # 3,000 cameras fit in well under 1 MB
 MAX_ROWS = 5000
@@ -233,26 +234,27 @@ def _save(user, data: dict, result: ImportResult, rownum: int) -> None:
 
 def import_file(user, path: Path) -> ImportResult:
     """Check and read a camera list; save it all, or nothing if any row is bad."""
-    path = Path(path)
-    fmt = check_file(path)
     result = ImportResult()
     reader = _Reader(user, result)
     rows = []
-    for sheet in iter_sheets(path, fmt):
-        header = next(sheet.rows, None)
-        if header is None:
-            continue
-        index = reader.header(header)
-        for offset, cells in enumerate(sheet.rows, start=2):
-            if not any(text(c) for c in cells):
+    # The residents import's reader: the file checked and measured, then read by a
+    # child process under a memory limit, so a hostile sheet harms nothing.
+    with read_sheets(Path(path)) as sheets:
+        for sheet in sheets:
+            header = next(sheet.rows, None)
+            if header is None:
                 continue
-            result.rows += 1
-            if result.rows > MAX_ROWS:
-                raise FileProblem(_("Terlalu banyak baris (maksimal %(n)s).") % {"n": MAX_ROWS})
-            data = reader.row(cells, index, offset)
-            if data is not None:
-                rows.append((offset, data))
-        break  # the first sheet holds the list
+            index = reader.header(header)
+            for offset, cells in enumerate(sheet.rows, start=2):
+                if not any(text(c) for c in cells):
+                    continue
+                result.rows += 1
+                if result.rows > MAX_ROWS:
+                    raise FileProblem(_("Terlalu banyak baris (maksimal %(n)s).") % {"n": MAX_ROWS})
+                data = reader.row(cells, index, offset)
+                if data is not None:
+                    rows.append((offset, data))
+            break  # the first sheet holds the list
     if result.rows == 0:
         raise FileProblem(_("Berkas tidak berisi baris kamera."))
     if result.ok:

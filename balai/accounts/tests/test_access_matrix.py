@@ -209,6 +209,47 @@ def village_host(cast, village, agency):
     return VillageHost.objects.create(host=f"desa{next(_serial)}.example.id", village=village)
 
 
+def camera(cast, village, agency):
+    from balai.cctv.models import Camera
+
+    return Camera.objects.create(
+        village=village, name="Kamera balai desa", purpose="keamanan", owner_agency=agency
+    )
+
+
+def camera_event(cast, village, agency):
+    from balai.cctv.models import CameraEvent
+
+    return CameraEvent.objects.create(
+        camera=camera(cast, village, agency),
+        at=timezone.now(),
+        kind="camera.down",
+        from_state="up",
+        to_state="down",
+    )
+
+
+def camera_rollup(cast, village, agency):
+    from balai.cctv.models import CameraRollup
+
+    return CameraRollup.objects.create(
+        camera=camera(cast, village, agency), period="hour", start=timezone.now()
+    )
+
+
+def maintenance_window(cast, village, agency):
+    from balai.cctv.models import MaintenanceWindow
+
+    now = timezone.now()
+    return MaintenanceWindow.objects.create(
+        village=village,
+        camera=camera(cast, village, agency),
+        reason="Uji",
+        starts_at=now,
+        ends_at=now + dt.timedelta(hours=1),
+    )
+
+
 def only_this_regency(make):
     """For tables that never hold another regency's rows (the registry: imports and
     registrations refuse them), so their scope need not exclude them."""
@@ -224,6 +265,8 @@ def only_this_regency(make):
 RESIDENT_READERS = area(*VILLAGE_ROLES, Role.DISTRICT_STAFF, Role.REGENCY_ADMIN)
 LETTER_READERS = area(*VILLAGE_ROLES, Role.DISTRICT_STAFF, Role.REGENCY_ADMIN)
 VILLAGE_STAFF = area(*VILLAGE_ROLES)
+# Cameras: every area role over its area, and agency staff over their agency's own.
+CAMERA_READERS = {**area(*EVERY_AREA), Role.AGENCY_STAFF: AGENCY}
 
 READS = {
     # model label: (a row of it, {role: how far it reads}); roles left out read nothing
@@ -248,6 +291,11 @@ READS = {
     "portal.VillageProfile": (row_of("portal.VillageProfile"), VILLAGE_STAFF),
     "portal.Announcement": (row_of("portal.Announcement", title="Uji", body="Uji"), VILLAGE_STAFF),
     "portal.VillageHost": (village_host, area(Role.REGENCY_ADMIN)),
+    "cctv.Site": (row_of("cctv.Site", name="Router balai desa"), area(*EVERY_AREA)),
+    "cctv.Camera": (camera, CAMERA_READERS),
+    "cctv.CameraEvent": (camera_event, CAMERA_READERS),
+    "cctv.CameraRollup": (camera_rollup, CAMERA_READERS),
+    "cctv.MaintenanceWindow": (maintenance_window, CAMERA_READERS),
     "portal.EmbedOrigin": (
         row_of("portal.EmbedOrigin", origin="https://desa.example.id"),
         VILLAGE_STAFF,
