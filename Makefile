@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml
 
 run: install
 	$(BIN)/balai setup-demo
-	$(BIN)/balai serve
+	$(BIN)/balai serve --demo-cameras
 
 test: install
 	$(BIN)/ruff check .

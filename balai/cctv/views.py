@@ -10,7 +10,6 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -36,6 +35,7 @@ from balai.cctv.models import (
     can_view_snapshots,
 )
 from balai.cctv.state import snapshot_path
+from balai.lib.pager import paginate
 from balai.regions.models import Village
 from balai.residents.exports import to_csv, to_xlsx
 from balai.residents.importing import FileProblem
@@ -53,10 +53,9 @@ def _cameras(user):
 
 def _board_context(request) -> dict:
     cameras = Camera.objects.for_user(request.user)
-    trouble = Paginator(_cameras(request.user).in_trouble(), BOARD_ROWS)
     return {
         "counts": cameras.counts(),
-        "page": trouble.get_page(request.GET.get("hal")),
+        "page": paginate(_cameras(request.user).in_trouble(), request.GET, BOARD_ROWS),
         "now": timezone.now(),
     }
 
@@ -81,7 +80,7 @@ def camera_list(request):
     require_role(request.user, *CCTV_ROLES)
     filters = CameraFilters(request.GET or None)
     cameras = filters.apply(_cameras(request.user)).order_by("village__name", "name")
-    page = Paginator(cameras, PAGE).get_page(request.GET.get("hal"))
+    page = paginate(cameras, request.GET, PAGE, count=True)
     period = history.Period.from_query(request.GET.get("periode"))
     return render(
         request,

@@ -18,8 +18,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--bind", default="127.0.0.1:8000")
         parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument(
+            "--demo-cameras",
+            action="store_true",
+            help="also run the simulated demo cameras on loopback (balai simulate-cameras)",
+        )
 
-    def handle(self, *args, bind, workers, **options):
+    def handle(self, *args, bind, workers, demo_cameras=False, **options):
         web = subprocess.Popen(
             [
                 sys.executable,
@@ -39,11 +44,18 @@ class Command(BaseCommand):
         )
         worker = WorkerSupervisor()
         worker.start()
+        # The demo's cameras answer on loopback so that a newcomer sees a living board.
+        cameras = (
+            subprocess.Popen([sys.executable, "-m", "balai", "simulate_cameras"])
+            if demo_cameras
+            else None
+        )
 
         def stop(*_):
             worker.stop()
-            if web.poll() is None:
-                web.terminate()
+            for process in (web, cameras):
+                if process is not None and process.poll() is None:
+                    process.terminate()
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
@@ -55,3 +67,5 @@ class Command(BaseCommand):
             time.sleep(1)
         stop()
         worker.wait()
+        if cameras is not None:
+            cameras.wait()
