@@ -6,10 +6,10 @@ from balai.cctv.simulator import DEMO_CAMERAS
 
 
 def test_the_demo_registers_the_simulated_cameras_with_a_week_of_history(cast):
+    from balai.accounts.actions import onboard_villages
     from balai.agencies.models import Agency
     from balai.cctv.demo import seed
     from balai.core.demo import demo_villages
-    from balai.accounts.actions import onboard_villages
 
     Agency.objects.create(slug="bpbd", name="BPBD", short_name="BPBD")
     onboard_villages([v.code for v in demo_villages()])
