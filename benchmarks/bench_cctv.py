@@ -107,10 +107,10 @@ def _copy_history(ids: list[int], now: dt.datetime, rng: random.Random) -> None:
 
 def populate() -> float:
     """3,000 cameras in every village of the regency, and a year of their history."""
-    from balai.regions.actions import onboard_villages
     from django.db import connection
     from django.utils import timezone
 
+    from balai.accounts.actions import onboard_villages
     from balai.accounts.choices import Role
     from balai.accounts.models import User
     from balai.cctv.models import Camera
