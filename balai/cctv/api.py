@@ -21,6 +21,7 @@ from balai.cctv import actions, history
 from balai.cctv.choices import Purpose, State, Visibility
 from balai.cctv.forms import CameraForm
 from balai.cctv.models import Camera, CameraEvent, CameraRollup, Site, can_manage, uptime
+from balai.lib.listparams import MAX_LIMIT, LimitOffset, Text
 
 router = Router(tags=["cctv"], auth=TokenAuth())
 
@@ -61,7 +62,7 @@ class CameraDetailOut(CameraOut):
     freezes_24h: int
 
 
-class EventOut(Schema):
+class CameraEventOut(Schema):
     id: int = Field(description="Increasing; pass the last one seen as `after`")
     camera: UUID
     type: str = Field(description="camera.down, camera.up or camera.degraded")
@@ -80,14 +81,17 @@ class UptimeOut(Schema):
     uptime: float | None
 
 
-class CameraFilters(Schema):
-    village: str | None = None
-    district: str | None = None
-    owner: str | None = Field(None, description="Agency slug, or 'village' for villages' own")
+# Event ids are 64-bit: a larger `after` could only overflow the database's integer.
+MAX_EVENT_ID = 2**63 - 1
+
+
+class CameraFilters(LimitOffset):
+    village: Text | None = None
+    district: Text | None = None
+    owner: Text | None = Field(None, description="Agency slug, or 'village' for villages' own")
     state: State | None = None
     purpose: Purpose | None = None
-    limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    limit: int = Field(100, ge=1, le=MAX_LIMIT)
 
 
 class CameraIn(Schema):
@@ -199,7 +203,7 @@ def get_camera(request, public_id: UUID):
     return detail(get_for_user_or_404(_cameras(request.user), request.user, public_id=public_id))
 
 
-@router.get("/cameras/{public_id}/events", response=list[EventOut], summary="Riwayat status")
+@router.get("/cameras/{public_id}/events", response=list[CameraEventOut], summary="Riwayat status")
 def camera_events(request, public_id: UUID, limit: int = Query(100, ge=1, le=1000)):
     require_scope(request, Scope.CCTV_READ)
     camera = get_for_user_or_404(_cameras(request.user), request.user, public_id=public_id)
@@ -228,11 +232,13 @@ def camera_uptime(request, public_id: UUID, days: int = Query(7, ge=1, le=366)):
 
 @router.get(
     "/camera-events",
-    response=list[EventOut],
+    response=list[CameraEventOut],
     summary="camera.down / camera.up untuk sistem lain",
     description="State changes oldest first; pass the last id seen as `after` to continue.",
 )
-def event_feed(request, after: int = Query(0, ge=0), limit: int = Query(100, ge=1, le=1000)):
+def event_feed(
+    request, after: int = Query(0, ge=0, le=MAX_EVENT_ID), limit: int = Query(100, ge=1, le=1000)
+):
     require_scope(request, Scope.CCTV_READ)
     events = CameraEvent.objects.for_user(request.user).select_related("camera")
     events = events.filter(pk__gt=after).order_by("pk")

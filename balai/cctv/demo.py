@@ -17,7 +17,7 @@ from balai.cctv import crypto
 from balai.cctv.choices import Period, Purpose, Visibility
 from balai.cctv.models import Camera, CameraRollup, Site
 from balai.cctv.simulator import DEMO_CAMERAS, HOST, demo_cameras
-from balai.core.demo import demo_villages
+from balai.regions.demo import demo_villages
 
 PURPOSES = {
     "balai-desa": Purpose.SECURITY,
