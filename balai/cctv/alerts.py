@@ -126,18 +126,9 @@ def recipients(village_id, agency=None) -> list:
 
 
 def _notify(people, *, key, subject, body, village, agency=None) -> None:
-    from balai.notifications.actions import notify
+    from balai.notifications.actions import notify, notify_people
 
-    for person in people:
-        if person.email or person.phone:
-            notify(
-                key=f"{key}:user:{person.pk}",
-                subject=subject,
-                body=body,
-                email=person.email,
-                phone=person.phone,
-                village=village,
-            )
+    notify_people(people, key=key, subject=subject, body=body, village=village)
     if agency is not None and agency.email:
         notify(key=f"{key}:agency", subject=subject, body=body, email=agency.email)
 

@@ -96,17 +96,10 @@ def command_center():
     return User.objects.filter(is_active=True, role=Role.COMMAND_CENTER)
 
 
-def _to_people(people, *, key: str, subject: str, body: str, village=None) -> None:
-    for person in people:
-        if person.email or person.phone:
-            _send(
-                key=f"{key}:user:{person.pk}",
-                subject=subject,
-                body=body,
-                email=person.email,
-                phone=person.phone,
-                village=village,
-            )
+def _to_people(people, **message) -> None:
+    from balai.notifications.actions import notify_people
+
+    notify_people(people, **message)
 
 
 def _staff_url(complaint) -> str:

@@ -48,3 +48,18 @@ def notify(
         created.append(notification)
         transaction.on_commit(lambda pk=notification.pk: deliver.enqueue(pk))
     return created
+
+
+def notify_people(people, *, key: str, subject: str, body: str, village=None) -> None:
+    """Queue the same message to each staff member with an email or phone, once
+    per person and event key."""
+    for person in people:
+        if person.email or person.phone:
+            notify(
+                key=f"{key}:user:{person.pk}",
+                subject=subject,
+                body=body,
+                email=person.email,
+                phone=person.phone,
+                village=village,
+            )
