@@ -22,6 +22,7 @@ run: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/balai makemigrations --check --dry-run
 	$(BIN)/balai check --fail-level WARNING
 	$(BIN)/pytest -n $(TEST_WORKERS) -q

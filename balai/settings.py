@@ -105,7 +105,7 @@ TEMPLATES = [
 ]
 
 
-def _database(url: str) -> dict:
+def _database(url: str) -> dj_database_url.DBConfig:
     try:
         # No persistent connections: under ASGI (`balai serve`) each request runs
         # in a thread of its own, and kept connections would pile up (Django's

@@ -171,6 +171,8 @@ def board(args) -> list[tuple[str, float, float]]:
     from balai.cctv.models import Camera
 
     camera = Camera.objects.exclude(state="up").order_by("pk").first()
+    if camera is None:
+        raise SystemExit("no camera is down or degraded: populate first")
     port = free_port()
     server = start_gunicorn("benchmarks.cctv_wsgi", port, args.workers)
     cookie = {"Cookie": staff_cookie("cc")}
@@ -267,6 +269,7 @@ def alert_latency(trials: int) -> list[float]:
     try:
         for trial in range(trials):
             simulator = Simulator(free_port()).start()
+            assert simulator.ports  # set by start()
             camera = actions.create_camera(
                 admin,
                 {

@@ -27,6 +27,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -354,7 +355,8 @@ def main() -> None:
             "sql": ("/bench/insert-sql", bare),
             "submit": ("/open311/v2/requests.json", submit),
         }
-        totals = {k: [0.0, 0.0, []] for k in kinds}  # requests, seconds, latencies
+        # requests, seconds, latencies
+        totals: dict[str, list[Any]] = {k: [0.0, 0.0, []] for k in kinds}
         for _ in range(args.rounds):
             for kind, (path, make) in kinds.items():
                 count, elapsed, samples = throughput(

@@ -87,7 +87,7 @@ def compare(path: Path, rounds: int) -> str:
     def child():
         return import_file(path, village, dry_run=True)
 
-    best = {"in-process": [], "child": []}
+    best: dict[str, list[float]] = {"in-process": [], "child": []}
     for _ in range(rounds):
         for name, run in (("in-process", in_process), ("child", child)):
             start = time.perf_counter()

@@ -160,12 +160,15 @@ def timed_stages() -> dict:
     """Wrap each stage's function to add up its time (in this process)."""
     import importlib
 
-    totals = defaultdict(float)
+    totals: defaultdict[str, float] = defaultdict(float)
     for label, (module_name, attr) in STAGES.items():
         if "." in attr:
             continue
+        owner: object
         if module_name.endswith("FileSystemStorage"):
-            from django.core.files.storage import FileSystemStorage as owner
+            from django.core.files.storage import FileSystemStorage
+
+            owner = FileSystemStorage
         else:
             owner = importlib.import_module(module_name)
         original = getattr(owner, attr)
@@ -224,8 +227,10 @@ def csrf(port: int, path: str) -> tuple[str, str]:
     conn.request("GET", path)
     response = conn.getresponse()
     html = response.read().decode()
-    cookie = response.getheader("Set-Cookie").split(";")[0]
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    set_cookie = response.getheader("Set-Cookie")
+    field = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert set_cookie and field, f"{path} set no CSRF cookie or form field"
+    cookie, token = set_cookie.split(";")[0], field.group(1)
     return cookie, token
 
 

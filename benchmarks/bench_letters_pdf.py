@@ -100,13 +100,16 @@ def main() -> None:
     ec_signer = pki.load_signer(head("kades_ec"))
     # An RSA-2048 signer, as BSrE issues, in a PKCS#12 beside the demo one.
     from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
     p12_ec = (pki.pki_dir() / "signers" / "kades_ec.p12").read_bytes()
     pw = (pki.pki_dir() / "signers" / "kades_ec.passphrase").read_bytes().strip()
     _k, ec_cert, chain = pkcs12.load_key_and_certificates(p12_ec, pw)
+    if ec_cert is None:
+        raise SystemExit("the demo signer's PKCS#12 holds no certificate")
     rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     ca_key = serialization.load_pem_private_key((pki.pki_dir() / "ca.key.pem").read_bytes(), None)
+    assert isinstance(ca_key, ec.EllipticCurvePrivateKey)  # the demo CA (pki._ensure_ca)
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
 

@@ -161,7 +161,9 @@ def main() -> None:
     try:
         wait_until_up(base)
         html = fetch(page_url)
-        css_path = re.search(rb'<link rel="stylesheet" href="([^"]+)"', html).group(1).decode()
+        link = re.search(rb'<link rel="stylesheet" href="([^"]+)"', html)
+        assert link, "the page links no stylesheet"
+        css_path = link.group(1).decode()
         css = fetch(base + css_path)
         html_gz, css_gz = len(gzip.compress(html, 6)), len(gzip.compress(css, 6))
         total_gz = html_gz + css_gz

@@ -13,12 +13,14 @@ Target: the full round under 30 s on 2 cores.
 """
 
 import argparse
+import asyncio
 import dataclasses
 import os
 import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import uvloop
@@ -63,7 +65,7 @@ def cameras(count: int, http: int, silent: int, refusing: int) -> list[Target]:
     return targets
 
 
-LOOP_FACTORY = uvloop.new_event_loop
+LOOP_FACTORY: Callable[[], asyncio.AbstractEventLoop] | None = uvloop.new_event_loop
 
 
 def cpu_seconds(pid: int) -> float:
@@ -90,10 +92,11 @@ def main() -> None:
     try:
         targets = cameras(args.cameras, *ports)
         load_before = os.getloadavg()
-        tcp_only = [
-            Target(t.key, host="127.0.0.1", port=int(t.onvif_url.split(":")[2].split("/")[0]))
-            for t in targets
-        ]
+        tcp_only = []
+        for t in targets:
+            assert t.onvif_url  # cameras() gives every target one
+            port = int(t.onvif_url.split(":")[2].split("/")[0])
+            tcp_only.append(Target(t.key, host="127.0.0.1", port=port))
         _, tcp_wall, tcp_cpu, tcp_server = timed_round(tcp_only, process.pid)
         first, wall1, cpu1, server1 = timed_round(targets, process.pid)
         time.sleep(1.1)  # the simulated clocks tick, as they would between rounds
@@ -126,7 +129,7 @@ def main() -> None:
         states = Counter("down" if r.down else "degraded" if r.degraded else "up" for r in results)
         problems = Counter(p.value for r in results for p in r.problems)
         print(f"{label} round states: {dict(states)}; problems: {dict(problems)}")
-    spent = Counter()
+    spent: Counter[Check] = Counter()
     for r in second:
         for check, seconds in r.durations.items():
             spent[check] += seconds

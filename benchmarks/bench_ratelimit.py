@@ -130,7 +130,9 @@ def main() -> None:
     connection.close()
     print(f"# Rate limits — {stamp()}; load average {os.getloadavg()[0]:.1f}")
     redis_server, redis_url = start_redis()
-    candidates = [("table", None, "counter table (balai.accounts.ratelimit)")]
+    candidates: list[tuple[str, str | None, str]] = [
+        ("table", None, "counter table (balai.accounts.ratelimit)")
+    ]
     if importlib.util.find_spec("django_ratelimit"):  # pip install -e ".[bench]"
         candidates.append(("cache", None, "django-ratelimit, database cache"))
         if redis_url:

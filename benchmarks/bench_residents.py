@@ -183,6 +183,8 @@ def query_phase(args, village) -> list[str]:
 
     rnd = random.Random(1)
     top = Resident.objects.order_by("-pk").values_list("pk", flat=True).first()
+    if top is None:
+        raise SystemExit("the registry is empty: nothing to look up")
     picks = [rnd.randint(1, top) for _ in range(2000)]
     sample = list(Resident.objects.filter(pk__in=picks).values_list("nik", "name")[:500])
     local = list(Resident.objects.filter(village=village).values_list("nik", "name")[:500])

@@ -89,7 +89,9 @@ def start_gunicorn(wsgi: str, port: int, workers: int) -> subprocess.Popen:
 def http_load(port, make_request, clients: int, seconds: float, cap: int, ok=(200, 201, 302)):
     """(requests, seconds, latencies) from `clients` threads on keep-alive connections,
     bounded by time and by count; `make_request(worker, n)` gives (method, path, body, headers)."""
-    done, errors = [], []
+    # (seconds, HTTP status) per request
+    done: list[tuple[float, int]] = []
+    errors: list[tuple[float, int]] = []
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
 

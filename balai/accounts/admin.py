@@ -16,7 +16,7 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
     list_filter = ["role", "is_active"]
     autocomplete_fields = ["village", "district", "agency"]
     fieldsets = [
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("Balai", {"fields": ["role", "village", "district", "agency", "phone"]}),
     ]
     actions = ["issue_enrolment_code"]

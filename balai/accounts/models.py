@@ -186,7 +186,7 @@ class AuditLog(models.Model):
 
     @property
     def role_label(self) -> str:
-        return Role(self.role).label if self.role in Role.values else self.role
+        return str(Role(self.role).label) if self.role in Role.values else self.role
 
 
 class ApiClient(models.Model):

@@ -30,8 +30,15 @@ class CameraAdmin(ScopedModelAdmin):
     list_display = ["name", "village", "purpose", "owner_agency", "visibility", "state"]
     list_filter = ["state", "purpose", "visibility", "owner_agency"]
     search_fields = ["name", "village__name", "location"]
-    fields = ["name", "village", "site", "purpose", "owner_agency", "visibility", "state"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "name",
+        "village",
+        "site",
+        "purpose",
+        "owner_agency",
+        "visibility",
+        "state",
+    )
 
     def has_add_permission(self, request) -> bool:
         return False

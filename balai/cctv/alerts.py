@@ -121,8 +121,7 @@ def recipients(village_id, agency=None) -> list:
 
     people = list(owner_people(village_id, agency.pk if agency else None))
     people += list(User.objects.filter(is_active=True, role=Role.COMMAND_CENTER))
-    seen: set[int] = set()
-    return [p for p in people if not (p.pk in seen or seen.add(p.pk))]
+    return list({p.pk: p for p in people}.values())
 
 
 def _notify(people, *, key, subject, body, village, agency=None) -> None:
@@ -139,13 +138,14 @@ def staff_url(camera: Camera) -> str:
 
 def send(outage: Outage, *, recovered: bool) -> None:
     when = timezone.localtime(outage.since)
-    if outage.site_id:
+    if outage.site is not None:
         site = outage.site
         village, agency = site.village, None
         what = _("Situs %(site)s (%(village)s)") % {"site": site.name, "village": site.village}
         link = settings.SITE_URL + reverse("cctv:board")
     else:
         camera = outage.camera
+        assert camera is not None  # an outage is of a camera or of a site (constraint)
         village, agency = camera.village, camera.owner_agency
         what = _("Kamera %(camera)s (%(village)s)") % {
             "camera": camera.name,

@@ -130,12 +130,12 @@ def serialise(camera: Camera) -> dict:
         "name": camera.name,
         "village": camera.village_id,
         "district": camera.village.district_id,
-        "site": camera.site.public_id if camera.site_id else None,
+        "site": camera.site.public_id if camera.site else None,
         "location": camera.location,
         "latitude": camera.latitude,
         "longitude": camera.longitude,
         "purpose": camera.purpose,
-        "owner": camera.owner_agency.slug if camera.owner_agency_id else None,
+        "owner": camera.owner_agency.slug if camera.owner_agency else None,
         "visibility": camera.visibility,
         "make": camera.make,
         "model": camera.model,
@@ -261,7 +261,9 @@ def _form_data(body: CameraIn) -> dict:
 def _save(request, body: CameraIn, camera: Camera | None) -> Camera:
     form = CameraForm(_form_data(body), instance=camera, user=request.user)
     if not form.is_valid():
-        raise HttpError(422, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        raise HttpError(
+            422, "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in form.errors.items())
+        )
     if camera is None:
         return actions.create_camera(request.user, dict(form.cleaned_data))
     return actions.update_camera(request.user, camera, dict(form.cleaned_data))

@@ -9,6 +9,7 @@ Plaintext lives only in memory, for the probe that needs it.
 import base64
 import hashlib
 import json
+from collections.abc import Sequence
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -29,7 +30,7 @@ def keys_configured() -> bool:
 
 
 def _fernet() -> MultiFernet:
-    keys = settings.BALAI_CCTV_KEYS or [derived_key()]
+    keys: Sequence[str | bytes] = settings.BALAI_CCTV_KEYS or [derived_key()]
     return MultiFernet([Fernet(key) for key in keys])
 
 

@@ -493,6 +493,8 @@ class MaintenanceWindow(models.Model):
         return self.reason
 
     def covers_weekly(self, local: dt.datetime) -> bool:
+        if self.start_time is None or self.duration_minutes is None:
+            return False  # a one-off window (the constraint sets both on weekly ones)
         # A window may run past midnight: look at today's start and yesterday's.
         for back in (0, 1):
             day = local.date() - dt.timedelta(days=back)
@@ -504,13 +506,17 @@ class MaintenanceWindow(models.Model):
         return False
 
     def applies_to(self, camera: Camera | None = None, site: Site | None = None) -> bool:
-        village_id = camera.village_id if camera else site.village_id
+        if camera is not None:
+            village_id, site_id = camera.village_id, camera.site_id
+        elif site is not None:
+            village_id, site_id = site.village_id, site.pk
+        else:
+            raise TypeError("applies_to needs a camera or a site")
         if self.village_id != village_id:
             return False
         if self.camera_id:
             return camera is not None and camera.pk == self.camera_id
         if self.site_id:
-            site_id = camera.site_id if camera else site.pk
             return site_id == self.site_id
         return True
 

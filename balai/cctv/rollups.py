@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from balai.cctv.choices import DOWN_STATES, Period, State
 
-BUCKETS = {State.UP: "up", State.DEGRADED: "degraded"}
+# Looked up by the state as stored: a plain string.
+BUCKETS: dict[str, str] = {State.UP: "up", State.DEGRADED: "degraded"}
 
 
 def max_gap() -> dt.timedelta:
@@ -66,7 +67,8 @@ def flush(cameras) -> None:
     """Write the hours `accrue` finished, and add them to their days."""
     from balai.cctv.models import CameraRollup
 
-    hours, days = [], {}
+    hours: list[CameraRollup] = []
+    days: dict[tuple[int, dt.datetime], list[int]] = {}  # (camera, day) -> up, degraded, down
     for camera in cameras:
         for hour, accrued in camera.__dict__.pop("_finished_hours", []):
             row = CameraRollup(

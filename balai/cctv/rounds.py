@@ -57,7 +57,7 @@ def target_for(camera: Camera) -> Target:
 
 
 def site_targets(cameras: list[Camera]) -> list[Target]:
-    sites = {c.site_id: c.site for c in cameras if c.site_id and c.site.host}
+    sites = {c.site_id: c.site for c in cameras if c.site and c.site.host}
     return [
         Target(key=f"{SITE_PREFIX}{site.public_id}", host=site.host, port=site.port or 80)
         for site in sites.values()

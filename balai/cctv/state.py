@@ -99,7 +99,9 @@ def _site_observations(results: dict[str, Result], cameras: list[Camera]) -> dic
             by_site[camera.site_id].append(camera)
     seen = {}
     for site_id, members in by_site.items():
-        router = results.get(f"{SITE_PREFIX}{members[0].site.public_id}")
+        site = members[0].site
+        assert site is not None  # grouped by site_id above
+        router = results.get(f"{SITE_PREFIX}{site.public_id}")
         if router is not None:
             seen[site_id] = State.DOWN if router.down else State.UP
             continue

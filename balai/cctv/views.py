@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from balai.accounts.access import get_for_user_or_404, require_role
 from balai.accounts.choices import REGENCY_ROLES, VILLAGE_ROLES, Role
-from balai.cctv import actions, history, importing
+from balai.cctv import actions, history, importing, maps
 from balai.cctv.forms import (
     CameraFilters,
     CameraForm,
@@ -91,8 +91,13 @@ def camera_list(request):
             "period": period,
             "uptime": history.uptime_tables(request.user, period),
             "may_add": can_manage(request.user),
+            **_map(maps.staff_markers(cameras), staff=True),
         },
     )
+
+
+def _map(markers: list[dict], staff: bool) -> dict:
+    return {"markers": markers, "staff": staff, "limit": maps.MAP_LIMIT}
 
 
 @login_required
@@ -256,5 +261,10 @@ def village_cameras(request, code):
     return render(
         request,
         "cctv/village_public.html",
-        {"village": village, "cameras": cameras, "since": timezone.now() - dt.timedelta(days=1)},
+        {
+            "village": village,
+            "cameras": cameras,
+            "since": timezone.now() - dt.timedelta(days=1),
+            **_map(maps.public_markers(cameras), staff=False),
+        },
     )

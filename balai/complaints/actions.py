@@ -5,6 +5,8 @@ Open311 endpoint can change a report's state for someone who may not.
 """
 
 import hashlib
+from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -96,8 +98,8 @@ def next_due(complaint: Complaint):
     dues = [complaint.resolution_due]
     if complaint.first_response_at is None:
         dues.append(complaint.response_due)
-    dues = [d for d in dues if d is not None]
-    return min(dues) if dues else None
+    set_dues = [d for d in dues if d is not None]
+    return min(set_dues) if set_dues else None
 
 
 def _event(
@@ -534,34 +536,6 @@ def resolve_complaint(complaint: Complaint, user, note: str, photo=None, now=Non
     return complaint
 
 
-# One dispatch for the staff page and the API ------------------------------
-
-# Each verb's action, given the cleaned data of its form (forms.action_form).
-VERBS = {
-    "verify": lambda c, u, d: verify_complaint(c, u, d["note"]),
-    "start": lambda c, u, d: start_progress(c, u, d["note"]),
-    "respond": lambda c, u, d: respond(c, u, d["note"]),
-    "note": lambda c, u, d: add_note(c, u, d["note"]),
-    "resolve": lambda c, u, d: resolve_complaint(c, u, d["note"], d["photo"]),
-    "return": lambda c, u, d: return_to_triage(c, u, d["reason"]),
-    "dispatch": lambda c, u, d: dispatch_complaint(c, u, d["unit"], d["note"], d["reason"]),
-    "reject": lambda c, u, d: reject_complaint(c, u, d["reason"], d["note"], d["duplicate_of"]),
-    "close": lambda c, u, d: close_complaint(c, u, d["note"]),
-    "assign": lambda c, u, d: assign(c, u, d["assignee"]),
-}
-
-
-def may_perform(user, complaint: Complaint, verb: str) -> bool:
-    """Checked before the input is: whoever may see a report may add a note."""
-    return verb == "note" or can_work(user, complaint)
-
-
-def perform(verb: str, complaint: Complaint, user, data: dict):
-    """Run `verb` on `complaint` for `user` with its form's cleaned data."""
-    _require(may_perform(user, complaint, verb))
-    return VERBS[verb](complaint, user, data)
-
-
 # The reporter's answer ---------------------------------------------------
 
 
@@ -661,3 +635,31 @@ def close_complaint(complaint: Complaint, user=None, note: str = "", now=None) -
     _require_status(complaint, Status.RESOLVED)
     reason = "" if user else "no_reply"
     return _close(complaint, user, now, note=note, reason=reason, action="complaint_closed")
+
+
+# One dispatch for the staff page and the API ------------------------------
+
+# Each verb's action, given the cleaned data of its form (forms.action_form).
+VERBS: dict[str, Callable[[Complaint, Any, dict], object]] = {
+    "verify": lambda c, u, d: verify_complaint(c, u, d["note"]),
+    "start": lambda c, u, d: start_progress(c, u, d["note"]),
+    "respond": lambda c, u, d: respond(c, u, d["note"]),
+    "note": lambda c, u, d: add_note(c, u, d["note"]),
+    "resolve": lambda c, u, d: resolve_complaint(c, u, d["note"], d["photo"]),
+    "return": lambda c, u, d: return_to_triage(c, u, d["reason"]),
+    "dispatch": lambda c, u, d: dispatch_complaint(c, u, d["unit"], d["note"], d["reason"]),
+    "reject": lambda c, u, d: reject_complaint(c, u, d["reason"], d["note"], d["duplicate_of"]),
+    "close": lambda c, u, d: close_complaint(c, u, d["note"]),
+    "assign": lambda c, u, d: assign(c, u, d["assignee"]),
+}
+
+
+def may_perform(user, complaint: Complaint, verb: str) -> bool:
+    """Checked before the input is: whoever may see a report may add a note."""
+    return verb == "note" or can_work(user, complaint)
+
+
+def perform(verb: str, complaint: Complaint, user, data: dict):
+    """Run `verb` on `complaint` for `user` with its form's cleaned data."""
+    _require(may_perform(user, complaint, verb))
+    return VERBS[verb](complaint, user, data)

@@ -5,7 +5,7 @@ pages, since every change goes through balai.complaints.actions.
 """
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Field, Query, Router, Schema
@@ -96,14 +96,14 @@ class ActionIn(Schema):
 
 def serialise(complaint: Complaint, user, events=None) -> dict:
     hidden = complaint.identity_hidden and not actions.can_triage(user)
-    data = {
+    data: dict[str, Any] = {
         "id": complaint.public_id,
         "category": complaint.category.code,
         "category_name": complaint.category.name,
         "status": complaint.status,
         "village": complaint.village_id,
         "unit_kind": complaint.unit_kind,
-        "agency": complaint.agency.slug if complaint.agency_id else None,
+        "agency": complaint.agency.slug if complaint.agency else None,
         "description": complaint.description,
         "privacy": complaint.privacy,
         "latitude": complaint.latitude,
@@ -117,7 +117,7 @@ def serialise(complaint: Complaint, user, events=None) -> dict:
         "next_due": complaint.next_due,
         "first_response_at": complaint.first_response_at,
         "resolved_at": complaint.resolved_at,
-        "assignee": complaint.assignee.username if complaint.assignee_id else None,
+        "assignee": complaint.assignee.username if complaint.assignee else None,
         "reporter_name": None if hidden else complaint.reporter_name,
         "reporter_email": None if hidden else complaint.reporter_email,
         "reporter_phone": None if hidden else complaint.reporter_phone,

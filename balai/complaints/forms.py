@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +11,9 @@ from balai.complaints.choices import Privacy, RejectReason, Status, UnitKind
 from balai.complaints.models import Category
 from balai.lib.uploads import clean_image
 from balai.regions.models import Village
+
+if TYPE_CHECKING:
+    from balai.accounts.models import User
 
 MAX_PHOTOS = 5
 LUMAJANG_BOX = (-8.6, -7.8, 112.8, 113.5)  # a generous bounding box around the regency
@@ -239,7 +244,7 @@ class AssignForm(forms.Form):
     """Only the unit's people are choices: anyone else, existing or not, is the same
     invalid choice (the API must not tell which usernames exist)."""
 
-    assignee = forms.ModelChoiceField(
+    assignee: "forms.ModelChoiceField[User]" = forms.ModelChoiceField(
         queryset=None,
         label=_("Petugas"),
         required=False,
@@ -250,8 +255,9 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, people=None, by: str = "pk", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = people
-        self.fields["assignee"].to_field_name = by
+        assignee = cast("forms.ModelChoiceField[User]", self.fields["assignee"])
+        assignee.queryset = people
+        assignee.to_field_name = by
 
 
 def unit_people(complaint):
@@ -283,7 +289,9 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
 def error_text(form: forms.Form) -> str:
     """A form's errors in one line, each after its field's label."""
     return " ".join(
-        f"{form.fields[f].label}: {' '.join(e)}" if f in form.fields else " ".join(e)
+        f"{form.fields[f].label}: {' '.join(map(str, e))}"
+        if f in form.fields
+        else " ".join(map(str, e))
         for f, e in form.errors.items()
     )
 

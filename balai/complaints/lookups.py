@@ -48,7 +48,7 @@ def village(code: str):
 def overrides(category_id: int) -> list:
     from balai.complaints.models import RoutingOverride
 
-    def load():
+    def load() -> dict[int, list]:
         table: dict[int, list] = {}
         for override in RoutingOverride.objects.all():
             table.setdefault(override.category_id, []).append(override)

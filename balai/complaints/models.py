@@ -348,7 +348,7 @@ class Complaint(models.Model):
 
     @property
     def agency_responsible(self) -> str:
-        if self.unit_kind == UnitKind.AGENCY and self.agency_id:
+        if self.unit_kind == UnitKind.AGENCY and self.agency:
             return self.agency.name
         if self.unit_kind == UnitKind.VILLAGE:
             return f"Pemerintah {self.village}"

@@ -158,6 +158,5 @@ def escalation(complaint, reminder) -> None:
         people = list(unit_staff(complaint, heads=True)) + list(command_center())
         if complaint.unit_kind == UnitKind.AGENCY and complaint.agency.email:
             _send(key=f"{key}:agency", subject=subject, body=body, email=complaint.agency.email)
-    seen = set()
-    unique = [p for p in people if not (p.pk in seen or seen.add(p.pk))]
+    unique = list({p.pk: p for p in people}.values())
     _to_people(unique, key=key, subject=subject, body=body, village=complaint.village)

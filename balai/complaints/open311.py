@@ -19,6 +19,7 @@ listed or shown.
 import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -40,6 +41,17 @@ from balai.complaints.forms import ReportForm
 from balai.complaints.models import Category, Complaint, ComplaintPhoto
 from balai.lib.workdays import local_tz
 from balai.regions.models import Village
+
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from django_stubs_ext import WithAnnotations
+
+    class _FirstPhoto(TypedDict):
+        first_photo: str | None
+
+    # A public report with its first photo's public id (_public_requests).
+    PublicRequest = WithAnnotations[Complaint, _FirstPhoto]
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-28T00:00:00+07:00"
@@ -186,7 +198,7 @@ def service_item(category: Category) -> dict:
         "metadata": True,
         "type": "realtime",
         "keywords": category.keywords,
-        "group": category.group or (category.agency.short_name if category.agency_id else ""),
+        "group": category.group or (category.agency.short_name if category.agency else ""),
     }
 
 
@@ -291,7 +303,7 @@ def form_error(form: ReportForm) -> Open311Error:
         return Open311Error(404, f"service_code tidak dikenal: {form.data['category']}")
     field, errors = next(iter(form.errors.items()))
     name = FORM_FIELDS.get(field)
-    text = " ".join(errors)
+    text = " ".join(map(str, errors))
     return Open311Error(400, f"{name}: {text}" if name else text)
 
 
@@ -328,7 +340,7 @@ def create_request(request, fmt):
     )
 
 
-def request_item(complaint: Complaint) -> dict:
+def request_item(complaint: "PublicRequest") -> dict:
     photo = complaint.first_photo
     return {
         "service_request_id": complaint.public_id,

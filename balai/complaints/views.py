@@ -1,5 +1,8 @@
 """Pages: the public report form, list, map, figures and tracking; the staff queue."""
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +22,9 @@ from balai.complaints.choices import Privacy, Status
 from balai.complaints.models import Category, Complaint, ComplaintPhoto
 from balai.lib.pager import paginate
 from balai.lib.uploads import upload_response
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PAGE = 20
 WEB_REPORTS_PER_HOUR = 10  # per IP address
@@ -203,7 +209,7 @@ def _tracked(request, form) -> Complaint | None:
 
 
 # The reporter's answers on the tracking page: the action and what they are told.
-ANSWERS = {
+ANSWERS: "dict[str, tuple[Callable[[Complaint, str], Complaint], StrOrPromise]]" = {
     "confirm": (actions.confirm_resolution, _lazy("Terima kasih. Aduan ditutup.")),
     "reopen": (actions.reopen_complaint, _lazy("Aduan dibuka kembali dan dikembalikan ke unit.")),
 }

@@ -3,6 +3,8 @@
 Every step is idempotent, so `balai seed-demo` can run on every start.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -110,7 +112,7 @@ def seed_agencies() -> None:
 @transaction.atomic
 def seed_accounts(villages: list[Village]) -> list[tuple[str, str]]:
     first, second = villages[0], villages[1]
-    scope = {
+    scope: dict[str, dict[str, Any]] = {
         "operator": {"village": first},
         "sekdes": {"village": first},
         "kades": {"village": first},

@@ -35,7 +35,9 @@ def recover_interrupted_work() -> None:
 class WorkerSupervisor:
     """Starts the worker, and starts it again (after recovery) whenever it has died."""
 
-    def __init__(self, command=WORKER_COMMAND, recover=recover_interrupted_work, backoff=1.0):
+    def __init__(
+        self, command=WORKER_COMMAND, recover=recover_interrupted_work, backoff=1.0
+    ) -> None:
         self.command, self.recover, self.backoff = list(command), recover, backoff
         self.process: subprocess.Popen | None = None
         self.restarts = 0

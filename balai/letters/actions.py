@@ -307,7 +307,7 @@ _SEND_BACK = {
 }
 
 
-def send_back(req: LetterRequest, user, reason: str, *, to: str) -> LetterRequest:
+def send_back(req: LetterRequest, user, reason: str, *, to: RequestStatus) -> LetterRequest:
     """Back to the resident with the reason they will read: to correct
     (`to=RETURNED`) or refused (`to=REJECTED`)."""
     step, subject, body = _SEND_BACK[to]
@@ -721,7 +721,7 @@ def save_village_settings(
             VillageLetterType.objects.update_or_create(
                 village=options.village, letter_type=letter_type, defaults=defaults
             )
-        detail = {"enabled": sorted(t.code for t in enabled_types)}
+        detail: dict[str, object] = {"enabled": sorted(t.code for t in enabled_types)}
         if secretary_types is not None:
             detail["secretary_signs_all"] = options.secretary_signs
             detail["secretary_signs"] = sorted(t.code for t in secretary_types)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -31,9 +32,12 @@ from balai.letters.choices import (
 )
 from balai.lib import tracking
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _check_requirements(items) -> list[str]:
-    errors = []
+
+def _check_requirements(items) -> list[StrOrPromise]:
+    errors: list[StrOrPromise] = []
     if not isinstance(items, list):
         return [_("Persyaratan harus berupa daftar.")]
     keys = set()
@@ -49,8 +53,8 @@ def _check_requirements(items) -> list[str]:
     return errors
 
 
-def _check_fields(items) -> list[str]:
-    errors = []
+def _check_fields(items) -> list[StrOrPromise]:
+    errors: list[StrOrPromise] = []
     if not isinstance(items, list):
         return [_("Isian tambahan harus berupa daftar.")]
     names = set()
@@ -146,7 +150,7 @@ class LetterType(models.Model):
     def uploads(self) -> list[dict]:
         return [r for r in self.requirements if r.get("upload")]
 
-    def clean(self):
+    def clean(self) -> None:
         errors: dict[str, list] = {}
         if problems := _check_requirements(self.requirements):
             errors["requirements"] = problems
@@ -155,8 +159,8 @@ class LetterType(models.Model):
         names = self.field_names if "extra_fields" not in errors else []
         if problems := placeholders.problems(self.body or "", names):
             errors["body"] = problems
-        if self.number_format and (problems := numbering.format_problems(self.number_format)):
-            errors["number_format"] = problems
+        if self.number_format and (wrong := numbering.format_problems(self.number_format)):
+            errors["number_format"] = wrong
         if errors:
             raise ValidationError(errors)
 

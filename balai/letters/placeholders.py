@@ -11,10 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
 from balai.letters.rendering import format_date_id
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 NAME = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$")
@@ -22,7 +26,7 @@ EXTRA_PREFIX = "isian."
 MAX_PARAGRAPHS = 30
 
 # name -> what it holds (shown beside the template editor)
-KNOWN: dict[str, str] = {
+KNOWN: dict[str, StrOrPromise] = {
     "penduduk.nama": _("Nama lengkap pemohon"),
     "penduduk.nik": _("NIK pemohon"),
     "penduduk.no_kk": _("Nomor KK pemohon"),
@@ -59,10 +63,10 @@ def known_names(extra_fields: Iterable[str] = ()) -> set[str]:
     return set(KNOWN) | {EXTRA_PREFIX + name for name in extra_fields}
 
 
-def problems(body: str, extra_fields: Iterable[str] = ()) -> list[str]:
+def problems(body: str, extra_fields: Iterable[str] = ()) -> list[StrOrPromise]:
     """Why `body` cannot be saved, in Indonesian; empty when it can."""
     known = known_names(extra_fields)
-    found = []
+    found: list[StrOrPromise] = []
     for match in PLACEHOLDER.finditer(body):
         name = match.group(1).strip()
         if not NAME.match(name):

@@ -30,6 +30,7 @@ import sys
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import IO
 from xml.parsers import expat
 
 import defusedxml.ElementTree as SafeET
@@ -410,7 +411,6 @@ class SheetReader:
 
     def __init__(self, skipped=frozenset(), memory_limit: int = MEMORY_LIMIT_BYTES):
         self.options = {"skipped": sorted(skipped), "memory": memory_limit}
-        self.process: subprocess.Popen | None = None
         self._pending = None
         self.peak_kb: int | None = None  # the child's peak memory, once it has finished
 
@@ -426,14 +426,18 @@ class SheetReader:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,  # cell values must not reach a log
         )
+        # Both pipes exist (PIPE above): named once so no use has to check for None.
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.requests: IO[bytes] = self.process.stdin
+        self.replies: IO[bytes] = self.process.stdout
         with contextlib.suppress(AttributeError, OSError):  # F_SETPIPE_SZ: Linux only
-            fcntl.fcntl(self.process.stdout, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+            fcntl.fcntl(self.replies, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
         return self
 
     def __exit__(self, *exc_info) -> None:
         if self.process.poll() is None:
             self.process.kill()
-        for stream in (self.process.stdin, self.process.stdout):
+        for stream in (self.requests, self.replies):
             with contextlib.suppress(OSError):
                 stream.close()
         self.process.wait()
@@ -446,8 +450,8 @@ class SheetReader:
             # defusedxml's refusals are ValueErrors too
             raise SheetError("unreadable") from None
         try:
-            self.process.stdin.write(json.dumps([str(path), fmt]).encode() + b"\n")
-            self.process.stdin.close()
+            self.requests.write(json.dumps([str(path), fmt]).encode() + b"\n")
+            self.requests.close()
         except OSError:  # the child is already gone: _next says how
             pass
         return self.sheets()
@@ -458,7 +462,7 @@ class SheetReader:
             return message
         try:
             # A fresh unpickler per message: each message has its own memo.
-            message = _Unpickler(self.process.stdout).load()
+            message = _Unpickler(self.replies).load()
         except EOFError:
             code = self.process.wait()
             mb = self.options["memory"] // 2**20

@@ -58,13 +58,13 @@ def clean_image(upload, *, max_bytes: int = MAX_BYTES) -> ContentFile:
     data = _read_limited(upload, max_bytes)
     try:
         with Image.open(io.BytesIO(data)) as probe:
-            if probe.format not in ("JPEG", "PNG"):
+            fmt = probe.format
+            if fmt not in ("JPEG", "PNG"):
                 raise UploadError(_("Foto harus berformat JPG atau PNG."), code="not_image")
             if probe.width * probe.height > MAX_PIXELS:
                 raise UploadError(_("Ukuran foto terlalu besar (maksimal 24 megapiksel)."))
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
-            fmt = image.format
             pixels = _pixels_only(image, png=fmt == "PNG")
     except UploadError:
         raise
@@ -110,7 +110,9 @@ def _to_srgb(image: Image.Image) -> Image.Image:
         source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
         output = "RGBA" if image.mode == "RGBA" else "RGB"
         srgb = ImageCms.createProfile("sRGB")
-        return ImageCms.profileToProfile(image, source, srgb, outputMode=output)
+        converted = ImageCms.profileToProfile(image, source, srgb, outputMode=output)
+        assert converted is not None  # None only with inPlace=True
+        return converted
     except (OSError, ValueError, ImageCms.PyCMSError):
         return image  # an unreadable profile: keep the pixels as they are
 
@@ -253,7 +255,7 @@ def _walk_pdf(roots: list) -> None:
 
     All findings are gathered so the message names the worst (a script before an action).
     """
-    found = set()
+    found: set[str] = set()
     stack = list(roots)
     walked = 0
     while stack:

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.db import IntegrityError, transaction
 
 from balai.notifications.choices import Channel
@@ -46,7 +48,7 @@ def notify(
         except IntegrityError:
             continue  # already queued for this event
         created.append(notification)
-        transaction.on_commit(lambda pk=notification.pk: deliver.enqueue(pk))
+        transaction.on_commit(partial(deliver.enqueue, notification.pk))
     return created
 
 

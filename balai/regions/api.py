@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
@@ -7,7 +9,9 @@ from balai.regions.models import District, Province, Regency, Village
 
 router = Router(tags=["regions"])
 
-CHILDREN = {
+Region = Province | Regency | District | Village
+
+CHILDREN: dict[str, tuple[type[Region], str | None]] = {
     "province": (Province, "regencies"),
     "regency": (Regency, "districts"),
     "district": (District, "villages"),
@@ -34,6 +38,7 @@ def region_detail(request, code: str):
     if level is None:
         raise Http404
     model, children = CHILDREN[level]
-    region = get_object_or_404(model, code=code)
+    # cast: mypy joins the four models to Model when it solves the type variable.
+    region = cast(Region, get_object_or_404(model, code=code))
     kids = getattr(region, children).order_by("code").values("code", "name") if children else []
     return {"code": region.code, "name": region.name, "level": level, "children": list(kids)}

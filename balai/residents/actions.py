@@ -15,7 +15,8 @@ from balai.residents.importing import FileProblem, ImportResult, import_file, im
 from balai.residents.models import RegistryEvent, Resident, ResidentImport
 from balai.residents.nik import mask, nik_mismatches
 
-EVENT_STATUS = {
+# Looked up by the kind as stored and submitted: a plain string.
+EVENT_STATUS: dict[str, Status] = {
     EventKind.BIRTH: Status.ALIVE,
     EventKind.MOVE_IN: Status.ALIVE,
     EventKind.DEATH: Status.DEAD,
@@ -196,7 +197,7 @@ def fail_interrupted_imports() -> int:
 
 
 # Which status an event may start from: nobody dies twice or moves out while gone.
-EVENT_FROM = {
+EVENT_FROM: dict[str, set[Status]] = {
     EventKind.DEATH: {Status.ALIVE, Status.MISSING},
     EventKind.MOVE_OUT: {Status.ALIVE, Status.MISSING},
     EventKind.MOVE_IN: {Status.MOVED, Status.MISSING},

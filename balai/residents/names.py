@@ -54,7 +54,7 @@ def sound_word(word: str) -> str:
     for old, new in _REWRITES:
         word = word.replace(old, new)
     word = word[0] + word[1:].replace("h", "")
-    key = []
+    key: list[str] = []
     for ch in word.translate(_CONSONANTS):
         if ch in _VOWELS:
             ch = "a"  # vowels keep their place, not their colour (o/u/a slips)

@@ -122,11 +122,11 @@ def _sums(values: dict, children: dict[str, list[str]]) -> list[Sum]:
         for table in (*DIMENSIONS, "age", "age_total"):
             sums.append(Sum(tuple((region, table, k) for k in sorted(keys[(region, table)]))))
         for sex in ("1", "2"):
-            parts = [(region, "age", k) for k in keys[(region, "age")] if k.endswith(f"/{sex}")]
-            sums.append(Sum(tuple(sorted(parts)), (region, "sex", sex)))
+            cells = [(region, "age", k) for k in keys[(region, "age")] if k.endswith(f"/{sex}")]
+            sums.append(Sum(tuple(sorted(cells)), (region, "sex", sex)))
         for group in keys[(region, "age_total")]:
-            parts = ((region, "age", f"{group}/1"), (region, "age", f"{group}/2"))
-            sums.append(Sum(parts, (region, "age_total", group)))
+            both = ((region, "age", f"{group}/1"), (region, "age", f"{group}/2"))
+            sums.append(Sum(both, (region, "age_total", group)))
     # Across regions: a parent's cell is the sum of its children's.
     for parent, kids in children.items():
         for table, found in table_keys.items():
@@ -165,7 +165,9 @@ def population(code: str, today=None) -> dict:
     total = sum(values.get((code, "sex", k), 0) for k in ("1", "2", "None"))
     result = {"region": code, "total": total, "small_count_threshold": SMALL}
     for dimension, choices in DIMENSIONS.items():
-        keys = [(str(value), str(label), int(value)) for value, label in choices.choices]
+        keys: list[tuple[str, str, int | None]] = [
+            (str(value), str(label), int(value)) for value, label in choices.choices
+        ]
         keys.append(("None", "Tidak diisi", None))
         result[dimension] = [
             {"code": number, "label": label, "count": shown(dimension, key)}

@@ -85,7 +85,7 @@ def test_closed_windows_are_pruned():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_limits_stay_exact_when_many_connections_hit_one_key_at_once():
+def test_limits_stay_exact_when_many_connections_hit_one_key_at_once() -> None:
     """Four threads, each with its own database connection (as two gunicorn
     workers have), hit one key 25 times each: exactly `limit` pass."""
     limit, threads, each = 30, 4, 25

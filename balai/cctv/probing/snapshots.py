@@ -11,6 +11,7 @@ hash would call a re-encoded frozen frame "changed"; a perceptual hash
 import base64
 import io
 from dataclasses import dataclass
+from typing import cast
 
 from PIL import Image, ImageChops, ImageStat, UnidentifiedImageError
 
@@ -68,10 +69,10 @@ def inspect(data: bytes, max_pixels: int) -> Inspected:
     if keep:
         thumbnail = data
     else:
-        image = image.convert("RGB")
-        image.thumbnail(THUMBNAIL_SIZE)
+        rgb = image.convert("RGB")
+        rgb.thumbnail(THUMBNAIL_SIZE)
         out = io.BytesIO()
-        image.save(out, "JPEG", quality=70)
+        rgb.save(out, "JPEG", quality=70)
         thumbnail = out.getvalue()
     return Inspected(PRINT_PREFIX + base64.b64encode(grey.tobytes()).decode(), blank, thumbnail)
 
@@ -92,4 +93,6 @@ def same(fingerprint: str | None, previous: str | None) -> bool:
     difference = ImageChops.difference(
         Image.frombytes("L", PRINT_SIZE, a), Image.frombytes("L", PRINT_SIZE, b)
     )
-    return difference.getextrema()[1] <= FROZEN_TOLERANCE
+    # An "L" image's extrema are one (lowest, highest) pair.
+    _lowest, highest = cast(tuple[int, int], difference.getextrema())
+    return highest <= FROZEN_TOLERANCE

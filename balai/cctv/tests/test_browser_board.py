@@ -25,7 +25,7 @@ def test_the_board_refreshes_without_reloading_and_fits_a_phone(
     page.evaluate("window.notReloaded = true")
     apply_results([result(cams.other, "unreachable", at=now)])
     page.clock.fast_forward(16_000)
-    page.wait_for_function("document.getElementById('board').innerText.includes('Balai B')")
+    page.wait_for_function("() => document.getElementById('board').innerText.includes('Balai B')")
     assert page.evaluate("window.notReloaded") is True
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 

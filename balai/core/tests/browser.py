@@ -10,6 +10,7 @@ Where no chromium is installed these tests skip with a message saying so, and
 fail when CI=true (.ci/run installs it).
 """
 
+import io
 import os
 
 import pytest
@@ -142,3 +143,47 @@ def log_in(page, user, password=PASSWORD):
 def browser_login():
     """`browser_login(page, cast.operator_a)` signs that user in through the login form."""
     return log_in
+
+
+# Every violation the page reports, kept where the test can read it back.
+LISTEN = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__violations.push(e.violatedDirective + " " + (e.blockedURI || "inline"));
+});
+"""
+
+
+def tile_png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (256, 256), (200, 220, 200)).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def watched(page):
+    """`watched(path)` opens path in the tab and fails on any CSP violation it reports;
+    OpenStreetMap tiles are served locally (no network in tests)."""
+    page.add_init_script(LISTEN)
+    messages: list[str] = []
+    page.on(
+        "console",
+        lambda m: messages.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    # The map's tiles, served here instead of openstreetmap.org (no network in tests).
+    png = tile_png()
+    page.route(
+        "https://tile.openstreetmap.org/**",
+        lambda route: route.fulfill(status=200, content_type="image/png", body=png),
+    )
+
+    def visit(path: str) -> None:
+        response = page.goto(path)
+        assert response is not None and response.headers.get("content-security-policy")
+        page.wait_for_load_state("networkidle")
+        violations = page.evaluate("window.__violations")
+        assert violations == [] and messages == [], (path, violations, messages)
+
+    return visit

@@ -1,51 +1,9 @@
-"""Under the strict Content-Security-Policy, the main pages run with no violation."""
-
-import io
+"""Under the strict Content-Security-Policy, the main pages run with no violation
+(the `watched` fixture is in balai/core/tests/browser.py)."""
 
 import pytest
-from PIL import Image
 
 pytestmark = pytest.mark.browser
-
-# Every violation the page reports, kept where the test can read it back.
-LISTEN = """
-window.__violations = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__violations.push(e.violatedDirective + " " + (e.blockedURI || "inline"));
-});
-"""
-
-
-def tile_png() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (256, 256), (200, 220, 200)).save(out, "PNG")
-    return out.getvalue()
-
-
-@pytest.fixture
-def watched(page):
-    """The tab, with CSP violations and console errors about the policy collected."""
-    page.add_init_script(LISTEN)
-    messages: list[str] = []
-    page.on(
-        "console",
-        lambda m: messages.append(m.text) if "Content Security Policy" in m.text else None,
-    )
-    # The map's tiles, served here instead of openstreetmap.org (no network in tests).
-    png = tile_png()
-    page.route(
-        "https://tile.openstreetmap.org/**",
-        lambda route: route.fulfill(status=200, content_type="image/png", body=png),
-    )
-
-    def visit(path: str) -> None:
-        response = page.goto(path)
-        assert response is not None and response.headers.get("content-security-policy")
-        page.wait_for_load_state("networkidle")
-        violations = page.evaluate("window.__violations")
-        assert violations == [] and messages == [], (path, violations, messages)
-
-    return visit
 
 
 def test_public_pages_run_without_violations(cast, watched, page):

@@ -128,10 +128,10 @@ def _offer(village: str, letter_type: str) -> tuple[Village, LetterType] | None:
     return place, kind
 
 
-def _refusal(request, village: str, letter_type: str):
+def _refusal(request, village_code: str, type_code: str):
     """Why this village and type cannot be requested here, as a page (or 404)."""
-    village = _active_village(village)
-    letter_type = get_object_or_404(LetterType, code=letter_type)
+    village = _active_village(village_code)
+    letter_type = get_object_or_404(LetterType, code=type_code)
     try:
         actions.check_open_for_requests(village, letter_type)
     except actions.Refused as refused:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -200,13 +201,13 @@ def _checked_name(raw, rownum, result) -> str:
     return name
 
 
-def _checked_codes(cell, rownum, result) -> dict:
+def _checked_codes(cell, rownum, result) -> dict[str, Any]:
     """Sex and the coded columns of a row, each unknown one explained."""
     raw_sex = cell("sex")
     sex = code_of("sex", raw_sex)
     if sex is None:
         result.add(rownum, "sex", raw_sex, _("Jenis kelamin harus L/P atau 1/2."))
-    values = {"sex": sex}
+    values: dict[str, Any] = {"sex": sex}
     for column, fieldname in CODE_FIELDS:
         raw = cell(column)
         if raw is None or raw == "" or raw == 0 or raw == "0":
@@ -271,7 +272,7 @@ def checked_row(cells: list, index: dict, rownum, village_code: str, today, resu
     no_kk = number_text(cell("no_kk"))
     for reason in kk_errors(no_kk):
         result.add(rownum, "no_kk", no_kk, reason)
-    values = {"name": _checked_name(cell("nama"), rownum, result)}
+    values: dict[str, Any] = {"name": _checked_name(cell("nama"), rownum, result)}
     values.update(_checked_codes(cell, rownum, result))
     values["birth_date"] = birth_date = _checked_birth_date(
         cell("tanggallahir"), today, rownum, result
@@ -300,10 +301,10 @@ def checked_row(cells: list, index: dict, rownum, village_code: str, today, resu
 _NUMERIC_CODES = {str(i): i for i in range(1, 100)} | {i: i for i in range(1, 100)}
 
 
-def _fast_codes(cells, index) -> dict | None:
+def _fast_codes(cells, index) -> dict[str, Any] | None:
     """The coded columns when every one is a known number or blank, else None."""
     codes = _NUMERIC_CODES
-    values = {}
+    values: dict[str, Any] = {}
     for column, fieldname in CODE_FIELDS:
         raw = cells[index[column]]
         if raw is None or raw == "":

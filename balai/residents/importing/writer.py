@@ -83,7 +83,7 @@ def import_sheets(
 
 
 class _Importer:
-    def __init__(self, village, result, progress, show_other_village):
+    def __init__(self, village, result, progress, show_other_village) -> None:
         self.village = village
         self.village_code = compact(village.code)
         self.result = result
@@ -113,7 +113,7 @@ class _Importer:
             with connection.cursor() as cursor:
                 cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}")
 
-    def run(self, sheets):
+    def run(self, sheets) -> None:
         total = 0
         done = 0
         for sheet in sheets:
@@ -142,8 +142,8 @@ class _Importer:
                     self.today,
                     self.result,
                 )
-                if parsed is not None:
-                    self._dedupe(parsed) and batch.append(parsed)
+                if parsed is not None and self._dedupe(parsed):
+                    batch.append(parsed)
                 if len(batch) >= BATCH:
                     self._write(batch)
                     batch = []
@@ -279,7 +279,7 @@ class _Importer:
                 f"({', '.join(['%s'] * len(values))}) AND village_id <> %s",
                 [*values, self.village.pk],
             )
-            found = dict(cursor.fetchall())
+            found: dict[str, str] = dict(cursor.fetchall())
         if not found:
             return {}
         from balai.regions.models import Village
@@ -297,7 +297,7 @@ class _Importer:
             }
         return _("%(what)s sudah terdaftar di desa lain; hubungi Dispendukcapil.") % {"what": what}
 
-    def _write_families(self, batch):
+    def _write_families(self, batch) -> None:
         new: dict[str, tuple] = {}
         changed: dict[str, tuple] = {}
         for p in batch:
