@@ -12,6 +12,7 @@ fail when CI=true (.ci/run installs it).
 
 import io
 import os
+from collections.abc import Callable
 
 import pytest
 
@@ -163,7 +164,7 @@ def tile_png() -> bytes:
 
 
 @pytest.fixture
-def watched(page):
+def watched(page) -> Callable[[str], None]:
     """`watched(path)` opens path in the tab and fails on any CSP violation it reports;
     OpenStreetMap tiles are served locally (no network in tests)."""
     page.add_init_script(LISTEN)
