@@ -64,9 +64,49 @@ def copy(table: str, columns: list[str], rows) -> None:
             out.write_row(row)
 
 
+def _copy_history(ids: list[int], now: dt.datetime, rng: random.Random) -> None:
+    """A year of daily rollups, the recent hourly ones and the state changes, by COPY."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+
+    def daily():
+        for camera in ids:
+            for back in range(1, DAYS + 1):
+                down = rng.choice((0, 0, 0, 0, 0, 600, 3600))
+                yield (camera, "day", today - dt.timedelta(days=back), 86400 - down, 0, down)
+
+    def hourly():
+        hour = now.replace(minute=0, second=0, microsecond=0)
+        for camera in ids:
+            for back in range(1, settings.BALAI_CCTV_HOURLY_DAYS * 24 + 1):
+                down = 0 if rng.random() < 0.95 else 1800
+                yield (camera, "hour", hour - dt.timedelta(hours=back), 3600 - down, 0, down)
+
+    def events():
+        for camera in ids:
+            for back in range(DAYS * CHANGES_PER_DAY):
+                at = now - dt.timedelta(hours=24 * back / CHANGES_PER_DAY + rng.random())
+                down = back % 2 == 1
+                yield (
+                    camera, at, "camera.down" if down else "camera.up",
+                    "up" if down else "down", "down" if down else "up",
+                    "unreachable" if down else "", at,
+                )  # fmt: skip
+
+    columns = ["camera_id", "period", "start", "up_seconds", "degraded_seconds", "down_seconds"]
+    copy("cctv_camerarollup", columns, daily())
+    copy("cctv_camerarollup", columns, hourly())
+    copy(
+        "cctv_cameraevent",
+        ["camera_id", "at", "kind", "from_state", "to_state", "problem", "delivered_at"],
+        events(),
+    )  # fmt: skip
+
+
 def populate() -> float:
     """3,000 cameras in every village of the regency, and a year of their history."""
-    from django.conf import settings
     from django.db import connection
     from django.utils import timezone
 
@@ -108,40 +148,7 @@ def populate() -> float:
         rows,
     )  # fmt: skip
     ids = list(Camera.objects.order_by("pk").values_list("pk", flat=True))
-    today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-
-    def daily():
-        for camera in ids:
-            for back in range(1, DAYS + 1):
-                down = rng.choice((0, 0, 0, 0, 0, 600, 3600))
-                yield (camera, "day", today - dt.timedelta(days=back), 86400 - down, 0, down)
-
-    def hourly():
-        hour = now.replace(minute=0, second=0, microsecond=0)
-        for camera in ids:
-            for back in range(1, settings.BALAI_CCTV_HOURLY_DAYS * 24 + 1):
-                down = 0 if rng.random() < 0.95 else 1800
-                yield (camera, "hour", hour - dt.timedelta(hours=back), 3600 - down, 0, down)
-
-    def events():
-        for camera in ids:
-            for back in range(DAYS * CHANGES_PER_DAY):
-                at = now - dt.timedelta(hours=24 * back / CHANGES_PER_DAY + rng.random())
-                down = back % 2 == 1
-                yield (
-                    camera, at, "camera.down" if down else "camera.up",
-                    "up" if down else "down", "down" if down else "up",
-                    "unreachable" if down else "", at,
-                )  # fmt: skip
-
-    columns = ["camera_id", "period", "start", "up_seconds", "degraded_seconds", "down_seconds"]
-    copy("cctv_camerarollup", columns, daily())
-    copy("cctv_camerarollup", columns, hourly())
-    copy(
-        "cctv_cameraevent",
-        ["camera_id", "at", "kind", "from_state", "to_state", "problem", "delivered_at"],
-        events(),
-    )  # fmt: skip
+    _copy_history(ids, now, rng)
     with connection.cursor() as cursor:
         for table in ("cctv_camera", "cctv_camerarollup", "cctv_cameraevent"):
             cursor.execute(f"VACUUM ANALYZE {table}")

@@ -75,6 +75,15 @@ def fetch(url: str) -> bytes:
         return response.read()
 
 
+def wait_until_up(base: str) -> None:
+    for _ in range(100):
+        try:
+            fetch(base + "/healthz")
+            return
+        except OSError:
+            time.sleep(0.1)
+
+
 def measure(url: str) -> list[float]:
     out = subprocess.run(
         [sys.executable, __file__, "--client", url, str(REQUESTS), str(CONCURRENCY)],
@@ -150,12 +159,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     page_url = f"{base}/desa/{village.code}/"
     try:
-        for _ in range(100):
-            try:
-                fetch(base + "/healthz")
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_up(base)
         html = fetch(page_url)
         link = re.search(rb'<link rel="stylesheet" href="([^"]+)"', html)
         assert link, "the page links no stylesheet"

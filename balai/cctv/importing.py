@@ -10,6 +10,7 @@ whether some are stored.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,6 +88,10 @@ def _choice(choices, raw: str) -> str | None:
     return found if found in choices.values else None
 
 
+# Records a bad cell: (column, reason).
+_Bad = Callable[[str, str], None]
+
+
 class _Reader:
     def __init__(self, user, result: ImportResult):
         self.user, self.result = user, result
@@ -115,6 +120,23 @@ class _Reader:
         for column, _name, required in COLUMNS:
             if required and not raw.get(column):
                 bad(column, _("Wajib diisi."))
+        self._village(raw, bad, data)
+        self._urls(raw, rownum, bad, data)
+        self._choices(raw, bad, data)
+        self._numbers(raw, cells, index, bad, data)
+        for column, name in (("nama", "name"), ("lokasi", "location"), ("merek", "make")):
+            data[name] = raw.get(column, "")
+        for column, name in (("model", "model"), ("jalur_relay", "relay_path")):
+            data[name] = raw.get(column, "")
+        data["operator_contact"] = raw.get("kontak_pengelola", "")
+        key = (raw.get("kode_desa", ""), raw.get("nama", "").lower())
+        if key in self.seen:
+            bad("nama", _("Kamera ini sudah ada di baris %(row)s.") % {"row": self.seen[key]})
+        self.seen.setdefault(key, rownum)
+        data["site_name"] = raw.get("situs", "")
+        return data if self.result.error_count == before else None
+
+    def _village(self, raw: dict[str, str], bad: _Bad, data: dict) -> None:
         village = self.villages.get(raw.get("kode_desa", ""))
         if raw.get("kode_desa"):
             if village is None or village.regency_id != _regency():
@@ -125,6 +147,8 @@ class _Reader:
                 bad("kode_desa", _("Anda tidak mengelola kamera desa ini."))
             else:
                 data["village"] = village
+
+    def _urls(self, raw: dict[str, str], rownum: int, bad: _Bad, data: dict) -> None:
         for column, name in URL_COLUMNS.items():
             problem = url_problem(name, raw.get(column, ""))
             if problem:
@@ -132,6 +156,8 @@ class _Reader:
             data[name] = raw.get(column, "")
         if not any(raw.get(c) for c in URL_COLUMNS):
             bad("url_rtsp", _("Isi paling tidak satu URL kamera."))
+
+    def _choices(self, raw: dict[str, str], bad: _Bad, data: dict) -> None:
         purpose = _choice(Purpose, raw.get("tujuan", ""))
         if raw.get("tujuan") and purpose is None:
             bad(
@@ -147,6 +173,10 @@ class _Reader:
         data["owner_agency"] = self.agencies.get(owner) if owner else None
         if owner and data["owner_agency"] is None:
             bad("pemilik", _("Kode OPD ini tidak dikenal."))
+
+    def _numbers(
+        self, raw: dict[str, str], cells: list, index: dict[str, int], bad, data: dict
+    ) -> None:
         for column, name in (("lintang", "latitude"), ("bujur", "longitude")):
             if raw.get(column):
                 try:
@@ -167,17 +197,6 @@ class _Reader:
                 bad("masa_simpan_hari", _("Isi jumlah hari 1-3650."))
             else:
                 data["retention_days"] = int(days)
-        for column, name in (("nama", "name"), ("lokasi", "location"), ("merek", "make")):
-            data[name] = raw.get(column, "")
-        for column, name in (("model", "model"), ("jalur_relay", "relay_path")):
-            data[name] = raw.get(column, "")
-        data["operator_contact"] = raw.get("kontak_pengelola", "")
-        key = (raw.get("kode_desa", ""), raw.get("nama", "").lower())
-        if key in self.seen:
-            bad("nama", _("Kamera ini sudah ada di baris %(row)s.") % {"row": self.seen[key]})
-        self.seen.setdefault(key, rownum)
-        data["site_name"] = raw.get("situs", "")
-        return data if self.result.error_count == before else None
 
 
 def _regency() -> str:
@@ -238,8 +257,13 @@ def import_file(user, path: Path) -> ImportResult:
             break  # the first sheet holds the list
     if result.rows == 0:
         raise FileProblem(_("Berkas tidak berisi baris kamera."))
-    if not result.ok:
-        return result
+    if result.ok:
+        _save_all(user, rows, result)
+    return result
+
+
+def _save_all(user, rows: list[tuple[int, dict]], result: ImportResult) -> None:
+    """Every good row saved in one transaction, rolled back if any fails to save."""
     try:
         with transaction.atomic():
             for rownum, data in rows:
@@ -253,7 +277,6 @@ def import_file(user, path: Path) -> ImportResult:
             )
     except _Rollback:
         result.created = result.updated = 0
-    return result
 
 
 def export_rows(cameras):

@@ -97,6 +97,23 @@ async def _endless(request: web.Request, response: web.StreamResponse) -> web.St
         SENT[kind] += len(chunk)
 
 
+async def _streamed(request: web.Request, kind: str, name: str, now: int) -> web.StreamResponse:
+    """Snapshots that never finish, or finish one byte a second."""
+    jpeg = {"Content-Type": "image/jpeg"}
+    if kind == "huge":
+        return await _endless(
+            request, web.StreamResponse(headers={**jpeg, "Content-Length": str(HUGE_BYTES)})
+        )
+    if kind == "endless":
+        return await _endless(request, web.StreamResponse(headers=jpeg))
+    response = web.StreamResponse(headers=jpeg)
+    await response.prepare(request)
+    for byte in frame(name, now):
+        await response.write(bytes([byte]))
+        await asyncio.sleep(1)
+    return response
+
+
 async def snapshot(request: web.Request) -> web.StreamResponse:
     kind, name = request.match_info["kind"], request.match_info["name"]
     now = int(datetime.now(UTC).timestamp())
@@ -111,19 +128,8 @@ async def snapshot(request: web.Request) -> web.StreamResponse:
         return web.Response(body=frame(name, now)[:200] + b"\x00garbage" * 64, headers=jpeg)
     if kind == "notimage":
         return web.Response(text="<html><body>Login</body></html>", content_type="text/html")
-    if kind == "huge":
-        return await _endless(
-            request, web.StreamResponse(headers={**jpeg, "Content-Length": str(HUGE_BYTES)})
-        )
-    if kind == "endless":
-        return await _endless(request, web.StreamResponse(headers=jpeg))
-    if kind == "trickle":
-        response = web.StreamResponse(headers=jpeg)
-        await response.prepare(request)
-        for byte in frame(name, now):
-            await response.write(bytes([byte]))
-            await asyncio.sleep(1)
-        return response
+    if kind in ("huge", "endless", "trickle"):
+        return await _streamed(request, kind, name, now)
     if kind == "error":
         return web.Response(status=500, text="Internal Server Error")
     if kind == "empty":

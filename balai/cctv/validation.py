@@ -6,7 +6,7 @@ parameter such as `?token=` (those would be shown back, exported and logged).
 """
 
 import re
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import SplitResult, parse_qsl, urlsplit
 
 from django.utils.translation import gettext as _
 
@@ -48,6 +48,11 @@ def url_problem(field: str, value: str) -> str | None:
         }
     if not parts.hostname:
         return _("URL tidak memuat nama host atau alamat IP.")
+    return _credentials_problem(parts)
+
+
+def _credentials_problem(parts: SplitResult) -> str | None:
+    """Credentials belong in their encrypted fields, never in the URL itself."""
     if parts.username is not None or parts.password is not None:
         return _(
             "URL memuat nama pengguna/kata sandi; isikan di kolom kredensial agar tersimpan "

@@ -207,47 +207,53 @@ def safe_expat():
     return parser
 
 
+_ODS_TABLE = f"{_TABLE_NS} table"
+_ODS_TABLE_NAME = f"{_TABLE_NS} name"
+_ODS_ROW = f"{_TABLE_NS} table-row"
+_ODS_CELLS = {f"{_TABLE_NS} table-cell", f"{_TABLE_NS} covered-table-cell"}
+_ODS_ROWS_REPEATED = f"{_TABLE_NS} number-rows-repeated"
+_ODS_COLS_REPEATED = f"{_TABLE_NS} number-columns-repeated"
+_ODS_VALUE_TYPE = f"{_OFFICE_NS} value-type"
+
+
+class _OdsExtent:
+    """Expat handlers that follow each table's filled extent, repeats expanded."""
+
+    def __init__(self) -> None:
+        self.table, self.row, self.col, self.repeat = "", 0, 0, 1
+        self.filled, self.last, self.cols = 0, 0, 0
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if name in _ODS_CELLS:
+            self.col += int(attrs.get(_ODS_COLS_REPEATED, 1))
+            if _ODS_VALUE_TYPE in attrs:
+                self.filled = self.col
+        elif name == _ODS_ROW:
+            self.col, self.filled = 0, 0
+            self.repeat = int(attrs.get(_ODS_ROWS_REPEATED, 1))
+        elif name == _ODS_TABLE:
+            self.table, self.row, self.last, self.cols = attrs.get(_ODS_TABLE_NAME, ""), 0, 0, 0
+        elif name.startswith(_TEXT_NS):  # text in a cell fills it
+            self.filled = self.col
+        if self.col > MAX_COLUMNS * 16 or self.repeat > MAX_ROWS * 16:
+            # Even empty, this many repeats cost calamine memory and time.
+            _check_extent(self.table, self.repeat, self.col)
+
+    def end(self, name: str) -> None:
+        if name == _ODS_ROW:
+            self.row += self.repeat
+            if self.filled:
+                self.last = self.row
+                self.cols = max(self.cols, self.filled)
+            _check_extent(self.table, self.last, self.cols)
+
+
 def measure_ods(member) -> None:
     """Refuse a table whose filled cells, repeats expanded, reach past the limits."""
-    state = {"table": "", "row": 0, "col": 0, "repeat": 1, "filled": 0, "last": 0, "cols": 0}
-    row_tag, cell_tags = (
-        f"{_TABLE_NS} table-row",
-        {
-            f"{_TABLE_NS} table-cell",
-            f"{_TABLE_NS} covered-table-cell",
-        },
-    )
-    repeated_rows = f"{_TABLE_NS} number-rows-repeated"
-    repeated_cols = f"{_TABLE_NS} number-columns-repeated"
-    value_type = f"{_OFFICE_NS} value-type"
-
-    def start(name, attrs):
-        if name in cell_tags:
-            state["col"] += int(attrs.get(repeated_cols, 1))
-            if value_type in attrs:
-                state["filled"] = state["col"]
-        elif name == row_tag:
-            state["col"], state["filled"] = 0, 0
-            state["repeat"] = int(attrs.get(repeated_rows, 1))
-        elif name == f"{_TABLE_NS} table":
-            state.update(table=attrs.get(f"{_TABLE_NS} name", ""), row=0, last=0, cols=0)
-        elif name.startswith(_TEXT_NS):  # text in a cell fills it
-            state["filled"] = state["col"]
-        if state["col"] > MAX_COLUMNS * 16 or state["repeat"] > MAX_ROWS * 16:
-            # Even empty, this many repeats cost calamine memory and time.
-            _check_extent(state["table"], state["repeat"], state["col"])
-
-    def end(name):
-        if name == row_tag:
-            state["row"] += state["repeat"]
-            if state["filled"]:
-                state["last"] = state["row"]
-                state["cols"] = max(state["cols"], state["filled"])
-            _check_extent(state["table"], state["last"], state["cols"])
-
+    extent = _OdsExtent()
     parser = safe_expat()
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
+    parser.StartElementHandler = extent.start
+    parser.EndElementHandler = extent.end
     while chunk := member.read(_CHUNK):
         parser.Parse(chunk, False)
     parser.Parse(b"", True)

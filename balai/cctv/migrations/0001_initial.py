@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0001_initial'),
-        ('regions', '0002_local_holidays'),
+        ('regions', '0001_initial'),
     ]
 
     operations = [

@@ -193,33 +193,22 @@ def parse_row(cells: list, cols: Columns, rownum, village_code: str, today, resu
     return checked_row(cells, index, rownum, village_code, today, result)
 
 
-def checked_row(cells: list, index: dict, rownum, village_code: str, today, result):
-    """The full check of a (padded) row, every problem explained; `fast_row` must agree."""
-
-    def cell(name):
-        return cells[index[name]]
-
-    bad = result.error_count
-    nik = number_text(cell("nik"))
-    temporary = is_temporary_nik(nik)
-    for reason in nik_errors(nik):
-        result.add(rownum, "nik", nik, reason)
-    if temporary and nik[1:11] != village_code:
-        result.add(rownum, "nik", nik, _("NIK sementara ini bukan untuk desa ini."))
-    no_kk = number_text(cell("no_kk"))
-    for reason in kk_errors(no_kk):
-        result.add(rownum, "no_kk", no_kk, reason)
-    name = text(cell("nama"))
+def _checked_name(raw, rownum, result) -> str:
+    name = text(raw)
     if not name:
         result.add(rownum, "nama", "", _("Nama wajib diisi."))
     elif len(name) > 150:
         result.add(rownum, "nama", name[:40], _("Nama terlalu panjang (maksimal 150 huruf)."))
-    values: dict[str, Any] = {"name": name}
+    return name
+
+
+def _checked_codes(cell, rownum, result) -> dict[str, Any]:
+    """Sex and the coded columns of a row, each unknown one explained."""
     raw_sex = cell("sex")
     sex = code_of("sex", raw_sex)
     if sex is None:
         result.add(rownum, "sex", raw_sex, _("Jenis kelamin harus L/P atau 1/2."))
-    values["sex"] = sex
+    values: dict[str, Any] = {"sex": sex}
     for column, fieldname in CODE_FIELDS:
         raw = cell(column)
         if raw is None or raw == "" or raw == 0 or raw == "0":
@@ -240,7 +229,11 @@ def checked_row(cells: list, index: dict, rownum, village_code: str, today, resu
             )
             result.add(rownum, column, raw, message)
         values[fieldname] = code
-    raw_date = cell("tanggallahir")
+    return values
+
+
+def _checked_birth_date(raw_date, today, rownum, result) -> dt.date | None:
+    """The row's birth date, or None with the reason when unreadable or in the future."""
     try:
         birth_date = parse_date(raw_date)
         if birth_date and birth_date > today:
@@ -248,7 +241,43 @@ def checked_row(cells: list, index: dict, rownum, village_code: str, today, resu
     except (ValueError, OverflowError):
         birth_date = None
         result.add(rownum, "tanggallahir", raw_date, _("Tanggal tidak dikenal (pakai HH-BB-TTTT)."))
-    values["birth_date"] = birth_date
+    return birth_date
+
+
+def _warn_nik_mismatch(nik: str, birth_date, sex, rownum, result) -> None:
+    """Warn (not refuse) when the NIK's encoded birth date or sex differ from the row's."""
+    day = int(nik[6:8])
+    nik_sex = 2 if day > 40 else 1
+    if (day - 40 if nik_sex == 2 else day, int(nik[8:10]), int(nik[10:12])) != (
+        birth_date.day,
+        birth_date.month,
+        birth_date.year % 100,
+    ) or nik_sex != sex:
+        for warning in nik_mismatches(nik, birth_date, sex):
+            result.add(rownum, "nik", nik, warning, level="peringatan")
+
+
+def checked_row(cells: list, index: dict, rownum, village_code: str, today, result):
+    """The full check of a (padded) row, every problem explained; `fast_row` must agree."""
+
+    def cell(name):
+        return cells[index[name]]
+
+    bad = result.error_count
+    nik = number_text(cell("nik"))
+    temporary = is_temporary_nik(nik)
+    for reason in nik_errors(nik):
+        result.add(rownum, "nik", nik, reason)
+    if temporary and nik[1:11] != village_code:
+        result.add(rownum, "nik", nik, _("NIK sementara ini bukan untuk desa ini."))
+    no_kk = number_text(cell("no_kk"))
+    for reason in kk_errors(no_kk):
+        result.add(rownum, "no_kk", no_kk, reason)
+    values: dict[str, Any] = {"name": _checked_name(cell("nama"), rownum, result)}
+    values.update(_checked_codes(cell, rownum, result))
+    values["birth_date"] = birth_date = _checked_birth_date(
+        cell("tanggallahir"), today, rownum, result
+    )
     values["birth_place"] = text(cell("tempatlahir"))[:100]
     for column, fieldname in (("ayah_nik", "father_nik"), ("ibu_nik", "mother_nik")):
         parent = number_text(cell(column))
@@ -260,15 +289,7 @@ def checked_row(cells: list, index: dict, rownum, village_code: str, today, resu
     if result.error_count != bad:
         return None
     if not temporary and birth_date is not None:
-        day = int(nik[6:8])
-        nik_sex = 2 if day > 40 else 1
-        if (day - 40 if nik_sex == 2 else day, int(nik[8:10]), int(nik[10:12])) != (
-            birth_date.day,
-            birth_date.month,
-            birth_date.year % 100,
-        ) or nik_sex != sex:
-            for warning in nik_mismatches(nik, birth_date, sex):
-                result.add(rownum, "nik", nik, warning, level="peringatan")
+        _warn_nik_mismatch(nik, birth_date, values["sex"], rownum, result)
     family = (
         text(cell("alamat"))[:255],
         text(cell("dusun"))[:100],
@@ -279,6 +300,28 @@ def checked_row(cells: list, index: dict, rownum, village_code: str, today, resu
 
 
 _NUMERIC_CODES = {str(i): i for i in range(1, 100)} | {i: i for i in range(1, 100)}
+
+
+def _fast_codes(cells, index) -> dict[str, Any] | None:
+    """The coded columns when every one is a known number or blank, else None."""
+    codes = _NUMERIC_CODES
+    values: dict[str, Any] = {}
+    for column, fieldname in CODE_FIELDS:
+        raw = cells[index[column]]
+        if raw is None or raw == "":
+            values[fieldname] = None
+            continue
+        code = codes.get(raw)
+        if code is None or code not in _VALID[column]:
+            return None
+        values[fieldname] = code
+    for column, fieldname in (("warganegara_id", "citizenship"), ("status_dasar", "status")):
+        raw = cells[index[column]]
+        code = 1 if raw is None or raw == "" else codes.get(raw)
+        if code is None or code not in _VALID[column]:
+            return None
+        values[fieldname] = code
+    return values
 
 
 def fast_row(cells, index, rownum, village_code, today, result):
@@ -306,22 +349,10 @@ def fast_row(cells, index, rownum, village_code, today, result):
     sex = codes.get(cells[index["sex"]])
     if sex not in (1, 2):
         return None
-    values = {"name": name.strip(), "sex": sex}
-    for column, fieldname in CODE_FIELDS:
-        raw = cells[index[column]]
-        if raw is None or raw == "":
-            values[fieldname] = None
-            continue
-        code = codes.get(raw)
-        if code is None or code not in _VALID[column]:
-            return None
-        values[fieldname] = code
-    for column, fieldname in (("warganegara_id", "citizenship"), ("status_dasar", "status")):
-        raw = cells[index[column]]
-        code = 1 if raw is None or raw == "" else codes.get(raw)
-        if code is None or code not in _VALID[column]:
-            return None
-        values[fieldname] = code
+    codes_values = _fast_codes(cells, index)
+    if codes_values is None:
+        return None
+    values = {"name": name.strip(), "sex": sex, **codes_values}
     birth = cells[index["tanggallahir"]]
     if birth.__class__ is not dt.date or birth > today:
         return None

@@ -57,6 +57,43 @@ def _xml_head_is_plain(member) -> bool:
             return True
 
 
+def _refuse_xml_declarations(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    for info in infos:
+        if info.filename.endswith((".xml", ".rels")):
+            with archive.open(info) as member:
+                if not _xml_head_is_plain(member):
+                    raise FileProblem(
+                        _(
+                            "Berkas berisi deklarasi XML (DOCTYPE/ENTITY) yang tidak "
+                            "diizinkan; ditolak."
+                        )
+                    )
+
+
+def _check_archive(archive: zipfile.ZipFile) -> None:
+    """Refuse an .xlsx/.ods archive with too many or too large parts, or XML entity tricks."""
+    infos = archive.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise FileProblem(_("Berkas berisi terlalu banyak bagian; ditolak."))
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise FileProblem(
+            _("Isi berkas terlalu besar setelah dibuka (%(mb)s MB); ditolak.")
+            % {"mb": total // (1024 * 1024)}
+        )
+    for info in infos:
+        if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise FileProblem(_("Berkas ini terkompresi secara tidak wajar (zip bomb); ditolak."))
+    member_names = {i.filename for i in infos}
+    _refuse_xml_declarations(archive, infos)
+    # The small structural parts are parsed with defusedxml for good measure.
+    for part in ("[Content_Types].xml", "xl/workbook.xml", "META-INF/manifest.xml"):
+        if part in member_names:
+            SafeET.fromstring(archive.read(part))
+    if "xl/workbook.xml" not in member_names and "content.xml" not in member_names:
+        raise FileProblem(_("Berkas zip ini bukan lembar kerja .xlsx atau .ods."))
+
+
 def check_file(path: Path) -> str:
     """Refuse files that are too large, zip bombs and XML entity tricks; return the format."""
     size = path.stat().st_size
@@ -72,39 +109,7 @@ def check_file(path: Path) -> str:
         return fmt
     try:
         with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-            if len(infos) > MAX_MEMBERS:
-                raise FileProblem(_("Berkas berisi terlalu banyak bagian; ditolak."))
-            total = sum(i.file_size for i in infos)
-            if total > MAX_UNCOMPRESSED_BYTES:
-                raise FileProblem(
-                    _("Isi berkas terlalu besar setelah dibuka (%(mb)s MB); ditolak.")
-                    % {"mb": total // (1024 * 1024)}
-                )
-            for info in infos:
-                if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(
-                    info.compress_size, 1
-                ):
-                    raise FileProblem(
-                        _("Berkas ini terkompresi secara tidak wajar (zip bomb); ditolak.")
-                    )
-            member_names = {i.filename for i in infos}
-            for info in infos:
-                if info.filename.endswith((".xml", ".rels")):
-                    with archive.open(info) as member:
-                        if not _xml_head_is_plain(member):
-                            raise FileProblem(
-                                _(
-                                    "Berkas berisi deklarasi XML (DOCTYPE/ENTITY) yang tidak "
-                                    "diizinkan; ditolak."
-                                )
-                            )
-            # The small structural parts are parsed with defusedxml for good measure.
-            for part in ("[Content_Types].xml", "xl/workbook.xml", "META-INF/manifest.xml"):
-                if part in member_names:
-                    SafeET.fromstring(archive.read(part))
-            if "xl/workbook.xml" not in member_names and "content.xml" not in member_names:
-                raise FileProblem(_("Berkas zip ini bukan lembar kerja .xlsx atau .ods."))
+            _check_archive(archive)
     except FileProblem:
         raise
     except DefusedXmlException:  # DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden

@@ -62,13 +62,7 @@ class Command(BaseCommand):
             raise CommandError(f"file not found: {options['file']}") from None
         if options["verbosity"]:
             sys.stderr.write("\n")
-        for row, column, value, reason, level in result.problems[:50]:
-            self.stderr.write(f"baris {row}, kolom {column}, nilai {value!r}: {reason} ({level})")
-        if len(result.problems) > 50:
-            self.stderr.write(f"... dan {len(result.problems) - 50} lagi")
-        if options["errors"] and result.problems:
-            with open(options["errors"], "wb") as f:
-                f.write(to_csv(["baris", "kolom", "nilai", "alasan", "jenis"], result.problems))
+        self.report_problems(result.problems, options["errors"])
         for note in result.notes:
             self.stdout.write(note)
         summary = (
@@ -81,3 +75,13 @@ class Command(BaseCommand):
         if options["dry_run"]:
             summary += " (dry run: nothing saved)"
         self.stdout.write(summary)
+
+    def report_problems(self, problems: list, errors_path: str | None) -> None:
+        """The first 50 problems on stderr; all of them in the --errors CSV if asked."""
+        for row, column, value, reason, level in problems[:50]:
+            self.stderr.write(f"baris {row}, kolom {column}, nilai {value!r}: {reason} ({level})")
+        if len(problems) > 50:
+            self.stderr.write(f"... dan {len(problems) - 50} lagi")
+        if errors_path and problems:
+            with open(errors_path, "wb") as f:
+                f.write(to_csv(["baris", "kolom", "nilai", "alasan", "jenis"], problems))
