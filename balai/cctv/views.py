@@ -36,8 +36,8 @@ from balai.cctv.models import (
 )
 from balai.cctv.state import snapshot_path
 from balai.lib.pager import paginate
+from balai.lib.tables import to_csv, to_xlsx
 from balai.regions.models import Village
-from balai.residents.exports import to_csv, to_xlsx
 from balai.residents.importing import FileProblem
 
 CCTV_ROLES = [*REGENCY_ROLES, *VILLAGE_ROLES, Role.DISTRICT_STAFF, Role.AGENCY_STAFF]

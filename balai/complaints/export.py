@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from django.http import HttpResponse
 
 from balai.complaints.models import Complaint
+from balai.lib.tables import csv_safe
 
 EXPORT_MAX = 10_000
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = [
     "id",
     "kategori",
@@ -21,12 +21,6 @@ COLUMNS = [
     "selesai",
     "uraian",
 ]
-
-
-def csv_cell(value) -> str:
-    """A cell spreadsheets show as text: no formula from a stranger's words."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def row(c: Complaint) -> list[str]:
@@ -42,7 +36,8 @@ def row(c: Complaint) -> list[str]:
         c.resolved_at.isoformat() if c.resolved_at else "",
         c.description,
     )
-    return [csv_cell(v) for v in values]
+    # Cells spreadsheets show as text: no formula from a stranger's words.
+    return [csv_safe(v) for v in values]
 
 
 def csv_response(complaints: Iterable[Complaint], filename: str) -> HttpResponse:

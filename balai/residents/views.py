@@ -19,10 +19,11 @@ from django.views.decorators.http import require_POST
 from balai.accounts.access import get_for_user_or_404, require_role, village_for_user_or_404
 from balai.accounts.ratelimit import ratelimit
 from balai.lib.pager import paginate
+from balai.lib.tables import to_csv, to_xlsx
 from balai.regions.models import District, Regency, Village
 from balai.residents import actions, stats
 from balai.residents.choices import ImportStatus, Sex, Status
-from balai.residents.exports import EXPORT_HEADERS, export_row, own_data_rows, to_csv, to_xlsx
+from balai.residents.exports import EXPORT_HEADERS, export_row, own_data_rows
 from balai.residents.forms import (
     SORTS,
     EventForm,

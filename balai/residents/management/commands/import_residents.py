@@ -3,9 +3,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from balai.lib.tables import to_csv
 from balai.regions.models import Village
 from balai.residents.actions import import_residents
-from balai.residents.exports import to_csv
 from balai.residents.importing import FileProblem
 
 
