@@ -19,7 +19,6 @@ import datetime as dt
 import os
 import random
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -28,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_complaints import ensure_database, latencies, staff_cookie  # noqa: E402
-from benchmarks.common import free_port, p95, stamp, start_gunicorn  # noqa: E402
+from benchmarks.common import free_port, p95, setup_django, stamp, start_gunicorn  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/balai_bench_cctv"
 CAMERAS = 3000
@@ -37,15 +36,9 @@ CHANGES_PER_DAY = 1
 
 
 def setup(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("BALAI_DATA_DIR", tempfile.mkdtemp(prefix="balai-bench-"))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "balai.settings"
-    import django
     from django.core.management import call_command
 
-    django.setup()
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
+    setup_django(url)  # the cache table comes with the migrations
     call_command("collectstatic", interactive=False, verbosity=0)
     from balai.regions.models import Village
 
