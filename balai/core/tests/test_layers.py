@@ -16,8 +16,17 @@ from pathlib import Path
 
 import balai
 
-LIB, REGIONS, ACCOUNTS, REGISTRY, SERVICES, PAGES, WIRING = range(7)
-LAYER_NAMES = ["lib", "regions", "accounts", "registry", "services", "pages", "wiring"]
+LIB, REGIONS, ACCOUNTS, REGISTRY, SERVICES, INTEGRATION, PAGES, WIRING = range(8)
+LAYER_NAMES = [
+    "lib",
+    "regions",
+    "accounts",
+    "registry",
+    "services",
+    "integration",
+    "pages",
+    "wiring",
+]
 
 LAYERS = {
     "lib": LIB,  # plain modules; knows no app
@@ -29,9 +38,11 @@ LAYERS = {
     "letters": SERVICES,
     "complaints": SERVICES,
     "cctv": SERVICES,
-    "hub": SERVICES,
+    "webhooks": SERVICES,  # delivers the events the services publish
+    "hub": INTEGRATION,  # the catalogue of every service, with their status
     "portal": PAGES,
     "dashboards": PAGES,
+    "opendata": PAGES,
     "core": WIRING,  # project URLs, staff home, health, the demo, `serve`
     "api": WIRING,  # balai/api.py: the API root
     "urls": WIRING,
