@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from balai.accounts.api_auth import ApiThrottle
 from balai.cctv.api import router as cctv_router
 from balai.complaints.api import router as complaints_router
+from balai.hub.api import router as hub_router
 from balai.letters.api import router as letters_router
 from balai.portal.api import router as portal_router
 from balai.regions.api import router as regions_router
@@ -91,6 +92,7 @@ PARAMETER_ERRORS = {
     "int_parsing": _lazy("harus bilangan bulat"),
     "bool_parsing": _lazy("harus true atau false"),
     "string_too_long": _lazy("paling panjang %(max_length)s karakter"),
+    "string_too_short": _lazy("paling pendek %(min_length)s karakter"),
     "missing": _lazy("wajib diisi"),
 }
 
@@ -148,3 +150,4 @@ api.add_router("", letters_router)
 api.add_router("", complaints_router)
 api.add_router("", portal_router)
 api.add_router("", cctv_router)
+api.add_router("", hub_router)

@@ -239,6 +239,9 @@ class SearchDocument(models.Model):
     keywords = models.TextField(blank=True)
     body = models.TextField(blank=True)
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class IndexWord(models.Model):
     """Every word of the index and of the synonyms as written: the vocabulary a

@@ -195,10 +195,17 @@ def _flatten(concepts: Iterable[set[tuple[str, ...]]]) -> list[tuple[str, ...]]:
 # ---- the database side -------------------------------------------------------------
 
 
+# Entries with every concept of the query first, then by bm25 (name over keywords over body).
+SQLITE_RANKED = """
+SELECT s.id FROM hub_search JOIN hub_service s ON s.id = hub_search.rowid
+WHERE hub_search MATCH %s AND s.status IN (%s, %s)
+ORDER BY hub_search.rowid IN (SELECT rowid FROM hub_search WHERE hub_search MATCH %s) DESC,
+    bm25(hub_search, 10.0, 4.0, 1.0), s.name
+LIMIT %s OFFSET %s"""
+
+
 class SQLiteSearch:
     """FTS5: `hub_search` (unicode61 over SearchDocument), `hub_word_trigrams` (trigram)."""
-
-    RANK = "bm25(hub_search, 10.0, 4.0, 1.0)"
 
     def match(self, phrases: list[tuple[str, ...]]) -> str:
         return " OR ".join('"' + " ".join(p) + '"' for p in phrases)
@@ -207,14 +214,7 @@ class SQLiteSearch:
         return " AND ".join(f"({self.match(_flatten([c]))})" for c in concepts)
 
     def ranked(self, query: Query, limit: int, offset: int) -> list[int]:
-        placeholders = ", ".join("%s" for _ in PUBLIC_STATUSES)
-        # Entries with every concept of the query first, then by bm25.
-        sql = (
-            f"SELECT s.id FROM hub_search JOIN hub_service s ON s.id = hub_search.rowid "
-            f"WHERE hub_search MATCH %s AND s.status IN ({placeholders}) "
-            f"ORDER BY hub_search.rowid IN (SELECT rowid FROM hub_search WHERE hub_search "
-            f"MATCH %s) DESC, {self.RANK}, s.name LIMIT %s OFFSET %s"
-        )
+        sql = SQLITE_RANKED
         params = [
             self.match(_flatten(query.concepts)),
             *PUBLIC_STATUSES,
