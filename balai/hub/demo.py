@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import transaction
 
 from balai.agencies.models import Agency
-from balai.hub import sync
+from balai.hub import index, sync, tasks
 from balai.hub.choices import Status
 from balai.hub.models import Service, Theme
 
@@ -340,6 +340,7 @@ SERVICES: list[tuple[str, str, list[str], str, str, str, int | None, str, dict]]
 
 
 @transaction.atomic
+@index.batch()
 def seed_services() -> int:
     agencies = {a.slug: a for a in Agency.objects.all()}
     themes = {t.slug: t for t in Theme.objects.all()}
@@ -376,6 +377,7 @@ def seed_services() -> int:
 def seed(stdout) -> None:
     counts = sync.sync_all()
     made = seed_services()
+    transaction.on_commit(tasks.start)  # the probed service's rounds
     stdout.write(
         f"catalogue: {made} new agency services, {counts['letters']} letter types and "
         f"{counts['complaints']} complaint categories as entries, "

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
+
 from balai.hub import search
 from balai.hub.models import IndexWord, SearchDocument, Service
 
@@ -13,8 +16,31 @@ def add_words(found: set[str]) -> None:
         )
 
 
+_batch = threading.local()
+
+
+@contextlib.contextmanager
+def batch():
+    """Index each service once, at the end, however often it is saved meanwhile
+    (a sync or a demo saves every entry and then its themes)."""
+    if getattr(_batch, "pending", None) is not None:
+        yield
+        return
+    _batch.pending = set()
+    try:
+        yield
+        pending = _batch.pending
+    finally:
+        _batch.pending = None
+    index_services(Service.objects.filter(pk__in=pending))
+
+
 def index_service(service: Service) -> None:
     """(Re)index one service: its weighted document and its words."""
+    pending = getattr(_batch, "pending", None)
+    if pending is not None:
+        pending.add(service.pk)
+        return
     SearchDocument.objects.update_or_create(service=service, defaults=search.document_text(service))
     agency = service.agency
     add_words(

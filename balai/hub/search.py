@@ -7,10 +7,12 @@ The work is split so that each part is done by what does it best:
   digit, and each word stemmed with Sastrawi (Indonesian affixes:
   "kehilangan" -> "hilang", "kelahiran" -> "lahir"), both when a service is
   indexed and when a query comes in, so the database matches stems.
-- **Typos.** A query word that is in no entry and no synonym is replaced by the
-  words of the vocabulary (`IndexWord`) nearest to it by trigram similarity,
-  computed by the database: pg_trgm's `%` and `similarity()` on PostgreSQL,
-  an FTS5 trigram table on SQLite ("hlang" -> "hilang").
+- **Typos.** A query word that is in no entry and no synonym is replaced by
+  vocabulary words (`IndexWord`): first those one slip away (two letters
+  swapped, one too many: "keluraga" -> "keluarga"), looked up exactly, else
+  the nearest by trigram similarity, computed by the database: pg_trgm's `%`
+  and `similarity()` on PostgreSQL, an FTS5 trigram table on SQLite ("hlang"
+  -> "hilang").
 - **Synonyms.** Phrases of the query found in the `Synonym` table bring in
   their whole group ("ktp" also searches "kartu tanda penduduk", "e-ktp").
 - **Ranking.** The concepts are OR-ed into one full-text query and ranked by
@@ -135,11 +137,27 @@ def _corrections(tokens: list[str]) -> dict[str, list[str]]:
     unknown = {t for t in tokens if len(t) >= MIN_CORRECTED and not t.isdigit()}
     unknown -= set(IndexWord.objects.filter(word__in=unknown).values_list("word", flat=True))
     unknown -= STOPWORDS
-    found = {}
+    found: dict[str, list[str]] = {}
+    # One slip of the finger (two letters swapped, one doubled): looked up exactly.
+    slips = {token: _slips(token) for token in unknown}
+    known = set(
+        IndexWord.objects.filter(word__in={v for vs in slips.values() for v in vs}).values_list(
+            "word", flat=True
+        )
+    )
     for token in sorted(unknown):
-        if nearest := backend().similar_words(token, CANDIDATES):
+        if exact := sorted(v for v in slips[token] if v in known)[:CANDIDATES]:
+            found[token] = exact
+        elif nearest := backend().similar_words(token, CANDIDATES):
             found[token] = nearest
     return found
+
+
+def _slips(token: str) -> set[str]:
+    """The word with two neighbouring letters swapped, or one letter left out."""
+    swapped = {token[:i] + token[i + 1] + token[i] + token[i + 2 :] for i in range(len(token) - 1)}
+    dropped = {token[:i] + token[i + 1 :] for i in range(len(token))}
+    return (swapped | dropped) - {token}
 
 
 def _phrase_at(tokens: list[str], i: int, known) -> tuple[int, tuple[tuple[str, ...], ...]]:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from balai.complaints.models import Category
+from balai.hub import index, search
 from balai.hub.choices import Source, Status
 from balai.hub.models import Service, Synonym, Theme
 from balai.hub.vocabulary import SYNONYMS
@@ -67,11 +68,17 @@ def load_themes() -> None:
 
 def load_synonyms() -> int:
     """The starting vocabulary; phrases already there (maybe moved by the admin) stay."""
-    made = 0
-    for group, phrases in SYNONYMS.items():
-        for phrase in phrases:
-            made += Synonym.objects.get_or_create(phrase=phrase, defaults={"group": group})[1]
-    return made
+    have = set(Synonym.objects.values_list("phrase", flat=True))
+    new = [
+        Synonym(group=group, phrase=phrase)
+        for group, phrases in SYNONYMS.items()
+        for phrase in phrases
+        if phrase not in have
+    ]
+    Synonym.objects.bulk_create(new, ignore_conflicts=True)
+    index.add_words(search.surface_words(*(s.phrase for s in new)))
+    search.forget_synonyms()
+    return len(new)
 
 
 def _themes(slugs: list[str]) -> list[Theme]:
@@ -143,6 +150,7 @@ def forget_source(instance) -> None:
     Service.objects.filter(source=source, source_code=instance.code).delete()
 
 
+@index.batch()
 def sync_all() -> dict[str, int]:
     """Themes, synonyms and every generated entry; entries whose source is gone go too."""
     load_themes()
