@@ -7,6 +7,7 @@ the bounds (so clients and schemathesis know them).
 """
 
 import pytest
+from openapi_spec_validator import validate
 
 from balai.accounts.choices import Scope
 
@@ -86,3 +87,16 @@ def test_every_operation_documents_its_problem_responses(client):
 def test_the_message_says_the_bound_in_the_clients_language(client, everything):
     response = client.get(f"/api/v1/complaints?limit={HUGE}", headers=everything)
     assert response.json()["detail"] == "limit: paling besar 200"
+
+
+def test_the_openapi_document_is_valid_openapi_3_1_with_examples_of_every_error(client):
+    """As SPLP registers it: the document validates, and every error shows an example."""
+    document = client.get("/api/v1/openapi.json").json()
+    validate(document)  # raises on the first violation of the OpenAPI 3.1 schema
+    assert document["openapi"].startswith("3.1")
+    assert document["components"]["securitySchemes"]["TokenAuth"]["scheme"] == "bearer"
+    assert document["info"]["license"]["identifier"] == "AGPL-3.0-or-later"
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            example = operation["responses"]["429"]["content"]["application/problem+json"]
+            assert example["example"]["status"] == 429
