@@ -23,7 +23,7 @@ from balai.hub.choices import Health, Source
 from balai.hub.choices import Status as EntryStatus
 from balai.hub.forms import ServiceForm
 from balai.hub.models import Service, Theme
-from balai.lib.listparams import LimitOffset, Text
+from balai.lib.listparams import CursorPage, CursorParams, Text, cursor_page
 
 router = Router(tags=["catalogue"])
 
@@ -71,13 +71,18 @@ class SearchOut(Schema):
     results: list[CatalogueEntryOut]
 
 
-class SearchParams(LimitOffset):
+class SearchParams(Schema):
     q: str = Field(..., min_length=1, max_length=MAX_QUERY, description="What the resident typed")
-    limit: int = Field(20, ge=1, le=50)
-    offset: int = Field(0, ge=0, le=200)
+    limit: int = Field(
+        20, ge=1, le=50, description="The best this many; a ranked answer, not a list to page"
+    )
 
 
-class CatalogueFilters(LimitOffset):
+class CataloguePage(CursorPage):
+    items: list[CatalogueEntryOut]
+
+
+class CatalogueFilters(CursorParams):
     agency: Text | None = Field(None, description="Agency slug")
     theme: Text | None = Field(None, description="Theme slug")
     status: EntryStatus | None = Field(None, description="Default: trial and live")
@@ -150,7 +155,7 @@ def _entries():
 @router.get("/search", response=SearchOut, summary="Cari layanan", auth=None)
 def search_catalogue(request, params: Query[SearchParams]):
     """Indonesian, typo-tolerant and synonym-aware search over live and trial entries."""
-    found, parsed = search.search(params.q, limit=params.limit, offset=params.offset)
+    found, parsed = search.search(params.q, limit=params.limit)
     ids = [s.pk for s in found]
     themed = _entries().in_bulk(ids)
     return {
@@ -160,7 +165,7 @@ def search_catalogue(request, params: Query[SearchParams]):
     }
 
 
-@router.get("/catalogue", response=list[CatalogueEntryOut], summary="Katalog layanan", auth=None)
+@router.get("/catalogue", response=CataloguePage, summary="Katalog layanan", auth=None)
 def list_catalogue(request, filters: Query[CatalogueFilters]):
     found = _entries()
     found = found.filter(status=filters.status) if filters.status else found.public()
@@ -170,8 +175,8 @@ def list_catalogue(request, filters: Query[CatalogueFilters]):
         found = found.filter(themes__slug=filters.theme)
     if filters.source:
         found = found.filter(source=filters.source)
-    page = found.order_by("slug")[filters.offset : filters.offset + filters.limit]
-    return [entry_out(s) for s in page]
+    page, next_cursor = cursor_page(found.order_by("slug").distinct(), filters)
+    return {"items": [entry_out(s) for s in page], "next_cursor": next_cursor}
 
 
 @router.get("/catalogue/{slug}", response=CatalogueDetailOut, summary="Satu layanan", auth=None)

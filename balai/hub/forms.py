@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -33,8 +34,15 @@ FIELDS = [
 ]
 
 
+def _formfield(field, **kwargs):
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class ServiceForm(forms.ModelForm):
     class Meta:
+        formfield_callback = _formfield
         model = Service
         fields = FIELDS
         widgets = {
