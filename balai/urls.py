@@ -13,6 +13,7 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("wilayah/", include("balai.regions.urls")),
     path("akun/", include("balai.accounts.urls")),
     path("admin/", admin.site.urls),
     path("penduduk/", include("balai.residents.urls")),

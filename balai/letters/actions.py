@@ -38,6 +38,7 @@ from balai.letters.models import (
     VillageLetterType,
 )
 from balai.lib import workdays
+from balai.notifications.events import Kind, publish
 
 VERIFY_ROLES = (Role.VILLAGE_OPERATOR, Role.VILLAGE_SECRETARY, Role.VILLAGE_HEAD)
 CHECK_ROLES = (Role.VILLAGE_SECRETARY, Role.VILLAGE_HEAD)
@@ -572,6 +573,16 @@ def _mark_ready(req: LetterRequest, letter: Letter, user) -> None:
     if letter.signer_authority:
         detail["authority"] = letter.signer_authority
     audit.record("letter.signed", letter, user=user, detail=detail)
+    # The request's staff UUID, not its tracking code or the letter's QR id:
+    # either would open the resident's letter to whoever holds it.
+    data = {
+        "request": str(req.uuid),
+        "letter_type": req.letter_type.code,
+        "village": req.village_id,
+        "status": req.status,
+        "at": now.isoformat(),
+    }
+    publish(Kind.LETTER_READY, data, village=req.village)
     _tell_resident(
         req,
         "ready",

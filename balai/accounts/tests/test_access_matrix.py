@@ -294,6 +294,10 @@ READS = {
     "letters.VillageLetterType": (village_letter_type, area(*VILLAGE_ROLES, Role.REGENCY_ADMIN)),
     "letters.ResidentPin": (resident_pin, VILLAGE_STAFF),
     "notifications.Notification": (notification, area(Role.REGENCY_ADMIN)),
+    "notifications.Event": (
+        row_of("notifications.Event", kind="service.down", data={}),
+        area(Role.REGENCY_ADMIN),
+    ),
     "complaints.Complaint": (complaint, {**area(*EVERY_AREA), Role.AGENCY_STAFF: AGENCY}),
     "portal.VillageProfile": (row_of("portal.VillageProfile"), VILLAGE_STAFF),
     "portal.Announcement": (row_of("portal.Announcement", title="Uji", body="Uji"), VILLAGE_STAFF),
