@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from balai.residents.choices import EventKind, Sex, Status
 from balai.residents.importing import MAX_FILE_BYTES
-from balai.residents.models import Resident
+from balai.residents.models import MIN_NIK_PREFIX, Resident
 
 SORTS = {
     "nama": ("name_key", "id"),
@@ -52,6 +52,19 @@ class ResidentFilterForm(forms.Form):
             ("baru", _("Terbaru")),
         ],
     )
+
+    def clean_q(self):
+        q = self.cleaned_data["q"].strip()
+        digits = q.replace(" ", "").replace(".", "")
+        if digits.isdigit() and not (MIN_NIK_PREFIX <= len(digits) <= 16):
+            raise forms.ValidationError(
+                _(
+                    "Ketik paling sedikit %(n)s angka awal NIK, atau 16 angka NIK/no. KK "
+                    "lengkap (ada %(got)s angka)."
+                )
+                % {"n": MIN_NIK_PREFIX, "got": len(digits)}
+            )
+        return q
 
     def clean(self):
         data = super().clean()

@@ -55,7 +55,12 @@ def filtered_residents(user, data):
         qs = qs.filter(village_id=data["desa"])
     if data.get("q"):
         qs = qs.search(data["q"])
-    for key, lookup in (("dusun", "family__dusun"), ("rw", "family__rw"), ("rt", "family__rt")):
+    # Dusun names are typed in any case ("KRAJAN", "Krajan"); RT and RW are digits.
+    for key, lookup in (
+        ("dusun", "family__dusun__iexact"),
+        ("rw", "family__rw"),
+        ("rt", "family__rt"),
+    ):
         if data.get(key):
             qs = qs.filter(**{lookup: data[key]})
     if data.get("sex"):
