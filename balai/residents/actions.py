@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from django.db import transaction
@@ -153,6 +154,7 @@ def run_import_job(job: ResidentImport, progress=None) -> ResidentImport:
         job.created, job.updated, job.unchanged = result.created, result.updated, result.unchanged
         job.errors = [list(p) for p in result.problems]
         job.error_count = result.error_count
+        job.conflicts, job.conflict_count = result.conflicts, result.conflict_count
         notes = list(result.notes)
         if not result.ok:
             notes.insert(
@@ -165,6 +167,15 @@ def run_import_job(job: ResidentImport, progress=None) -> ResidentImport:
             )
         elif job.dry_run:
             notes.insert(0, _("Uji coba: berkas sah, tidak ada data yang disimpan."))
+        if result.conflict_count:
+            notes.insert(
+                1 if notes and not result.ok else 0,
+                _(
+                    "%(n)s baris memakai NIK penduduk lain (nama dan tanggal lahir berbeda): "
+                    "data lama tidak ditimpa; putuskan di bawah."
+                )
+                % {"n": result.conflict_count},
+            )
         job.message = " ".join(notes)
     job.finished_at = timezone.now()
     # The uploaded file holds personal data: keep only the outcome.
@@ -295,3 +306,87 @@ def record_import_report(job, *, user=None, fmt: str) -> None:
         user=user,
         detail={"format": fmt, "rows": len(job.errors)},
     )
+
+
+# --- corrections ----------------------------------------------------------------------
+
+
+class Refused(Exception):
+    """A change that cannot be made as asked; the message is for people."""
+
+
+# What staff may correct on a resident's record, and on a family.
+RESIDENT_FIELDS = ("occupation", "marital_status", "phone", "education", "religion")
+FAMILY_FIELDS = ("address", "dusun", "rt", "rw")
+# What an import row may replace when staff take it over a conflicting record.
+CONFLICT_FIELDS = (
+    "name", "sex", "birth_place", "birth_date", "religion", "education", "occupation",
+    "marital_status", "relationship", "citizenship", "blood_type", "father_name",
+    "father_nik", "mother_name", "mother_nik", "status",
+)  # fmt: skip
+
+
+def snapshot(obj, fields) -> dict:
+    """Plain values of `fields`, for an audit row's before and after."""
+    out = {}
+    for name in fields:
+        value = getattr(obj, name)
+        out[name] = value if value is None or isinstance(value, int | str) else str(value)
+    return out
+
+
+def _changes(before: dict, after: dict) -> dict:
+    changed = [k for k in after if before.get(k) != after[k]]
+    return {
+        "before": {k: before.get(k) for k in changed},
+        "after": {k: after[k] for k in changed},
+    }
+
+
+@transaction.atomic
+def decide_conflict(job: ResidentImport, index: int, take_new: bool, *, user) -> dict:
+    """Staff decide one import conflict: keep the registered resident as they are, or
+    take the file's row over them (before and after audited). Decided once."""
+    job = ResidentImport.objects.select_for_update().get(pk=job.pk)
+    if job.dry_run or not 0 <= index < len(job.conflicts):
+        raise Refused(_("Konflik ini tidak ada."))
+    conflict = job.conflicts[index]
+    if conflict.get("decision"):
+        raise Refused(_("Konflik ini sudah diputuskan."))
+    resident = (
+        Resident.objects.select_for_update()
+        .filter(pk=conflict["resident"], village=job.village, nik=conflict["nik"])
+        .first()
+    )
+    if resident is None:
+        raise Refused(_("Penduduk dengan NIK ini tidak lagi terdaftar di desa ini."))
+    detail: dict = {"job": str(job.uuid), "row": conflict["row"]}
+    if take_new:
+        detail.update(_take_row(resident, conflict["new"], job.village))
+    conflict["decision"] = "take" if take_new else "keep"
+    conflict["decided_by"] = user.get_username()
+    job.save(update_fields=["conflicts"])
+    action = "resident.import_conflict_taken" if take_new else "resident.import_conflict_kept"
+    audit.record(action, resident, user=user, detail=detail)
+    return conflict
+
+
+def _take_row(resident: Resident, new: dict, village) -> dict:
+    from balai.residents.models import Family
+
+    fields = (*CONFLICT_FIELDS, "family_id")
+    before = snapshot(resident, fields)
+    for name in CONFLICT_FIELDS:
+        setattr(resident, name, new.get(name))
+    resident.birth_date = dt.date.fromisoformat(new["birth_date"])
+    address, dusun, rt, rw = new["family"]
+    family, _created = Family.objects.get_or_create(
+        no_kk=new["no_kk"],
+        village=village,
+        defaults={"address": address, "dusun": dusun, "rt": rt, "rw": rw},
+    )
+    resident.family = family
+    resident.full_clean()
+    resident.save()
+    stats.rebuild_counts(village)
+    return _changes(before, snapshot(resident, fields))

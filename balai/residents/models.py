@@ -330,6 +330,10 @@ class ResidentImport(models.Model):
     # [[row, column, value, reason], ...], capped; the full report is built from it.
     errors = models.JSONField(default=list, blank=True)
     error_count = models.PositiveIntegerField(default=0)
+    # Rows whose NIK is another person's (see importing.writer): never written by the
+    # import; each {row, nik, resident, existing, new, decision} waits for staff.
+    conflicts = models.JSONField(default=list, blank=True)
+    conflict_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -340,6 +344,10 @@ class ResidentImport(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+    @property
+    def undecided(self) -> int:
+        return sum(1 for c in self.conflicts if not c.get("decision"))
 
 
 class PopulationCount(models.Model):

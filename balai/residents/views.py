@@ -24,6 +24,7 @@ from balai.regions.models import District, Regency, Village
 from balai.residents import actions, stats
 from balai.residents.choices import ImportStatus, Sex, Status
 from balai.residents.exports import EXPORT_HEADERS, export_row, own_data_rows
+from balai.residents.importing.template import TEMPLATE_COLUMNS, example_row
 from balai.residents.forms import (
     SORTS,
     EventForm,
@@ -352,8 +353,40 @@ def import_status(request, uuid):
                 (row, column, mask_numbers(str(value)), reason, level)
                 for row, column, value, reason, level in job.errors[:100]
             ],
+            "conflicts": [
+                {**c, "index": i, "masked": mask(c["nik"])} for i, c in enumerate(job.conflicts)
+            ],
         },
     )
+
+
+@login_required
+def import_template(request, fmt):
+    """An empty file with the columns the importer reads and one example row."""
+    require_role(request.user, *WRITERS)
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    row = example_row(request.user.village)
+    return _download(TEMPLATE_COLUMNS, [row], fmt, "contoh-impor-penduduk")
+
+
+@login_required
+@require_POST
+def decide_conflict(request, uuid, index):
+    """Keep the registered resident, or take the file's row over them."""
+    require_role(request.user, *WRITERS)
+    job = get_for_user_or_404(ResidentImport.objects, request.user, uuid=uuid)
+    take_new = request.POST.get("decision") == "take"
+    try:
+        actions.decide_conflict(job, index, take_new, user=request.user)
+    except actions.Refused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            _("Data dari berkas dipakai.") if take_new else _("Data lama dipertahankan."),
+        )
+    return redirect("residents:import-status", uuid=job.uuid)
 
 
 @login_required
