@@ -24,7 +24,6 @@ from balai.regions.models import District, Regency, Village
 from balai.residents import actions, stats
 from balai.residents.choices import ImportStatus, Sex, Status
 from balai.residents.exports import EXPORT_HEADERS, export_row, own_data_rows
-from balai.residents.importing.template import TEMPLATE_COLUMNS, example_row
 from balai.residents.forms import (
     SORTS,
     EventForm,
@@ -33,6 +32,7 @@ from balai.residents.forms import (
     ResidentFilterForm,
     ResidentForm,
 )
+from balai.residents.importing.template import TEMPLATE_COLUMNS, example_row
 from balai.residents.models import Family, Resident, ResidentImport, age
 from balai.residents.nik import has_id_number, mask, mask_numbers, nik_mismatches
 from balai.residents.roles import EXPORTERS, READERS, WRITERS
