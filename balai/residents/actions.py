@@ -390,3 +390,75 @@ def _take_row(resident: Resident, new: dict, village) -> dict:
     resident.save()
     stats.rebuild_counts(village)
     return _changes(before, snapshot(resident, fields))
+
+
+@transaction.atomic
+def correct_resident(resident: Resident, data: dict, *, user) -> Resident:
+    """Staff correct a resident's record (RESIDENT_FIELDS); audited with before and after."""
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)  # as stored
+    before = snapshot(resident, RESIDENT_FIELDS)
+    for name in RESIDENT_FIELDS:
+        if name in data:
+            setattr(resident, name, data[name])
+    after = snapshot(resident, RESIDENT_FIELDS)
+    if after == before:
+        return resident
+    resident.save(update_fields=[k for k in RESIDENT_FIELDS if before[k] != after[k]])
+    if any(before[k] != after[k] for k in RESIDENT_FIELDS if k != "phone"):
+        stats.rebuild_counts(resident.village)  # the statistics count these
+    audit.record("resident.corrected", resident, user=user, detail=_changes(before, after))
+    return resident
+
+
+@transaction.atomic
+def correct_family(family, data: dict, *, user):
+    """Staff correct a family's address (FAMILY_FIELDS); audited with before and after."""
+    family = type(family).objects.select_for_update().get(pk=family.pk)  # as stored
+    before = snapshot(family, FAMILY_FIELDS)
+    for name in FAMILY_FIELDS:
+        if name in data:
+            setattr(family, name, data[name])
+    after = snapshot(family, FAMILY_FIELDS)
+    if after == before:
+        return family
+    family.save(update_fields=[k for k in FAMILY_FIELDS if before[k] != after[k]] + ["updated_at"])
+    audit.record("family.corrected", family, user=user, detail=_changes(before, after))
+    return family
+
+
+@transaction.atomic
+def split_family(family, members, *, no_kk: str, head: Resident, user, address=None):
+    """Move `members` of `family` to a new KK `no_kk` with `head` at its head (a member
+    moving out to a KK of their own is a split of one). Audited with each member's
+    KK and relationship before and after; the new family keeps the old address
+    unless `address` (FAMILY_FIELDS) is given."""
+    from balai.residents.choices import Relationship
+    from balai.residents.models import Family
+
+    members = list(members)
+    if not members or head not in members:
+        raise Refused(_("Pilih anggota yang pindah dan kepala keluarga barunya di antara mereka."))
+    if any(m.family_id != family.pk for m in members):
+        raise Refused(_("Hanya anggota keluarga ini yang dapat dipindahkan."))
+    if Family.objects.filter(no_kk=no_kk).exists():
+        raise Refused(_("Nomor KK ini sudah terdaftar."))
+    values = address or snapshot(family, FAMILY_FIELDS)
+    new = Family(no_kk=no_kk, village_id=family.village_id, **values)
+    new.full_clean()
+    new.save()
+    fields = ("family_id", "relationship")
+    moved = []
+    for member in members:
+        before = snapshot(member, fields)
+        member.family = new
+        if member.pk == head.pk:
+            member.relationship = Relationship.HEAD
+        member.save(update_fields=["family", "relationship"])
+        moved.append({"nik": mask(member.nik), **_changes(before, snapshot(member, fields))})
+    audit.record(
+        "family.split",
+        family,
+        user=user,
+        detail={"from": mask(family.no_kk), "to": mask(no_kk), "members": moved},
+    )
+    return new
