@@ -23,7 +23,7 @@ from balai.accounts import audit, ratelimit
 from balai.accounts.choices import VILLAGE_ROLES, Role
 from balai.letters import identity
 from balai.letters.choices import OPEN_STATUSES, RequestStatus, Step
-from balai.letters.document import letter_data, new_letter
+from balai.letters.document import letter_data, new_letter, signer_name
 from balai.letters.models import (
     STAFF_READERS,
     Letter,
@@ -37,8 +37,10 @@ from balai.letters.models import (
     VillageLetterSettings,
     VillageLetterType,
 )
+from balai.letters.thumbnails import thumbnail_name
 from balai.lib import workdays
 from balai.notifications.events import Kind, publish
+from balai.residents.models import MIN_NIK_PREFIX
 
 VERIFY_ROLES = (Role.VILLAGE_OPERATOR, Role.VILLAGE_SECRETARY, Role.VILLAGE_HEAD)
 CHECK_ROLES = (Role.VILLAGE_SECRETARY, Role.VILLAGE_HEAD)
@@ -208,7 +210,7 @@ def resubmit_request(
             documents = list(documents)
             new_keys = {key for key, _label, _content in documents}
             old = list(req.documents.filter(key__in=new_keys))
-            replaced = [d.file.name for d in old]
+            replaced = [d.file.name for d in old] + [thumbnail_name(d) for d in old]
             for document in old:
                 document.delete()
             _save_documents(req, documents, written)
@@ -384,6 +386,14 @@ def run_step(req: LetterRequest, user, step: str, data) -> tuple[bool, str]:
     raise ValueError(f"no such step: {step!r}")
 
 
+def queue_search_problem(q: str) -> str:
+    """Why a queue search cannot find anything as typed, for people; "" when it can."""
+    digits = q.replace(" ", "").replace(".", "")
+    if digits.isdigit() and len(digits) < MIN_NIK_PREFIX:
+        return _("Ketik paling sedikit %(n)s angka awal NIK.") % {"n": MIN_NIK_PREFIX}
+    return ""
+
+
 def tracking_url(req: LetterRequest) -> str:
     return settings.SITE_URL + reverse("letters:track", args=[req.tracking_code])
 
@@ -461,6 +471,38 @@ def may_sign(user, req: LetterRequest) -> bool:
     ).exists()
 
 
+def sign_blocker(user, req: LetterRequest) -> str:
+    """Why `user` may not sign `req` now, for people; "" when they may.
+
+    Staff who see no sign button read this instead of guessing.
+    """
+    if req.status != RequestStatus.AWAITING_SIGNATURE:
+        return ""
+    if user.role == Role.VILLAGE_SECRETARY and not may_sign(user, req):
+        return _(
+            "Surat ini ditandatangani kepala desa/lurah: desa ini belum mengizinkan "
+            "sekretaris menandatangani jenis surat ini atas nama kepala desa "
+            "(Pengaturan layanan surat)."
+        )
+    if user.role not in SIGN_ROLES or not may_sign(user, req):
+        return _("Menunggu tanda tangan kepala desa/lurah.")
+    if not signer_name(user, req.village):
+        return unnamed_signer_message(user)
+    return ""
+
+
+def unnamed_signer_message(user) -> str:
+    if user.role == Role.VILLAGE_HEAD:
+        return _(
+            "Surat belum dapat ditandatangani: nama kepala desa/lurah belum diisi. Isi nama "
+            "kepala desa di Profil desa (atau nama lengkap akun Anda), lalu tandatangani."
+        )
+    return _(
+        "Surat belum dapat ditandatangani: nama lengkap akun Anda belum diisi. Minta admin "
+        "kabupaten mengisinya, lalu tandatangani."
+    )
+
+
 OPTIMISTIC_ATTEMPTS = 3
 
 
@@ -487,6 +529,8 @@ def sign_request(req: LetterRequest, user) -> Letter:
 
     if not may_sign(user, req):
         raise PermissionDenied
+    if not signer_name(user, req.village):
+        raise Refused(unnamed_signer_message(user))
     cert = load_signer(user)  # raises SignerUnavailable before anything is taken
     for _attempt in range(OPTIMISTIC_ATTEMPTS):
         try:
@@ -710,9 +754,12 @@ def save_letter_type(letter_type: LetterType, user, fields: Iterable[str]) -> Le
 def save_regency_settings(options: LetterSettings, user, values: dict) -> LetterSettings:
     """The regency admin's letter settings (number format, paper), with their
     audit row, in one transaction."""
+    old = LetterSettings.objects.filter(pk=options.pk).values_list("logo", flat=True).first()
     with transaction.atomic():
         options.save()
         audit.record("letter_settings.regency_changed", None, user=user, detail=values)
+    if old and old != options.logo.name:  # a replaced or removed logo's file goes too
+        transaction.on_commit(lambda: _delete_files([old]))
     return options
 
 

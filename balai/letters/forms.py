@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from balai.letters import actions, identity, placeholders
 from balai.letters.choices import FieldKind
 from balai.letters.models import LetterSettings, LetterType, VillageLetterSettings
-from balai.lib.uploads import DocumentField
+from balai.lib.uploads import DocumentField, ImageField
+
+LOGO_MAX_BYTES = 1024 * 1024
 
 DIGITS16 = re.compile(r"^[0-9]{16}$")
 PHONE = re.compile(r"^(?:\+?62|0)8[0-9]{7,12}$")
@@ -437,6 +439,14 @@ class LetterTypeForm(forms.ModelForm):
 
 
 class RegencySettingsForm(forms.ModelForm):
+    # The logo is re-encoded from its pixels (balai.lib.uploads), like every upload.
+    logo = ImageField(
+        label=_("Logo kabupaten"),
+        required=False,
+        max_bytes=LOGO_MAX_BYTES,
+        help_text=_("Dicetak di kop surat setiap desa. PNG atau JPG, maksimal 1 MB."),
+    )
+
     class Meta:
         model = LetterSettings
-        fields = ["number_format", "paper"]
+        fields = ["number_format", "paper", "logo"]
