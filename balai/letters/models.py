@@ -31,6 +31,7 @@ from balai.letters.choices import (
     Step,
 )
 from balai.lib import tracking
+from balai.lib.numbers import format_number
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -355,6 +356,8 @@ class LetterRequest(models.Model):
                 import datetime as dt
 
                 value = placeholders.date_id(dt.date.fromisoformat(value))
+            elif value != "" and field.get("kind") == FieldKind.NUMBER:
+                value = format_number(value)  # "1.500.000", "2,5": as Indonesians write them
             rows.append((field["label"], str(value) if value != "" else "-"))
         return rows
 
