@@ -12,7 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from balai.letters import actions, identity, placeholders
 from balai.letters.choices import FieldKind
-from balai.letters.models import LetterSettings, LetterType, VillageLetterSettings
+from balai.letters.models import (
+    LetterSettings,
+    LetterType,
+    RequestDocument,
+    VillageLetterSettings,
+)
 from balai.lib.fields import DateField, DigitsField
 from balai.lib.numbers import IndonesianDecimalField
 from balai.lib.phones import PhoneField
@@ -393,3 +398,77 @@ class RegencySettingsForm(forms.ModelForm):
     class Meta:
         model = LetterSettings
         fields = ["number_format", "paper"]
+
+
+REUSE = "pakai_"
+
+
+class SignedInRequestForm(LetterRequestForm):
+    """A request by a resident signed in with their PIN (layanan mandiri).
+
+    NIK, KK and birth date are not typed: they are the registry's, shown
+    locked on the page. A requirement they gave for an earlier request can be
+    attached again: the choices are only that resident's own documents."""
+
+    IDENTITY = ("nik", "no_kk", "birth_date")
+
+    def __init__(self, *args, signed_in, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.IDENTITY:
+            del self.fields[name]
+        self.resident = signed_in
+        self.reusable: dict[str, RequestDocument] = {}
+        earlier: dict[str, list[RequestDocument]] = {}
+        for document in RequestDocument.objects.given_by(signed_in):
+            earlier.setdefault(document.key, []).append(document)
+        order = list(self.fields)
+        for item in self.letter_type.uploads:
+            documents = earlier.get(item["key"])
+            if not documents:
+                continue
+            upload = UPLOAD + item["key"]
+            self.fields[upload].required = False  # one of the two: checked in clean()
+            self.fields[upload].help_text = _("Atau unggah berkas baru (JPG/PNG/PDF, maks. 5 MB).")
+            self.fields[REUSE + item["key"]] = forms.ChoiceField(
+                label=_("%(label)s: pakai yang pernah Anda kirim") % {"label": item["label"]},
+                required=False,
+                choices=[("", _("— Tidak, unggah berkas baru —"))]
+                + [(str(d.uuid), _reuse_label(d)) for d in documents],
+            )
+            self.reusable.update({str(d.uuid): d for d in documents})
+            order.insert(order.index(upload), REUSE + item["key"])
+        self.order_fields(order)
+
+    def clean(self):
+        data = super().clean()
+        for item in self.letter_type.uploads:
+            key = item["key"]
+            if (
+                item.get("required")
+                and REUSE + key in self.fields
+                and not data.get(UPLOAD + key)
+                and not data.get(REUSE + key)
+            ):
+                self.add_error(
+                    UPLOAD + key, _("Pilih berkas yang pernah Anda kirim atau unggah yang baru.")
+                )
+        return data
+
+    @property
+    def documents(self) -> list:
+        found = super().documents
+        given = {key for key, _label, _content in found}
+        for item in self.letter_type.uploads:
+            chosen = self.cleaned_data.get(REUSE + item["key"])
+            if item["key"] not in given and chosen:
+                found.append((item["key"], item["label"], self.reusable[chosen].copy()))
+        return found
+
+
+def _reuse_label(document) -> str:
+    day = timezone.localtime(document.uploaded_at).strftime("%d/%m/%Y")
+    return _("%(label)s, dikirim %(day)s untuk %(type)s") % {
+        "label": document.label,
+        "day": day,
+        "type": document.request.letter_type.name,
+    }
