@@ -76,9 +76,7 @@ def test_the_data_page_needs_a_pin_session_and_a_changed_pin(client, family):
     assert not AuditLog.objects.filter(action="resident.data_read_by_self").exists()
 
 
-def test_a_signed_in_resident_requests_a_letter_without_typing_nik_kk_or_birth_date(
-    client, family
-):
+def test_a_signed_in_resident_requests_a_letter_without_typing_nik_kk_or_birth_date(client, family):
     sign_in(client, family.siti, family.operator_a)
     page = client.get(request_url(family.village_a))
     form = page.context["form"]
@@ -156,9 +154,11 @@ def test_nobody_can_attach_another_residents_document(client, family):
         },
     )
     assert response.context["form"].errors["pakai_ktp"]
-    assert not LetterRequest.objects.filter(letter_type__code="domisili").exclude(
-        pk__in=[own.request_id, theirs.request_id]
-    ).exists()
+    assert (
+        not LetterRequest.objects.filter(letter_type__code="domisili")
+        .exclude(pk__in=[own.request_id, theirs.request_id])
+        .exists()
+    )
 
 
 def test_a_required_document_is_either_reused_or_uploaded(client, family):
@@ -182,7 +182,8 @@ def test_a_required_document_is_either_reused_or_uploaded(client, family):
 def test_staff_print_a_pin_slip_shown_once(client, login_as, family):
     login_as(family.operator_a)
     url = reverse("letters:staff-pin")
-    assert f'value="{family.siti.nik}"' in client.get(url, {"nik": family.siti.nik}).content.decode()
+    prefilled = client.get(url, {"nik": family.siti.nik}).content.decode()
+    assert f'value="{family.siti.nik}"' in prefilled
     response = client.post(url, {"nik": family.siti.nik})
     pin = response.context["pin"]
     html = response.content.decode()
