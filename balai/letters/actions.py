@@ -795,3 +795,24 @@ def enable_types(village, codes: Iterable[str]) -> None:
                 village=village, letter_type=letter_type, defaults={"enabled": True}
             )
         audit.record("letter_types.enabled", village, detail={"codes": sorted(codes)})
+
+
+def read_own_data(resident) -> list:
+    """`resident`'s living family members (besides them), as the registry holds them,
+    for the resident signed in with their PIN; the read is audited (UU PDP)."""
+    from balai.residents.models import Resident
+
+    members = []
+    if resident.family_id is not None:
+        members = list(
+            Resident.objects.alive()
+            .filter(family_id=resident.family_id, village_id=resident.village_id)
+            .exclude(pk=resident.pk)
+            .order_by("relationship", "birth_date")
+        )
+    audit.record(
+        "resident.data_read_by_self",
+        resident,
+        detail={"family_members": [m.masked_nik for m in members]},
+    )
+    return members

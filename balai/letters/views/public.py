@@ -22,6 +22,7 @@ from balai.letters.forms import (
     LetterRequestForm,
     PinChangeForm,
     PinLoginForm,
+    SignedInRequestForm,
     VerifyUploadForm,
 )
 from balai.letters.models import (
@@ -34,6 +35,8 @@ from balai.letters.models import (
 )
 from balai.lib import tracking
 from balai.regions.models import Village
+from balai.residents.choices import Status
+from balai.residents.models import Resident
 
 PIN_SESSION = "letters_pin"
 PIN_STAMP = "letters_pin_stamp"
@@ -148,13 +151,15 @@ def request_letter(request, village, letter_type):
         return _refusal(request, village, letter_type)
     village, letter_type = offer
     client = client_key(request)
-    form = LetterRequestForm(
+    signed_in = signed_in_resident(request, village)  # PIN: no NIK, KK, birth date to type
+    form = (SignedInRequestForm if signed_in else LetterRequestForm)(
         request.POST or None,
         request.FILES or None,
         letter_type=letter_type,
         village=village,
         http_request=request,
         also_limits=[identity.submit_limit(client)],
+        **({"signed_in": signed_in} if signed_in else {}),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -164,9 +169,10 @@ def request_letter(request, village, letter_type):
         else:
             url = reverse("letters:track", args=[req.tracking_code])
             response = HttpResponseRedirect(url + "?baru=1")
-            form.throttle.trust_device(response)
+            if form.throttle is not None:  # None when signed in: nothing was identified
+                form.throttle.trust_device(response)
             return response
-    context = {"village": village, "letter_type": letter_type, "form": form}
+    context = {"village": village, "letter_type": letter_type, "form": form, "me": signed_in}
     return render(request, "letters/request_form.html", context)
 
 
@@ -381,6 +387,16 @@ def _pin_record(request) -> ResidentPin | None:
     return record
 
 
+def signed_in_resident(request, village: Village):
+    """The resident signed in with their PIN when they live in `village`, else None."""
+    record = _pin_record(request)
+    if record is None or record.must_change or record.resident.village_id != village.code:
+        return None
+    if record.resident.status != Status.ALIVE:
+        return None
+    return record.resident
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def pin_login(request):
@@ -425,6 +441,22 @@ def mine(request):
         .order_by("-submitted_at")
     )
     return render(request, "letters/mine.html", {"record": record, "requests": requests})
+
+
+@never_cache
+def my_data(request):
+    """What the registry holds about the signed-in resident and their family, read-only."""
+    record = _pin_record(request)
+    if record is None:
+        return redirect("letters:pin-login")
+    if record.must_change:
+        return redirect("letters:pin-change")
+    resident = Resident.objects.select_related("family", "village__district").get(
+        pk=record.resident_id
+    )
+    members = actions.read_own_data(resident)
+    context = {"resident": resident, "family": resident.family, "members": members}
+    return render(request, "letters/my_data.html", context)
 
 
 @require_http_methods(["POST"])
