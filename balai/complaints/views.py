@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from balai.accounts.ratelimit import is_ratelimited
 from balai.complaints import actions, export, forms, stats
 from balai.complaints.choices import FINAL, Privacy, Status
 from balai.complaints.models import Category, Complaint, ComplaintPhoto
-from balai.lib import tracking
+from balai.lib import drafts, tracking
 from balai.lib.pager import paginate
 from balai.lib.uploads import upload_response
 
@@ -65,7 +65,7 @@ def public_list(request):
 def export_csv(request):
     """Public reports as CSV (open data): the newest 10,000 matching the list's filters."""
     if is_ratelimited(request, group="complaints:export", key="ip", rate="30/h", increment=True):
-        return HttpResponse(_("Terlalu banyak unduhan. Coba lagi nanti."), status=429)
+        return render(request, "429.html", status=429)
     complaints = forms.PublicFilterForm(request.GET).apply(_public_list())
     newest = complaints.order_by("-created_at")[: export.EXPORT_MAX]
     return export.csv_response(newest, "aduan-publik.csv")
@@ -97,7 +97,8 @@ def report(request):
 
 
 def _submit(request):
-    form = forms.ReportForm(request.POST, request.FILES)
+    files = drafts.with_kept(request, "complaint")
+    form = forms.ReportForm(request.POST, files)
     if form.is_valid():
         limit = (f"web:{ratelimit.client_key(request)}", WEB_REPORTS_PER_HOUR)
         try:
@@ -107,10 +108,13 @@ def _submit(request):
         except ValidationError as exc:
             _attach(form, exc)
         else:
+            drafts.discard(request, "complaint")
             tracking.remember(request.session, "complaints", complaint.public_id)
             url = reverse("complaints:tracked", args=[code])
             return redirect(url + "?baru=1")
-    return render(request, "complaints/report.html", {"form": form, "step": 2})
+    kept = drafts.keep(request, "complaint", form, multiple=("photos",))
+    context = {"form": form, "step": 2, "kept_uploads": kept}
+    return render(request, "complaints/report.html", context)
 
 
 def _attach(form, exc: ValidationError) -> None:

@@ -119,3 +119,35 @@ def test_the_received_message_holds_the_short_reference_and_a_link(
     [message] = [m for m in mailoutbox if m.subject == "Aduan diterima"]
     assert tracking.grouped(complaint.short_ref) in message.body
     assert f"/aduan/lacak/{code}/" in message.body
+
+
+def test_photos_survive_a_form_error_and_are_sent_with_the_fixed_form(client, cast, cats):
+    from balai.complaints.models import Complaint
+
+    from .test_public_pages import form_data
+
+    photo = SimpleUploadedFile("f.jpg", jpeg_bytes((1200, 900)), "image/jpeg")
+    broken = form_data(cast, photos=[photo], description="")
+    page = client.post("/aduan/lapor/", broken).content.decode()
+    assert not Complaint.objects.exists()
+    [token] = client.session["kept_uploads"]
+    assert f'value="{token}"' in page
+    fixed = form_data(cast, description="Jalan berlubang.", kept_upload=[token])
+    response = client.post("/aduan/lapor/", fixed)
+    assert response.status_code == 302
+    complaint = Complaint.objects.get()
+    assert complaint.photos.count() == 1 and complaint.photos.get().thumb
+    assert client.session["kept_uploads"] == {}
+
+
+def test_a_kept_file_of_another_session_is_never_used(client, cast, cats):
+    from balai.complaints.models import Complaint
+
+    from .test_public_pages import form_data
+
+    photo = SimpleUploadedFile("f.jpg", jpeg_bytes(), "image/jpeg")
+    client.post("/aduan/lapor/", form_data(cast, photos=[photo], description=""))
+    [token] = client.session["kept_uploads"]
+    client.cookies.clear()
+    client.post("/aduan/lapor/", form_data(cast, kept_upload=[token]))
+    assert Complaint.objects.get().photos.count() == 0

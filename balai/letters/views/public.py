@@ -32,7 +32,7 @@ from balai.letters.models import (
     VillageLetterSettings,
     VillageLetterType,
 )
-from balai.lib import tracking
+from balai.lib import drafts, tracking
 from balai.regions.models import Village
 
 PIN_SESSION = "letters_pin"
@@ -148,9 +148,11 @@ def request_letter(request, village, letter_type):
         return _refusal(request, village, letter_type)
     village, letter_type = offer
     client = client_key(request)
+    draft = f"letter:{village.code}:{letter_type.code}"
+    posted = request.method == "POST"
     form = LetterRequestForm(
         request.POST or None,
-        request.FILES or None,
+        drafts.with_kept(request, draft) if posted else None,
         letter_type=letter_type,
         village=village,
         http_request=request,
@@ -162,12 +164,15 @@ def request_letter(request, village, letter_type):
         except actions.Refused as refused:
             form.add_error(None, refused.message)
         else:
+            drafts.discard(request, draft)
             tracking.remember(request.session, "letters", str(req.pk))
             url = reverse("letters:track", args=[req.tracking_code])
             response = HttpResponseRedirect(url + "?baru=1")
             form.throttle.trust_device(response)
             return response
     context = {"village": village, "letter_type": letter_type, "form": form}
+    if posted:  # chosen documents that passed their checks survive the form's errors
+        context["kept_uploads"] = drafts.keep(request, draft, form)
     return render(request, "letters/request_form.html", context)
 
 
