@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -38,7 +39,7 @@ from balai.letters.models import (
     VillageLetterType,
 )
 from balai.letters.thumbnails import thumbnail_name
-from balai.lib import workdays
+from balai.lib import tracking, workdays
 from balai.notifications.events import Kind, publish
 from balai.residents.models import MIN_NIK_PREFIX
 
@@ -166,6 +167,7 @@ def submit_request(
             # The submission itself is recorded by the request row (submitted_at,
             # resident) and the audit row; later steps each get a RequestStep.
             audit.record("letter_request.submitted", req, detail={"type": letter_type.code})
+            _tell_received(req)
     except IntegrityError:
         _delete_files(written)
         if idempotency_key is None:
@@ -400,6 +402,31 @@ def tracking_url(req: LetterRequest) -> str:
 
 def verification_url(letter: Letter) -> str:
     return settings.SITE_URL + reverse("letters:verify", args=[letter.public_id])
+
+
+def _tell_received(req: LetterRequest) -> None:
+    """At once, by the contact given: the short reference to say on the phone and
+    the link that reopens the tracking page."""
+    body = _(
+        "Permohonan %(type)s Anda sudah kami terima. Kode singkat: %(ref)s. "
+        "Lihat perkembangannya di %(url)s"
+    ) % {
+        "type": req.letter_type.name,
+        "ref": req.grouped_short_ref,
+        "url": tracking_url(req),
+    }
+    _tell_resident(req, "received", _("Permohonan surat diterima"), body)
+
+
+def find_by_short_ref(text: str, tail: str) -> LetterRequest | None:
+    """The request whose short reference is `text` and whose phone ends in `tail`;
+    None otherwise, the same whichever part was wrong."""
+    ref = tracking.normalise_short(text)
+    if ref is None or not (tail or "").isdigit() or len(tail) != 4:
+        return None
+    req = LetterRequest.objects.filter(short_ref=ref).only("tracking_code", "phone").first()
+    known = tracking.phone_tail(req.phone) if req is not None else ""
+    return req if known and constant_time_compare(known, tail) else None
 
 
 def _tell_resident(req: LetterRequest, event: str, subject: str, body: str) -> None:

@@ -324,11 +324,29 @@ def new_tracking_code() -> str:
     return tracking.new_code()
 
 
+def new_short_ref() -> str:
+    """A short reference no request has yet (30 random bits: a clash is rare, not impossible)."""
+    return tracking.unused_short_ref(
+        lambda ref: LetterRequest.objects.filter(short_ref=ref).exists()
+    )
+
+
 class LetterRequest(models.Model):
     """A resident's request (permohonan) for a letter."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     tracking_code = models.CharField(max_length=28, unique=True, default=new_tracking_code)
+    # Read over the phone (lib.tracking short references); opens the request only
+    # with the last four digits of its phone number.
+    short_ref = models.CharField(
+        _("kode singkat"),
+        max_length=8,
+        unique=True,
+        null=True,
+        blank=True,
+        default=new_short_ref,
+        editable=False,
+    )
     # From the form the resident submitted: a second submission of the same form
     # finds the first request instead of making another.
     idempotency_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
@@ -369,6 +387,10 @@ class LetterRequest(models.Model):
     @property
     def grouped_code(self) -> str:
         return tracking.grouped(self.tracking_code)
+
+    @property
+    def grouped_short_ref(self) -> str:
+        return tracking.grouped(self.short_ref or "")
 
     @property
     def is_open(self) -> bool:
