@@ -21,7 +21,9 @@ from balai.letters.models import (
 from balai.lib.fields import DateField, DigitsField
 from balai.lib.numbers import IndonesianDecimalField
 from balai.lib.phones import PhoneField
-from balai.lib.uploads import DocumentField
+from balai.lib.uploads import DocumentField, ImageField
+
+LOGO_MAX_BYTES = 1024 * 1024
 
 EXTRA = "isian_"
 UPLOAD = "syarat_"
@@ -395,9 +397,17 @@ class LetterTypeForm(forms.ModelForm):
 
 
 class RegencySettingsForm(forms.ModelForm):
+    # The logo is re-encoded from its pixels (balai.lib.uploads), like every upload.
+    logo = ImageField(
+        label=_("Logo kabupaten"),
+        required=False,
+        max_bytes=LOGO_MAX_BYTES,
+        help_text=_("Dicetak di kop surat setiap desa. PNG atau JPG, maksimal 1 MB."),
+    )
+
     class Meta:
         model = LetterSettings
-        fields = ["number_format", "paper"]
+        fields = ["number_format", "paper", "logo"]
 
 
 REUSE = "pakai_"

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from balai.accounts.ratelimit import client_key, hit
+from balai.accounts.ratelimit import client_key, hit, is_ratelimited
 from balai.letters import actions, identity, progress
 from balai.letters.choices import RequestStatus
 from balai.letters.forms import (
@@ -33,7 +33,7 @@ from balai.letters.models import (
     VillageLetterSettings,
     VillageLetterType,
 )
-from balai.lib import tracking
+from balai.lib import drafts, tracking
 from balai.regions.models import Village
 from balai.residents.choices import Status
 from balai.residents.models import Resident
@@ -152,9 +152,11 @@ def request_letter(request, village, letter_type):
     village, letter_type = offer
     client = client_key(request)
     signed_in = signed_in_resident(request, village)  # PIN: no NIK, KK, birth date to type
+    draft = f"letter:{village.code}:{letter_type.code}"
+    posted = request.method == "POST"
     form = (SignedInRequestForm if signed_in else LetterRequestForm)(
         request.POST or None,
-        request.FILES or None,
+        drafts.with_kept(request, draft) if posted else None,
         letter_type=letter_type,
         village=village,
         http_request=request,
@@ -167,24 +169,58 @@ def request_letter(request, village, letter_type):
         except actions.Refused as refused:
             form.add_error(None, refused.message)
         else:
+            drafts.discard(request, draft)
+            tracking.remember(request.session, "letters", str(req.pk))
             url = reverse("letters:track", args=[req.tracking_code])
             response = HttpResponseRedirect(url + "?baru=1")
             if form.throttle is not None:  # None when signed in: nothing was identified
                 form.throttle.trust_device(response)
             return response
     context = {"village": village, "letter_type": letter_type, "form": form, "me": signed_in}
+    if posted:  # chosen documents that passed their checks survive the form's errors
+        context["kept_uploads"] = drafts.keep(request, draft, form)
     return render(request, "letters/request_form.html", context)
 
 
 def track_lookup(request):
+    """A long code opens its page; a short reference does with the phone's last four
+    digits (rate-limited: 30 random bits are not a secret alone). Anything else
+    gets help in place of a bare error (lib.tracking.explain)."""
     code = request.GET.get("kode")
     if code is None:
         return render(request, "letters/track_lookup.html")
     normal = tracking.normalise(code)
-    if normal is None:
-        error = _("Kode lacak terdiri dari 28 huruf dan angka, mis. ABCD-EFGH-....")
-        return render(request, "letters/track_lookup.html", {"error": error, "code": code})
-    return redirect("letters:track", code=normal)
+    if normal is not None:
+        return redirect("letters:track", code=normal)
+    if tracking.normalise_short(code) is not None:
+        if is_ratelimited(request, "letters:short-ref", key="ip", rate="30/h", increment=True):
+            error = _("Terlalu banyak percobaan. Coba lagi nanti.")
+            return render(request, "letters/track_lookup.html", {"error": error, "code": code})
+        found = actions.find_by_short_ref(code, request.GET.get("hp", "").strip())
+        if found is not None:
+            tracking.remember(request.session, "letters", str(found.pk))
+            return redirect("letters:track", code=found.tracking_code)
+    return _code_help(request, code, status=200)
+
+
+def _code_help(request, code: str, *, status: int):
+    """The lookup page explaining what looks wrong, with this browser's own requests."""
+    keys = tracking.remembered(request.session, "letters")
+    found = LetterRequest.objects.filter(pk__in=[int(k) for k in keys if k.isdigit()])
+    mine = [
+        {
+            "url": reverse("letters:track", args=[req.tracking_code]),
+            "label": f"{req.letter_type.name} · {req.submitted_at:%d/%m/%Y}",
+        }
+        for req in found.select_related("letter_type")
+    ]
+    context = {
+        "error": _("Kode tidak dikenal. Periksa kembali kode lacak Anda."),
+        "code": code,
+        "help": tracking.explain(code),
+        "mine": mine,
+    }
+    return render(request, "letters/track_lookup.html", context, status=status)
 
 
 def _by_code(code: str) -> LetterRequest:
@@ -204,6 +240,7 @@ def _by_code(code: str) -> LetterRequest:
 TRACK_FIELDS = (
     "pk",
     "tracking_code",
+    "short_ref",
     "status",
     "submitted_at",
     "due_at",
@@ -239,7 +276,7 @@ def track(request, code):
         else None
     )
     if values is None:
-        raise Http404
+        return _code_help(request, code, status=404)
     row = dict(zip(TRACK_FIELDS, values, strict=True))
     if code != row["tracking_code"]:
         return redirect("letters:track", code=row["tracking_code"])
@@ -255,6 +292,7 @@ def track(request, code):
     context = {
         "row": row,
         "grouped_code": tracking.grouped(row["tracking_code"]),
+        "grouped_short_ref": tracking.grouped(row["short_ref"] or ""),
         "status_label": RequestStatus(status).label,
         "badge": BADGES.get(status, ""),
         "next_step": progress.next_step(
