@@ -32,6 +32,7 @@ from balai.complaints.routing import Unit, route
 from balai.lib import tracking
 from balai.lib.uploads import MEDIUM_SIDE, THUMB_SIDE, resized
 from balai.lib.workdays import due_at, working_days_between
+from balai.notifications.events import Kind, publish
 
 VERIFY_DAYS = 1
 RESPONSE_DAYS = 3
@@ -131,12 +132,42 @@ def next_due(complaint: Complaint):
     return min(set_dues) if set_dues else None
 
 
+def event_data(complaint: Complaint, at) -> dict:
+    """A complaint in an outbox event: codes, state and unit, nothing personal."""
+    agency = complaint.agency
+    return {
+        "complaint": complaint.public_id,
+        "status": complaint.status,
+        "category": complaint.category.code,
+        "unit": complaint.unit_kind,
+        "agency": agency.slug if agency else None,
+        "village": complaint.village_id,
+        "at": at.isoformat(),
+    }
+
+
+# Which timeline entries other systems hear about (internal notes and assignments: none).
+PUBLISHED = {
+    EventKind.DISPATCH: Kind.COMPLAINT_DISPATCHED,
+    EventKind.STATUS: Kind.COMPLAINT_UPDATED,
+    EventKind.RESPONSE: Kind.COMPLAINT_UPDATED,
+}
+
+
 def _event(
     complaint, user, kind, *, note="", reason="", internal=False, before="", now=None, label=None
 ):
+    now = now or timezone.now()
+    if kind in PUBLISHED:
+        publish(
+            PUBLISHED[kind],
+            event_data(complaint, now),
+            village=complaint.village,
+            agency=complaint.agency,
+        )
     return ComplaintEvent.objects.create(
         complaint=complaint,
-        at=now or timezone.now(),
+        at=now,
         actor=user if user is not None and user.is_authenticated else None,
         actor_label=label or _actor_label(user, complaint),
         kind=kind,

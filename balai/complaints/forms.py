@@ -9,6 +9,7 @@ from balai.agencies.models import Agency
 from balai.complaints import lookups
 from balai.complaints.choices import Privacy, RejectReason, Status, UnitKind
 from balai.complaints.models import Category
+from balai.lib.phones import PhoneField
 from balai.lib.uploads import clean_image
 from balai.regions.models import Village
 
@@ -138,11 +139,10 @@ class ReportForm(LocateForm):
     )
     reporter_name = forms.CharField(label=_("Nama (opsional)"), max_length=100, required=False)
     reporter_email = forms.EmailField(label=_("Email (opsional)"), required=False)
-    reporter_phone = forms.RegexField(
+    # Stored and sent to the gateway as 628... (balai/lib/phones.py), never as typed.
+    reporter_phone = PhoneField(
         label=_("Nomor WhatsApp/HP (opsional)"),
-        regex=r"^\+?[0-9][0-9 \-]{7,18}$",
         required=False,
-        error_messages={"invalid": _("Tulis nomor HP seperti 0812 3456 7890.")},
         help_text=_("Untuk kabar perkembangan aduan. Tidak pernah ditampilkan ke publik."),
     )
 

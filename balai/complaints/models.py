@@ -4,7 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Cast
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -177,7 +177,7 @@ class ComplaintQuerySet(models.QuerySet):
             found = found.filter(next_due__lt=now or timezone.now())
         if assignee is not None:
             found = found.filter(assignee=assignee)
-        return found.order_by("next_due", "created_at")
+        return found.order_by(F("next_due").asc(nulls_last=True), "created_at", "pk")
 
     def similar(self, category, village, latitude=None, longitude=None, radius_m=500):
         """Open public reports of the same category near a point (or in the same village)."""

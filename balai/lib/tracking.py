@@ -26,6 +26,16 @@ def normalise(text: str) -> str | None:
     return code if _VALID.match(code) else None
 
 
+def typed(text: str) -> str | None:
+    """What someone typed as (the start of) a code, read forgivingly; None when it
+    holds a character no code has."""
+    code = re.sub(r"[\s\-]", "", text or "").upper().translate(_READ_AS)
+    return code if code and set(code) <= _CHARS and len(code) <= LENGTH else None
+
+
+_CHARS = set(ALPHABET)
+
+
 def grouped(code: str) -> str:
     return "-".join(code[i : i + GROUP] for i in range(0, len(code), GROUP))
 

@@ -112,11 +112,11 @@ def test_the_api_shows_it_to_the_command_center_only(client, cast, cats, file_re
     complaint, _ = file_report(category=cats.bribery, privacy=Privacy.PUBLIC)
     for officer in (cast.operator_a, cast.head_a, cast.district_a, cast.agency_officer):
         headers = api_token(officer, Scope.COMPLAINTS_READ)
-        assert client.get("/api/v1/complaints", headers=headers).json() == []
+        assert client.get("/api/v1/complaints", headers=headers).json()["items"] == []
         url = f"/api/v1/complaints/{complaint.public_id}"
         assert client.get(url, headers=headers).status_code == 404
     headers = api_token(cast.command_center, Scope.COMPLAINTS_READ)
-    [listed] = client.get("/api/v1/complaints", headers=headers).json()
+    [listed] = client.get("/api/v1/complaints", headers=headers).json()["items"]
     assert listed["privacy"] == Privacy.CONFIDENTIAL
 
 

@@ -22,6 +22,7 @@ from balai.letters.forms import (
     LetterRequestForm,
     PinChangeForm,
     PinLoginForm,
+    SignedInRequestForm,
     VerifyUploadForm,
 )
 from balai.letters.models import (
@@ -34,6 +35,8 @@ from balai.letters.models import (
 )
 from balai.lib import drafts, tracking
 from balai.regions.models import Village
+from balai.residents.choices import Status
+from balai.residents.models import Resident
 
 PIN_SESSION = "letters_pin"
 PIN_STAMP = "letters_pin_stamp"
@@ -148,15 +151,17 @@ def request_letter(request, village, letter_type):
         return _refusal(request, village, letter_type)
     village, letter_type = offer
     client = client_key(request)
+    signed_in = signed_in_resident(request, village)  # PIN: no NIK, KK, birth date to type
     draft = f"letter:{village.code}:{letter_type.code}"
     posted = request.method == "POST"
-    form = LetterRequestForm(
+    form = (SignedInRequestForm if signed_in else LetterRequestForm)(
         request.POST or None,
         drafts.with_kept(request, draft) if posted else None,
         letter_type=letter_type,
         village=village,
         http_request=request,
         also_limits=[identity.submit_limit(client)],
+        **({"signed_in": signed_in} if signed_in else {}),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -168,9 +173,10 @@ def request_letter(request, village, letter_type):
             tracking.remember(request.session, "letters", str(req.pk))
             url = reverse("letters:track", args=[req.tracking_code])
             response = HttpResponseRedirect(url + "?baru=1")
-            form.throttle.trust_device(response)
+            if form.throttle is not None:  # None when signed in: nothing was identified
+                form.throttle.trust_device(response)
             return response
-    context = {"village": village, "letter_type": letter_type, "form": form}
+    context = {"village": village, "letter_type": letter_type, "form": form, "me": signed_in}
     if posted:  # chosen documents that passed their checks survive the form's errors
         context["kept_uploads"] = drafts.keep(request, draft, form)
     return render(request, "letters/request_form.html", context)
@@ -419,6 +425,16 @@ def _pin_record(request) -> ResidentPin | None:
     return record
 
 
+def signed_in_resident(request, village: Village):
+    """The resident signed in with their PIN when they live in `village`, else None."""
+    record = _pin_record(request)
+    if record is None or record.must_change or record.resident.village_id != village.code:
+        return None
+    if record.resident.status != Status.ALIVE:
+        return None
+    return record.resident
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def pin_login(request):
@@ -463,6 +479,22 @@ def mine(request):
         .order_by("-submitted_at")
     )
     return render(request, "letters/mine.html", {"record": record, "requests": requests})
+
+
+@never_cache
+def my_data(request):
+    """What the registry holds about the signed-in resident and their family, read-only."""
+    record = _pin_record(request)
+    if record is None:
+        return redirect("letters:pin-login")
+    if record.must_change:
+        return redirect("letters:pin-change")
+    resident = Resident.objects.select_related("family", "village__district").get(
+        pk=record.resident_id
+    )
+    members = actions.read_own_data(resident)
+    context = {"resident": resident, "family": resident.family, "members": members}
+    return render(request, "letters/my_data.html", context)
 
 
 @require_http_methods(["POST"])
