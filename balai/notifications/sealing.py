@@ -16,26 +16,27 @@ from django.conf import settings
 PURPOSE = b"balai.notifications.body:"
 
 
-def _fernet(secret: str) -> Fernet:
-    digest = hashlib.sha256(PURPOSE + secret.encode()).digest()
+def _fernet(secret: str, purpose: bytes) -> Fernet:
+    digest = hashlib.sha256(purpose + secret.encode()).digest()
     return Fernet(base64.urlsafe_b64encode(digest))
 
 
-def _keys() -> MultiFernet:
+def _keys(purpose: bytes) -> MultiFernet:
     # The current key seals; fallbacks still open what was sealed before a rotation.
     secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    return MultiFernet([_fernet(s) for s in secrets])
+    return MultiFernet([_fernet(s, purpose) for s in secrets])
 
 
-def seal(text: str) -> str:
-    return _keys().encrypt(text.encode()).decode() if text else ""
+def seal(text: str, purpose: bytes = PURPOSE) -> str:
+    """Encrypt `text`; another `purpose` (e.g. webhook secrets) gets its own key."""
+    return _keys(purpose).encrypt(text.encode()).decode() if text else ""
 
 
-def unseal(token: str) -> str:
+def unseal(token: str, purpose: bytes = PURPOSE) -> str:
     if not token:
         return ""
     try:
-        return _keys().decrypt(token.encode()).decode()
+        return _keys(purpose).decrypt(token.encode()).decode()
     except InvalidToken:
         return ""  # sealed under a key no longer configured: nothing to send
 
