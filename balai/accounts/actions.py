@@ -46,6 +46,31 @@ def create_token(owner: str | User, scopes, days: int, *, by=None, name="") -> t
     return token, value
 
 
+def create_api_client(
+    name: str, *, role: str, scopes, by=None, description: str = "", **area
+) -> ApiClient:
+    """An API client and the service user it acts through; `area` is its
+    village, district or agency (none for a regency-wide role)."""
+    unknown = set(scopes) - set(Scope.values)
+    if unknown:
+        raise TokenError(f"unknown scopes: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        user = User(username=f"klien-{name}", role=role, is_service=True, **area)
+        user.set_unusable_password()
+        user.full_clean(exclude=["password"])
+        user.save()
+        client = ApiClient.objects.create(
+            name=name, description=description, user=user, scopes=sorted(set(scopes))
+        )
+        audit.record(
+            "api_client_created",
+            client,
+            user=by,
+            detail={"role": role, "scopes": client.scopes, **{k: str(v) for k, v in area.items()}},
+        )
+    return client
+
+
 ROTATION_OVERLAP = timedelta(hours=24)
 
 

@@ -46,8 +46,8 @@ def create_subscription(
     client: ApiClient, url: str, kinds, *, by=None, description: str = ""
 ) -> tuple[Subscription, str]:
     """A new subscription and its secret's value (shown this once)."""
-    check_target(url)
     kinds = check_kinds(client, kinds)
+    check_target(url)
     with transaction.atomic():
         subscription = Subscription.objects.create(
             client=client, url=url, kinds=kinds, description=description

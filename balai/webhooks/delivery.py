@@ -2,9 +2,10 @@
 
 `fan_out` turns each new event into one Delivery per subscription that wants
 its kind and whose client reaches it (reach.py). `dispatch` runs in a task
-worker: it claims due deliveries, keeps up to WINDOW requests in flight
-(at most PER_ENDPOINT to one subscription, so a hanging receiver holds a few
-slots, never the others) and records each answer as it arrives, in batches.
+worker: it claims due deliveries, keeps up to WINDOW requests in flight (at
+most PER_ENDPOINT to one subscription and PER_FAILING_ENDPOINT to one that is
+failing, so a hanging receiver holds two slots, never the others') and
+records each answer as it arrives, in batches.
 A failure is retried after 5 s, 5 min, 30 min, 2 h, 5 h and 10 h (about 18
 hours in all), then given up. `410 Gone` switches the subscription off at
 once; so does failing every attempt for DISABLE_AFTER.
@@ -41,8 +42,13 @@ RETRIES = [
     dt.timedelta(hours=10),
 ]
 DISABLE_AFTER = dt.timedelta(hours=24)
-WINDOW = 48
-PER_ENDPOINT = 4
+WINDOW = 64
+# Requests in flight to one subscription, per worker: a healthy one may use
+# most of the window; one that is failing (a receiver that hangs) only two.
+PER_ENDPOINT = 48
+PER_FAILING_ENDPOINT = 2
+# Claim in batches of at least this many free slots (each claim is two queries).
+CLAIM_AT_LEAST = 8
 FAN_OUT_BATCH = 500
 
 
@@ -115,22 +121,28 @@ def _signing_secrets(run: Run, subscription: Subscription) -> list[str]:
     return cached[0]
 
 
-def _claim(run: Run, free: int) -> list[Delivery]:
-    """Up to `free` due deliveries, marked as this run's so no other worker sends them."""
+def _claim(run: Run, free: int, *, healthy_only: bool = False) -> list[Delivery]:
+    """Up to `free` due deliveries, marked as this run's so no other worker sends them.
+
+    Taken per subscription (the least busy first), each up to its cap: the
+    oldest due rows may all be one hanging receiver's, and must not stand in
+    front of everyone else's.
+    """
     now = timezone.now()
-    candidates = list(
-        Delivery.objects.due(now)
-        .order_by("next_attempt_at", "pk")
-        .values_list("pk", "subscription_id")[: free * 4]
-    )
-    chosen, counts = [], dict(run.per_endpoint)
-    for pk, subscription_id in candidates:
-        if counts.get(subscription_id, 0) >= PER_ENDPOINT:
-            continue
-        counts[subscription_id] = counts.get(subscription_id, 0) + 1
-        chosen.append(pk)
-        if len(chosen) == free:
-            break
+    due = Delivery.objects.due(now)
+    busy = Subscription.objects.filter(pk__in=due.values("subscription_id"))
+    if healthy_only:
+        busy = busy.filter(failing_since__isnull=True)
+    endpoints = busy.values_list("pk", "failing_since")
+    chosen: list[int] = []
+    for subscription_id, failing_since in sorted(
+        endpoints, key=lambda e: run.per_endpoint.get(e[0], 0)
+    ):
+        cap = PER_ENDPOINT if failing_since is None else PER_FAILING_ENDPOINT
+        room = min(cap - run.per_endpoint.get(subscription_id, 0), free - len(chosen))
+        if room > 0:
+            rows = due.filter(subscription_id=subscription_id).order_by("next_attempt_at", "pk")
+            chosen.extend(rows.values_list("pk", flat=True)[:room])
     if not chosen:
         return []
     until = now + dt.timedelta(seconds=timeout() + 60)
@@ -179,6 +191,9 @@ def _next_step(delivery: Delivery, outcome: Outcome, now) -> None:
         delivery.next_attempt_at = now + RETRIES[delivery.attempts - 1]
 
 
+_STEP_FIELDS = ["status", "attempts", "next_attempt_at", "delivered_at", "claim", "claimed_until"]
+
+
 def _save(run: Run) -> None:
     """Record the finished attempts in one transaction; update the endpoints' health."""
     if not run.finished:
@@ -200,12 +215,21 @@ def _save(run: Run) -> None:
             )
         )
         health.setdefault(delivery.subscription_id, []).append(outcome)
+    succeeded = [d.pk for d, o in finished if o.ok]
     with transaction.atomic():
         Attempt.objects.bulk_create(attempts)
-        Delivery.objects.bulk_update(
-            [d for d, _ in finished],
-            ["status", "attempts", "next_attempt_at", "delivered_at", "claim", "claimed_until"],
+        # The usual case in one statement; failures (few) one by one.
+        Delivery.objects.filter(pk__in=succeeded).update(
+            status=DeliveryStatus.SUCCEEDED,
+            attempts=F("attempts") + 1,
+            delivered_at=now,
+            next_attempt_at=None,
+            claim="",
+            claimed_until=None,
         )
+        for delivery, outcome in finished:
+            if not outcome.ok:
+                delivery.save(update_fields=_STEP_FIELDS)
         for subscription_id, outcomes in health.items():
             _endpoint_health(subscription_id, outcomes, now)
     run.sent += len(finished)
@@ -242,17 +266,21 @@ def dispatch(budget: float = 25.0, sender: Sender | None = None) -> int:
     own = sender is None
     run = Run(sender=sender or Sender(connections=WINDOW))
     deadline = time.monotonic() + budget
+    # Past the deadline, while the last slow requests finish, healthy receivers
+    # are still served (no idle wait), until one timeout later at most.
+    last_call = deadline + timeout()
     try:
         while True:
             free = WINDOW - len(run.in_flight)
             started = []
-            if free and time.monotonic() < deadline:
-                started = _claim(run, free)
+            now = time.monotonic()
+            if free >= min(CLAIM_AT_LEAST, WINDOW) and now < last_call:
+                started = _claim(run, free, healthy_only=now >= deadline)
                 for delivery in started:
                     _start(run, delivery)
             if not run.in_flight:
                 break
-            _collect(run, 0.05 if started else 0.5)
+            _collect(run, 0.5)
             if len(run.finished) >= 50 or not started:
                 _save(run)
         _save(run)
