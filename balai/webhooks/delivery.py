@@ -109,6 +109,8 @@ class Run:
     per_endpoint: dict = field(default_factory=dict)  # subscription id -> count
     finished: list = field(default_factory=list)  # (Delivery, Outcome)
     secrets: dict = field(default_factory=dict)  # subscription id -> (values, until)
+    endpoints: list = field(default_factory=list)  # (subscription id, failing since)
+    endpoints_until: float = 0.0
     sent: int = 0
 
 
@@ -130,14 +132,15 @@ def _claim(run: Run, free: int, *, healthy_only: bool = False) -> list[Delivery]
     """
     now = timezone.now()
     due = Delivery.objects.due(now)
-    busy = Subscription.objects.filter(pk__in=due.values("subscription_id"))
-    if healthy_only:
-        busy = busy.filter(failing_since__isnull=True)
-    endpoints = busy.values_list("pk", "failing_since")
+    if run.endpoints_until < time.monotonic():
+        run.endpoints = list(Subscription.objects.active().values_list("pk", "failing_since"))
+        run.endpoints_until = time.monotonic() + 2
     chosen: list[int] = []
     for subscription_id, failing_since in sorted(
-        endpoints, key=lambda e: run.per_endpoint.get(e[0], 0)
+        run.endpoints, key=lambda e: run.per_endpoint.get(e[0], 0)
     ):
+        if healthy_only and failing_since is not None:
+            continue
         cap = PER_ENDPOINT if failing_since is None else PER_FAILING_ENDPOINT
         room = min(cap - run.per_endpoint.get(subscription_id, 0), free - len(chosen))
         if room > 0:

@@ -144,8 +144,9 @@ class Delivery(models.Model):
             models.UniqueConstraint(fields=["subscription", "event"], name="one_delivery_per_event")
         ]
         indexes = [
+            # The dispatcher takes each subscription's due deliveries in turn.
             models.Index(
-                fields=["next_attempt_at"],
+                fields=["subscription", "next_attempt_at"],
                 name="webhooks_delivery_due",
                 condition=models.Q(status="pending"),
             )

@@ -75,3 +75,18 @@ def test_the_call_log_page_lists_calls_by_client(client, login_as, cast, regency
     login_as(cast.admin)
     page = client.get(f"/integrasi/panggilan/?client={regency_client.pk}").content.decode()
     assert "uji rekap" in page and "/api/v1/webhooks/subscriptions" in page
+
+
+def test_the_admin_rotates_a_token_on_the_token_page(client, login_as, cast, regency_client):
+    from balai.accounts.actions import create_token
+    from balai.accounts.models import ApiToken
+
+    old, _ = create_token(regency_client.user, [Scope.WEBHOOKS], 30)
+    login_as(cast.admin)
+    response = client.post(f"/akun/token-api/{old.pk}/putar/")
+    assert response.status_code == 302
+    page = client.get("/akun/token-api/").content.decode()
+    new = ApiToken.objects.exclude(pk=old.pk).get()
+    assert new.hint in page and "balai_" in page  # the new value, once
+    old.refresh_from_db()
+    assert old.replaced_by == new and old.is_usable  # for the overlap
