@@ -1,0 +1,64 @@
+"""One dashboard: its panels and league tables for an area and a period, the
+public version protected (balai.dashboards.public)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.utils.translation import gettext as _
+
+from balai.dashboards import charts, leagues, panels, public
+from balai.dashboards.cells import Cell, Table
+from balai.dashboards.periods import Period
+from balai.dashboards.scope import Scope
+
+
+def build(scope: Scope, period: Period, *, population: bool = True) -> dict:
+    sections = [
+        ("surat", _("Layanan surat"), panels.letters(scope, period)),
+        ("aduan", _("Aduan"), panels.complaints(scope, period)),
+        ("kamera", _("Kamera CCTV"), panels.cameras(scope, period)),
+    ]
+    league_tables = []
+    if scope.area.level == "regency":
+        league_tables = [
+            leagues.league(scope, period, "district"),
+            leagues.league(scope, period, "village"),
+        ]
+    elif scope.area.level == "district":
+        league_tables = [leagues.league(scope, period, "village")]
+    result = {
+        "sections": [{"slug": s, "title": t, **panel} for s, t, panel in sections],
+        "leagues": league_tables,
+        "population": panels.population(scope) if population else None,
+    }
+    if scope.public:
+        public.protect(list(cells(result)), period)
+        for table in tables(result):
+            if table.chart is not None:
+                table.chart = _redrawn(table)
+    return result
+
+
+def _redrawn(table: Table) -> dict:
+    return charts.bars([(str(row[0].value), row[-1].value) for row in table.rows])
+
+
+def tables(result: dict) -> Iterator[Table]:
+    for section in result["sections"]:
+        yield from section["tables"]
+    yield from result["leagues"]
+
+
+def cells(result: dict) -> Iterator[Cell]:
+    for section in result["sections"]:
+        for figure in section["figures"]:
+            yield figure.current
+            yield figure.previous
+    for table in tables(result):
+        for row in table.rows:
+            yield from row
+
+
+def table(result: dict, slug: str) -> Table | None:
+    return next((t for t in tables(result) if t.slug == slug), None)
