@@ -145,7 +145,9 @@ def _letters_over_time(b: Builder, requests) -> Table:
             chosen = Period("rentang", shown_first, last)
             link = b.scope.link(LETTERS, "submitted", chosen)
         key = b.key("L", CURRENT, "submitted", "bucket", first.isoformat())
-        table.rows.append([text(str(shown_first)), text(str(last)), count(totals[first], key, link)])
+        table.rows.append(
+            [text(str(shown_first)), text(str(last)), count(totals[first], key, link)]
+        )
     table.chart = charts.bars([(str(r[0].value), r[2].value) for r in table.rows])
     return table
 
