@@ -136,10 +136,12 @@ def _residents(sizes) -> None:
           occupation, marital_status)
         SELECT gen_random_uuid(), '3508' || lpad(g::text, 12, '0'), 'WARGA ' || g,
           'warga ' || g, 'W620',
-          1 + g %% 2, 'LUMAJANG', date '1940-01-01' + (g * 7919 %% 30000), 1, '', '', '', '', '',
+          1 + g %% 2, 'LUMAJANG', date '1940-01-01' + (g * 7919 %% 30000)::int, 1,
+          '', '', '', '', '',
           1, '', now(), now(), v[1 + g %% array_length(v, 1)], 1 + g %% 6, 1 + g %% 10,
           1 + g %% 30, 1 + g %% 4
-        FROM generate_series(1, %s) g, (SELECT array_agg(code ORDER BY code) FROM regions_village
+        FROM generate_series(1::bigint, %s::bigint) g,
+          (SELECT array_agg(code ORDER BY code) FROM regions_village
            WHERE code LIKE '35.08.%%') AS vs(v)
         """,
         [sizes["residents"]],
@@ -163,7 +165,7 @@ def _requests(sizes) -> None:
           sub, sub, sub + interval '3 days', '', '', '', r.id, r.village_id,
           t[1 + g %% array_length(t, 1)]
         FROM (SELECT g, now() - (g * 104729 %% 31536000) * interval '1 second' AS sub
-              FROM generate_series(1, %s) g) s,
+              FROM generate_series(1::bigint, %s::bigint) g) s,
           (SELECT min(id) AS low, count(*) AS n FROM residents_resident) b,
           (SELECT array_agg(id ORDER BY id) FROM letters_lettertype) AS ts(t),
           residents_resident r
@@ -212,7 +214,7 @@ def _complaints(sizes) -> None:
                 CASE WHEN g %% 10 < 6 THEN 'closed' WHEN g %% 10 = 6 THEN 'resolved'
                      WHEN g %% 10 = 7 THEN 'in_progress' WHEN g %% 10 = 8 THEN 'received'
                      ELSE 'rejected' END AS st
-              FROM generate_series(1, %s) g) s,
+              FROM generate_series(1::bigint, %s::bigint) g) s,
           (SELECT array_agg(id ORDER BY id) FROM complaints_category) AS cs(cats),
           complaints_category c,
           (SELECT array_agg(code ORDER BY code) FROM regions_village
@@ -234,7 +236,8 @@ def _cameras(sizes) -> None:
           '', 0, gen_random_uuid(), 'Kamera ' || g, '', 'keamanan',
           CASE WHEN g %% 2 = 0 THEN 'public' ELSE 'staff' END, '', '', '', '', '', '', '', '',
           30, 'operator', '[]', '', '', '', '{}', now(), v[1 + g %% array_length(v, 1)]
-        FROM generate_series(1, %s) g, (SELECT array_agg(code ORDER BY code) FROM regions_village
+        FROM generate_series(1::bigint, %s::bigint) g,
+          (SELECT array_agg(code ORDER BY code) FROM regions_village
            WHERE code LIKE '35.08.%%') AS vs(v)
         """,
         [sizes["cameras"]],

@@ -42,6 +42,7 @@ class Builder:
     def __init__(self, scope: Scope, period: Period):
         self.scope, self.period, self.before = scope, period, period.previous()
         self.code = scope.area.code
+        self.bounds = [(p.start, p.end) for p in (period, self.before)]
 
     def key(self, family, when, measure, table="", row="", code=""):
         return (family, table, code or self.code, when, str(row), measure)
@@ -105,8 +106,9 @@ def letters(scope: Scope, period: Period) -> dict:
 def _letter_types(b: Builder, requests) -> Table:
     names = dict(LetterType.objects.values_list("pk", "name"))
     rows: dict = {}
-    for when, p in ((CURRENT, b.period), (PREVIOUS, b.before)):
-        for row in letter_stats.period_rows(requests, p.start, p.end, ("letter_type",)):
+    both = letter_stats.periods_rows(requests, b.bounds, ("letter_type",))
+    for when, found in zip((CURRENT, PREVIOUS), both, strict=True):
+        for row in found:
             rows.setdefault(row["letter_type"], {})[when] = row
     empty = {"submitted": 0, "issued": 0, "median_ready": None}
     table = Table(
@@ -188,8 +190,9 @@ def complaints(scope: Scope, period: Period) -> dict:
 
 def _both_rows(b: Builder, reports, group_by) -> dict:
     rows: dict = {}
-    for when, p in ((CURRENT, b.period), (PREVIOUS, b.before)):
-        for row in complaint_stats.period_rows(reports, p.start, p.end, group_by):
+    both = complaint_stats.periods_rows(reports, b.bounds, group_by)
+    for when, found in zip((CURRENT, PREVIOUS), both, strict=True):
+        for row in found:
             rows.setdefault(tuple(row[g] for g in group_by), {})[when] = row
     return rows
 

@@ -68,10 +68,14 @@ def _regency():
     return Area("regency", settings.BALAI_REGENCY, "").filter()
 
 
+def _bounds(period: Period) -> list[tuple]:
+    return [(p.start, p.end) for p in (period, period.previous())]
+
+
 def _letters(counts: Counts, period: Period, now) -> None:
     requests = LetterRequest.objects.filter(_regency())
-    for when, p in ((CURRENT, period), (PREVIOUS, period.previous())):
-        rows = letter_stats.period_rows(requests, p.start, p.end, ("village", "letter_type"))
+    both = letter_stats.periods_rows(requests, _bounds(period), ("village", "letter_type"))
+    for when, rows in zip((CURRENT, PREVIOUS), both, strict=True):
         for row in rows:
             for measure in LETTER_MEASURES:
                 counts.add(
@@ -92,13 +96,13 @@ def _letters(counts: Counts, period: Period, now) -> None:
 def _complaints(counts: Counts, period: Period, now) -> None:
     reports = Complaint.objects.not_sensitive().filter(_regency())
     measures = complaint_stats.PERIOD_MEASURES
-    for when, p in ((CURRENT, period), (PREVIOUS, period.previous())):
-        for row in complaint_stats.period_rows(reports, p.start, p.end, ("village", "category")):
+    bounds = _bounds(period)
+    categories = complaint_stats.periods_rows(reports, bounds, ("village", "category"))
+    units_both = complaint_stats.periods_rows(reports, bounds, ("village", *complaint_stats.UNIT))
+    for when, rows, units in zip((CURRENT, PREVIOUS), categories, units_both, strict=True):
+        for row in rows:
             for m in measures:
                 counts.add(row["village"], "C", "category", when, row["category"], m, row[m])
-        units = complaint_stats.period_rows(
-            reports, p.start, p.end, ("village", *complaint_stats.UNIT)
-        )
         for row in units:
             unit = unit_param(row["unit_kind"], row["agency"])
             for m in measures:

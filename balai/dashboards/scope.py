@@ -10,6 +10,7 @@ non-sensitive report and public cameras, and gets no lists at all.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,10 +68,27 @@ class Scope:
         """The list behind a number (staff only; "" where there is none)."""
         if self.public or (kind == LETTERS and not self.lists_letters):
             return ""
-        url = reverse("dashboards:list", args=[code or self.area.code, kind, measure])
+        url = _url("dashboards:list", code or self.area.code, kind, measure)
         params = {**(period.params() if period else {}), **{k: str(v) for k, v in more.items()}}
         return f"{url}?{urlencode(params)}" if params else url
 
     def dashboard(self, code: str, period: Period) -> str:
         name = "dashboards:public" if self.public else "dashboards:staff"
-        return f"{reverse(name, args=[code])}?{period.query()}"
+        return f"{_url(name, code)}?{period.query()}"
+
+
+PLACEHOLDERS = ("c0de", "k1nd", "m3asure")
+
+
+def _url(name: str, *args: str) -> str:
+    """reverse() once per page view and name, filled in by string: a regency page
+    links a thousand numbers (every argument is a region code or a fixed slug)."""
+    pattern = _pattern(name, len(args))
+    for placeholder, value in zip(PLACEHOLDERS, args, strict=False):
+        pattern = pattern.replace(placeholder, value)
+    return pattern
+
+
+@functools.lru_cache(maxsize=32)
+def _pattern(name: str, arity: int) -> str:
+    return reverse(name, args=PLACEHOLDERS[:arity])
