@@ -1,7 +1,7 @@
 """CCTV: the regency's cameras, the sites that group them, their state and history.
 
-History is kept as state changes (CameraEvent, also the outbox of
-camera.down / camera.up events for other systems) and rollups of seconds per
+History is kept as state changes (CameraEvent; camera.down / camera.up
+are also published to the one event outbox, notifications.events) and rollups of seconds per
 state per hour and day (CameraRollup), never as one row per probe: storage
 grows with cameras and changes, not with probe rounds.
 """
@@ -265,13 +265,9 @@ class CameraEventQuerySet(models.QuerySet):
     def freezes(self):
         return self.filter(problem="frozen")
 
-    def undelivered(self):
-        """The outbox: events the integration hub has not delivered yet."""
-        return self.filter(delivered_at__isnull=True).order_by("pk")
-
 
 class CameraEvent(models.Model):
-    """A state change of a camera; also the camera.down / camera.up outbox.
+    """A state change of a camera (camera.down / camera.up also go to the event outbox).
 
     Kept small (it is most of the history): the text is derived from the
     problem code, and the id other systems see is the row's own.
@@ -284,7 +280,6 @@ class CameraEvent(models.Model):
     from_state = models.CharField(max_length=12, choices=State.choices)
     to_state = models.CharField(max_length=12, choices=State.choices)
     problem = models.CharField(max_length=30, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
 
     objects = CameraEventQuerySet.as_manager()
 
@@ -292,12 +287,7 @@ class CameraEvent(models.Model):
         ordering = ["-at", "-pk"]
         verbose_name = _("kejadian kamera")
         verbose_name_plural = _("kejadian kamera")
-        indexes = [
-            models.Index(fields=["camera", "-at"]),
-            models.Index(
-                fields=["id"], name="cctv_event_undelivered", condition=Q(delivered_at=None)
-            ),
-        ]
+        indexes = [models.Index(fields=["camera", "-at"])]
 
     def __str__(self) -> str:
         return f"{self.camera} {self.kind} {self.at:%Y-%m-%d %H:%M}"
