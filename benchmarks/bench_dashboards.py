@@ -61,6 +61,12 @@ def setup(url: str) -> None:
     if not Village.objects.in_regency().exists():
         call_command("load_regions", verbosity=0)
     Village.objects.in_regency().update(is_active=True)
+    from balai.regions.boundaries import bundled_files
+    from balai.regions.models import Boundary
+
+    if not Boundary.objects.exists():  # the map's outlines (balai load-boundaries)
+        for path in bundled_files():
+            call_command("load_boundaries", str(path), verbosity=0)
 
 
 def _people() -> None:

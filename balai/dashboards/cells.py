@@ -39,6 +39,7 @@ class Table:
     headers: list[str]
     rows: list[list[Cell]] = field(default_factory=list)
     chart: dict | None = None  # SVG geometry from balai.dashboards.charts
+    codes: list[str] = field(default_factory=list)  # a league's region per row
 
     def values(self) -> list[list]:
         return [[c.value for c in row] for row in self.rows]

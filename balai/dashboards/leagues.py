@@ -72,6 +72,8 @@ def league(scope: Scope, period: Period, level: str) -> Table:
             b.counted("CO", COMPLAINTS, of, NOW, "overdue", code=code),
         ]
         span = lf["median_ready"]
-        found.append(((span is None, span.total_seconds() if span else 0, name), row))
-    table.rows = [row for _key, row in sorted(found, key=lambda f: f[0])]
+        found.append(((span is None, span.total_seconds() if span else 0, name), code, row))
+    ordered = sorted(found, key=lambda f: f[0])
+    table.rows = [row for _key, _code, row in ordered]
+    table.codes = [code for _key, code, _row in ordered]
     return table

@@ -7,13 +7,16 @@ from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 
-from balai.dashboards import charts, leagues, panels, public
+from balai.dashboards import areas, charts, leagues, maps, panels, public
 from balai.dashboards.cells import Cell, Table
 from balai.dashboards.periods import Period
 from balai.dashboards.scope import Scope
 
 
-def build(scope: Scope, period: Period, *, population: bool = True) -> dict:
+def build(
+    scope: Scope, period: Period, *, population: bool = True, map_measure: str | None = None
+) -> dict:
+    """Everything the page shows; `map_measure` (a maps.MEASURES key) draws the map."""
     sections = [
         ("surat", _("Layanan surat"), panels.letters(scope, period)),
         ("aduan", _("Aduan"), panels.complaints(scope, period)),
@@ -37,7 +40,19 @@ def build(scope: Scope, period: Period, *, population: bool = True) -> dict:
         for table in tables(result):
             if table.chart is not None:
                 table.chart = _redrawn(table)
+    if map_measure is not None and league_tables:
+        result["map"] = _map(scope, period, league_tables[-1], map_measure)
     return result
+
+
+def _map(scope: Scope, period: Period, villages: Table, measure: str) -> dict:
+    def link(code: str) -> str | None:
+        if scope.public or areas.reaches(scope.user, code):
+            return scope.dashboard(code, period)
+        return None
+
+    found = maps.choropleth(scope, villages, maps.choose(measure), link)
+    return found if not found["map"].is_empty else None
 
 
 def _redrawn(table: Table) -> dict:
