@@ -22,6 +22,8 @@ def build(
         ("aduan", _("Aduan"), panels.complaints(scope, period)),
         ("kamera", _("Kamera CCTV"), panels.cameras(scope, period)),
     ]
+    if scope.area.level == "regency":
+        sections.append(("layanan", _("Layanan di katalog"), panels.services(scope)))
     league_tables = []
     if scope.area.level == "regency":
         league_tables = [

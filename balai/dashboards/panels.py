@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balai.cctv.choices import DOWN_STATES, State
@@ -19,6 +21,8 @@ from balai.dashboards import charts
 from balai.dashboards.cells import Cell, Figure, Table, count, text
 from balai.dashboards.periods import Period
 from balai.dashboards.scope import COMPLAINTS, LETTERS, Scope
+from balai.hub.choices import Health
+from balai.hub.models import Service
 from balai.letters import stats as letter_stats
 from balai.letters.choices import RequestStatus
 from balai.letters.models import LetterType
@@ -310,6 +314,34 @@ def cameras(scope: Scope, period: Period) -> dict:
         *(Cell(None if s is None else round(100 * s, 1), "percent") for s in share),
     )
     return {"figures": [uptime_figure], "tables": [now_table, outages]}
+
+
+def services(scope: Scope) -> dict:
+    """The catalogue's services that have a health URL: up or down now, and since when.
+    Regency-wide (the hub's services belong to no village)."""
+    probed = Service.objects.public().exclude(health_url="").select_related("agency")
+    found = dict(probed.order_by().values_list("health").annotate(n=Count("pk")))
+    now_table = Table("layanan-status", _("Layanan daring sekarang"), [_("Keadaan"), _("Jumlah")])
+    now_table.rows = [
+        [text(Health(state).label), count(found.get(state, 0))] for state in Health.values
+    ]
+    listing = Table(
+        "layanan-daftar",
+        _("Ketersediaan layanan, yang sedang gangguan di atas"),
+        [_("Layanan"), _("Pemilik"), _("Keadaan"), _("Sejak")],
+    )
+    order = {Health.DOWN: 0, Health.UNKNOWN: 1, Health.UP: 2}
+    for service in sorted(probed, key=lambda s: (order.get(s.health, 3), s.name)):
+        since = timezone.localtime(service.health_since).date() if service.health_since else ""
+        listing.rows.append(
+            [
+                text(service.name, service.get_absolute_url()),
+                text(service.agency.short_name if service.agency else _("Desa/kelurahan")),
+                text(Health(service.health).label),
+                text(str(since)),
+            ]
+        )
+    return {"figures": [], "tables": [now_table, listing]}
 
 
 def population(scope: Scope) -> dict:

@@ -228,3 +228,26 @@ def test_public_pages_and_exports_need_no_login_and_only_onboarded_villages(mont
     _get(client, f"/angka/{FOREIGN}/", 404)
     village_page = _get(client, f"/desa/{VILLAGE_A}/").content.decode()
     assert f"/angka/{VILLAGE_A}/" in village_page
+
+
+def test_regency_dashboards_show_the_catalogues_services_down_first(month, client, login_as):
+    from balai.hub.models import Service
+
+    Service.objects.all().delete()
+    Service.objects.create(
+        slug="sim", name="Sistem Izin", description="x", health_url="https://izin.example/"
+    )
+    Service.objects.create(
+        slug="pbb",
+        name="Cek PBB",
+        description="x",
+        health_url="https://pbb.example/",
+        health="down",
+        health_since=timezone.now(),
+    )
+    login_as(month.w.admin)
+    body = _get(client, f"/dasbor/{REGENCY}/?{MARCH}").content.decode()
+    assert body.index("Cek PBB") < body.index("Sistem Izin")
+    assert "Sedang gangguan" in body
+    assert "Cek PBB" in _get(client, f"/angka/{REGENCY}/?{MARCH}").content.decode()
+    assert "Cek PBB" not in _get(client, f"/dasbor/{VILLAGE_A}/?{MARCH}").content.decode()
