@@ -47,7 +47,7 @@ def build(
     return result
 
 
-def _map(scope: Scope, period: Period, villages: Table, measure: str) -> dict:
+def _map(scope: Scope, period: Period, villages: Table, measure: str) -> dict | None:
     def link(code: str) -> str | None:
         if scope.public or areas.reaches(scope.user, code):
             return scope.dashboard(code, period)
