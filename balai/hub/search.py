@@ -194,7 +194,7 @@ def _single(query: Query, word: str, typed: str, known) -> None:
     if word in STOPWORDS:
         return
     alternatives = query.corrected.get(typed, [word])
-    concept = {(stem(w),) for w in alternatives}
+    concept: set[tuple[str, ...]] = {(stem(w),) for w in alternatives}
     for w in alternatives:
         if (group := known.get((w,))) and len(alternatives) == 1:
             concept |= {tuple(stem(x) for x in p) for p in group}
@@ -233,7 +233,7 @@ class SQLiteSearch:
 
     def ranked(self, query: Query, limit: int, offset: int) -> list[int]:
         sql = SQLITE_RANKED
-        params = [
+        params: list[str | int] = [
             self.match(_flatten(query.concepts)),
             *PUBLIC_STATUSES,
             self.match_all(query.concepts),
@@ -274,7 +274,7 @@ class PostgresSearch:
             "LIMIT %s OFFSET %s"
         )
         every = " & ".join(f"({self.tsquery(_flatten([c]))})" for c in query.concepts)
-        params = [
+        params: list[str | int | list[str]] = [
             self.tsquery(_flatten(query.concepts)),
             every,
             list(PUBLIC_STATUSES),
