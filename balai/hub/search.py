@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import functools
 import re
+import time
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db import connection
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
@@ -40,7 +40,7 @@ MAX_QUERY_WORDS = 12
 MAX_WORD = 40
 MIN_CORRECTED = 4  # shorter words are too ambiguous to correct (kk, sd, pju)
 CANDIDATES = 2  # nearest vocabulary words tried for a misspelt one
-SYNONYMS_CACHE = "hub:synonyms"
+SYNONYMS_SECONDS = 60
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -102,17 +102,22 @@ def _load_synonyms() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     return {phrase: tuple(members) for members in groups.values() for phrase in members if phrase}
 
 
+_synonyms: dict = {"at": 0.0, "table": None}
+
+
 def synonyms() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
-    """Each phrase (as a tuple of words) -> every phrase of its group."""
-    found = cache.get(SYNONYMS_CACHE)
-    if found is None:
-        found = _load_synonyms()
-        cache.set(SYNONYMS_CACHE, found, 600)
-    return found
+    """Each phrase (as a tuple of words) -> every phrase of its group.
+
+    Kept in the process for SYNONYMS_SECONDS: a search costs no query for it. A
+    change is seen at once by the process that made it, by others within that time."""
+    now = time.monotonic()
+    if _synonyms["table"] is None or now - _synonyms["at"] > SYNONYMS_SECONDS:
+        _synonyms.update(table=_load_synonyms(), at=now)
+    return _synonyms["table"]
 
 
 def forget_synonyms() -> None:
-    cache.delete(SYNONYMS_CACHE)
+    _synonyms["table"] = None
 
 
 # ---- the query side ----------------------------------------------------------------
@@ -134,18 +139,14 @@ class Query:
 def _corrections(tokens: list[str]) -> dict[str, list[str]]:
     from balai.hub.models import IndexWord
 
-    unknown = {t for t in tokens if len(t) >= MIN_CORRECTED and not t.isdigit()}
-    unknown -= set(IndexWord.objects.filter(word__in=unknown).values_list("word", flat=True))
-    unknown -= STOPWORDS
+    candidates = {t for t in tokens if len(t) >= MIN_CORRECTED and not t.isdigit()} - STOPWORDS
+    # One slip of the finger (two letters swapped, one too many): looked up exactly,
+    # in the same query that tells which words are known at all.
+    slips = {token: _slips(token) for token in candidates}
+    asked = candidates.union(*slips.values())
+    known = set(IndexWord.objects.filter(word__in=asked).values_list("word", flat=True))
     found: dict[str, list[str]] = {}
-    # One slip of the finger (two letters swapped, one doubled): looked up exactly.
-    slips = {token: _slips(token) for token in unknown}
-    known = set(
-        IndexWord.objects.filter(word__in={v for vs in slips.values() for v in vs}).values_list(
-            "word", flat=True
-        )
-    )
-    for token in sorted(unknown):
+    for token in sorted(candidates - known):
         if exact := sorted(v for v in slips[token] if v in known)[:CANDIDATES]:
             found[token] = exact
         elif nearest := backend().similar_words(token, CANDIDATES):
