@@ -38,6 +38,7 @@ from balai.hub.vocabulary import STOPWORDS
 
 MAX_QUERY_WORDS = 12
 MAX_WORD = 40
+TRIGRAM_THRESHOLD = 0.3  # pg_trgm.similarity_threshold's default
 MIN_CORRECTED = 4  # shorter words are too ambiguous to correct (kk, sd, pju)
 CANDIDATES = 2  # nearest vocabulary words tried for a misspelt one
 SYNONYMS_SECONDS = 60
@@ -144,9 +145,12 @@ def _corrections(tokens: list[str]) -> dict[str, list[str]]:
     # in the same query that tells which words are known at all.
     slips = {token: _slips(token) for token in candidates}
     asked = candidates.union(*slips.values())
+    stems_of = {token: stem(token) for token in candidates}
+    asked |= set(stems_of.values())
     known = set(IndexWord.objects.filter(word__in=asked).values_list("word", flat=True))
     found: dict[str, list[str]] = {}
-    for token in sorted(candidates - known):
+    # A word whose stem is indexed is no typo ("diangkut": "angkut").
+    for token in sorted(t for t in candidates - known if stems_of[t] not in known):
         if exact := sorted(v for v in slips[token] if v in known)[:CANDIDATES]:
             found[token] = exact
         elif nearest := backend().similar_words(token, CANDIDATES):
@@ -192,7 +196,7 @@ def parse(text: str) -> Query:
 
 
 def _single(query: Query, word: str, typed: str, known) -> None:
-    if word in STOPWORDS:
+    if word in STOPWORDS or len(word) < 2:  # "e" of "e ktp" says nothing alone
         return
     alternatives = query.corrected.get(typed, [word])
     concept: set[tuple[str, ...]] = {(stem(w),) for w in alternatives}
@@ -255,8 +259,11 @@ class SQLiteSearch:
             "ORDER BY bm25(hub_word_trigrams), w.word LIMIT %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [match, len(token) - 2, len(token) + 2, n])
-            return [row[0] for row in cursor.fetchall()]
+            cursor.execute(sql, [match, len(token) - 2, len(token) + 2, n * 4])
+            found = [row[0] for row in cursor.fetchall()]
+        # FTS5 finds words sharing trigrams; pg_trgm's threshold keeps the near ones,
+        # so that both databases correct alike.
+        return [w for w in found if trigram_similarity(token, w) >= TRIGRAM_THRESHOLD][:n]
 
 
 class PostgresSearch:
@@ -294,6 +301,17 @@ class PostgresSearch:
         with connection.cursor() as cursor:
             cursor.execute(sql, [token, token, n])
             return [row[0] for row in cursor.fetchall()]
+
+
+def _trigrams(word: str) -> set[str]:
+    padded = f"  {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def trigram_similarity(a: str, b: str) -> float:
+    """pg_trgm's similarity(): shared trigrams of the padded words over all of them."""
+    x, y = _trigrams(a), _trigrams(b)
+    return len(x & y) / len(x | y)
 
 
 def backend():
