@@ -61,7 +61,9 @@ INSTALLED_APPS = [
     "balai.complaints",
     "balai.portal",
     "balai.cctv",
+    "balai.hub",
     "balai.webhooks",
+    "balai.dashboards",
 ]
 
 MIDDLEWARE = [
@@ -102,6 +104,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "balai.core.context_processors.balai",
             ],
+            # rupiah, angka, telepon: money, numbers and phones the one way (balai/lib/filters.py)
+            "builtins": ["balai.lib.filters"],
         },
     },
 ]
@@ -225,6 +229,8 @@ LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Dates typed day first in both languages (balai/lib/fields.py).
+FORMAT_MODULE_PATH = ["balai.lib.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -10,8 +10,8 @@ import datetime as dt
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import ExpressionWrapper, F, Q, Sum, Value
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -370,6 +370,22 @@ class CameraRollup(models.Model):
 class OutageQuerySet(models.QuerySet):
     def open(self):
         return self.filter(ended_at__isnull=True)
+
+    def overlapping(self, start, end):
+        """Outages that were going on at some time in [start, end)."""
+        return self.filter(Q(ended_at__isnull=True) | Q(ended_at__gt=start), since__lt=end)
+
+    def longest(self, start, end, now, limit: int = 10):
+        """Camera outages in [start, end), longest first by the time inside the period
+        (`within`, computed in the database; open ones count until `now`)."""
+        until = Least(Coalesce("ended_at", Value(now)), Value(end))
+        within = ExpressionWrapper(until - Greatest("since", Value(start)), models.DurationField())
+        return (
+            self.overlapping(start, end)
+            .filter(camera__isnull=False)
+            .annotate(within=within)
+            .order_by("-within", "pk")[:limit]
+        )
 
 
 class Outage(models.Model):

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from balai.accounts.access import is_active_staff
 from balai.accounts.choices import Role
 from balai.accounts.models import ApiClient
+from balai.lib.sealing import seal, unseal
 from balai.notifications.models import Event
-from balai.notifications.sealing import seal, unseal
 from balai.webhooks.choices import DeliveryStatus, DisabledReason
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the format's prefix, not a secret
