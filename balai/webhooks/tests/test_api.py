@@ -144,3 +144,13 @@ def test_a_client_gets_no_token_beyond_its_scopes(make_client, cast):
     limited = make_client("terbatas", Role.AGENCY_STAFF, [Scope.CCTV_READ], agency=cast.agency)
     with pytest.raises(account_actions.TokenError):
         account_actions.create_token(limited.user, [Scope.COMPLAINTS_WRITE], 30)
+
+
+def test_service_status_is_everyones(make_client, cast):
+    from balai.notifications.models import Event
+    from balai.webhooks.reach import reach_filter, reaches
+
+    village = make_client("desa-b", Role.VILLAGE_OPERATOR, village=cast.village_b)
+    event = publish(Kind.SERVICE_DOWN, {"service": "sipd"}, agency=cast.agency)
+    assert reaches(village.user, event)
+    assert Event.objects.filter(reach_filter(village.user)).get() == event
