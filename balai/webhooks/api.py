@@ -16,8 +16,8 @@ from ninja import Field, Query, Router, Schema, Status
 
 from balai.accounts.api_auth import TokenAuth, require_scope
 from balai.accounts.choices import Scope
-from balai.lib.examples import example
-from balai.lib.listparams import MAX_LIMIT
+from balai.lib.examples import example, page_example
+from balai.lib.listparams import MAX_LIMIT, CursorPage, CursorParams, cursor_page
 from balai.lib.problems import Problem
 from balai.notifications.events import Kind
 from balai.notifications.models import Event
@@ -78,20 +78,21 @@ class SecretOut(Schema):
     secret: str = Field(description="The new whsec_ secret; the old one signs beside it for 24 h")
 
 
+DELIVERY_EXAMPLE = {
+    "id": 3051,
+    "event": "evt_88412",
+    "kind": "complaint.dispatched",
+    "status": "pending",
+    "attempts": 2,
+    "next_attempt_at": "2026-12-05T16:55:00Z",
+    "delivered_at": None,
+    "last_status_code": 503,
+    "last_error": "",
+}
+
+
 class WebhookDeliveryOut(Schema):
-    model_config = example(
-        {
-            "id": 3051,
-            "event": "evt_88412",
-            "kind": "complaint.dispatched",
-            "status": "failed",
-            "attempts": 2,
-            "next_attempt_at": "2026-12-05T16:55:00Z",
-            "delivered_at": None,
-            "last_status_code": 503,
-            "last_error": "",
-        }
-    )
+    model_config = example(DELIVERY_EXAMPLE)
 
     id: int
     event: str = Field(description="The webhook-id, evt_<event id>")
@@ -102,6 +103,18 @@ class WebhookDeliveryOut(Schema):
     delivered_at: dt.datetime | None
     last_status_code: int | None
     last_error: str
+
+
+class WebhookSubscriptionPage(CursorPage):
+    model_config = page_example(SUBSCRIPTION_EXAMPLE)
+
+    items: list[SubscriptionOut]
+
+
+class WebhookDeliveryPage(CursorPage):
+    model_config = page_example(DELIVERY_EXAMPLE)
+
+    items: list[WebhookDeliveryOut]
 
 
 class OutboxEventOut(Schema):
@@ -172,9 +185,10 @@ def _refused(error: ValidationError) -> Problem:
     return Problem(422, _("Data tidak valid"), detail="; ".join(error.messages))
 
 
-@router.get("/webhooks/subscriptions", response=list[SubscriptionOut], summary="Langganan klien")
-def list_subscriptions(request):
-    return [_subscription_out(s) for s in _client(request).subscriptions.all()]
+@router.get("/webhooks/subscriptions", response=WebhookSubscriptionPage, summary="Langganan klien")
+def list_subscriptions(request, params: Query[CursorParams]):
+    rows, next_cursor = cursor_page(_client(request).subscriptions.order_by("pk"), params)
+    return {"items": [_subscription_out(s) for s in rows], "next_cursor": next_cursor}
 
 
 @router.post(
@@ -239,18 +253,13 @@ def disable_subscription(request, pk: int):
 
 @router.get(
     "/webhooks/subscriptions/{pk}/deliveries",
-    response=list[WebhookDeliveryOut],
+    response=WebhookDeliveryPage,
     summary="Log pengiriman, terbaru dulu",
-    description="Pass the smallest id seen as `before` for the next page.",
 )
-def list_deliveries(
-    request,
-    pk: int,
-    before: int = Query(MAX_ID, ge=1, le=MAX_ID),
-    limit: int = Query(50, ge=1, le=MAX_LIMIT),
-):
-    found = _own(request, pk).deliveries.filter(pk__lt=before).select_related("event")
-    return [_delivery_out(d) for d in found.order_by("-pk")[:limit]]
+def list_deliveries(request, pk: int, params: Query[CursorParams]):
+    found = _own(request, pk).deliveries.select_related("event").order_by("-pk")
+    rows, next_cursor = cursor_page(found, params)
+    return {"items": [_delivery_out(d) for d in rows], "next_cursor": next_cursor}
 
 
 @router.post("/webhooks/deliveries/{pk}/replay", response=WebhookDeliveryOut, summary="Kirim ulang")

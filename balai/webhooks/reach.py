@@ -3,7 +3,8 @@
 A village's client hears of its village's events, a district's of its
 villages', an agency's of the events that name the agency (reports it
 handles, cameras it owns), the regency's (admin, command center) of all.
-Events naming neither a village nor an agency (a regency-wide service) are
+Events naming neither a village nor an agency, and the catalogue's
+service.down / service.up (public, as the catalogue's status pages are), are
 everyone's. Each kind needs the scope that reads its subject through the
 API: a client hears nothing its tokens could not read.
 """
@@ -21,6 +22,9 @@ KIND_SCOPES = {
     "camera": Scope.CCTV_READ,
     "service": None,  # the catalogue's services are public
 }
+
+
+PUBLIC_KINDS = {kind for kind in KINDS if KIND_SCOPES[kind.split(".")[0]] is None}
 
 
 def client_scopes(client: ApiClient) -> set[str]:
@@ -45,7 +49,7 @@ def allowed_kinds(client: ApiClient, scopes: set[str] | None = None) -> set[str]
 def reaches(user, event: Event) -> bool:
     if not user.is_active:
         return False
-    if event.village_id is None and event.agency_id is None:
+    if (event.village_id is None and event.agency_id is None) or event.kind in PUBLIC_KINDS:
         return True
     if user.role in REGENCY_ROLES:
         return True
@@ -60,7 +64,7 @@ def reaches(user, event: Event) -> bool:
 
 def reach_filter(user) -> Q:
     """`reaches` as a filter on Event, for the polling feed."""
-    public = Q(village__isnull=True, agency__isnull=True)
+    public = Q(village__isnull=True, agency__isnull=True) | Q(kind__in=PUBLIC_KINDS)
     if not user.is_active:
         return Q(pk__in=[])
     if user.role in REGENCY_ROLES:

@@ -33,7 +33,7 @@ def test_subscribe_receive_read_the_log_and_replay_through_the_api(
     )
     assert made.status_code == 201, made.content
     secret = made.json()["secret"]
-    listed = client.get("/api/v1/webhooks/subscriptions", headers=headers).json()
+    listed = client.get("/api/v1/webhooks/subscriptions", headers=headers).json()["items"]
     assert "secret" not in listed[0] and secret not in str(listed)
     with django_capture_on_commit_callbacks(execute=True):
         publish(Kind.COMPLAINT_DISPATCHED, {"complaint": "abc"}, agency=cast.agency)
@@ -43,7 +43,8 @@ def test_subscribe_receive_read_the_log_and_replay_through_the_api(
         "complaint": "abc"
     }
     pk = listed[0]["id"]
-    log = client.get(f"/api/v1/webhooks/subscriptions/{pk}/deliveries", headers=headers).json()
+    url = f"/api/v1/webhooks/subscriptions/{pk}/deliveries?limit=1"
+    log = client.get(url, headers=headers).json()["items"]
     assert [(d["status"], d["last_status_code"]) for d in log] == [("succeeded", 200)]
     with django_capture_on_commit_callbacks(execute=True):
         again = client.post(f"/api/v1/webhooks/deliveries/{log[0]['id']}/replay", headers=headers)
@@ -144,3 +145,13 @@ def test_a_client_gets_no_token_beyond_its_scopes(make_client, cast):
     limited = make_client("terbatas", Role.AGENCY_STAFF, [Scope.CCTV_READ], agency=cast.agency)
     with pytest.raises(account_actions.TokenError):
         account_actions.create_token(limited.user, [Scope.COMPLAINTS_WRITE], 30)
+
+
+def test_service_status_is_everyones(make_client, cast):
+    from balai.notifications.models import Event
+    from balai.webhooks.reach import reach_filter, reaches
+
+    village = make_client("desa-b", Role.VILLAGE_OPERATOR, village=cast.village_b)
+    event = publish(Kind.SERVICE_DOWN, {"service": "sipd"}, agency=cast.agency)
+    assert reaches(village.user, event)
+    assert Event.objects.filter(reach_filter(village.user)).get() == event
