@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "balai.complaints",
     "balai.portal",
     "balai.cctv",
+    "balai.opendata",
 ]
 
 MIDDLEWARE = [

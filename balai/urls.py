@@ -20,6 +20,7 @@ urlpatterns = [
     path("aduan/", include("balai.complaints.urls")),
     path("open311/v2/", include("balai.complaints.open311")),
     path("cctv/", include("balai.cctv.urls")),
+    path("", include("balai.opendata.urls")),
     path("", include("balai.portal.urls")),
     path("", include("balai.core.urls")),
 ]

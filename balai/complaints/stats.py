@@ -21,6 +21,7 @@ from django.utils import timezone
 from balai.agencies.models import Agency
 from balai.complaints.choices import OPEN, Status, UnitKind
 from balai.complaints.models import Category, Complaint
+from balai.lib.aggregates import counts
 
 CACHE_SECONDS = 600
 WINDOW_DAYS = 365
@@ -28,6 +29,7 @@ WINDOW_DAYS = 365
 RESPONSE = ExpressionWrapper(F("first_response_at") - F("dispatched_at"), DurationField())
 RESPONDED = Q(dispatched_at__isnull=False, first_response_at__isnull=False)
 RESOLVED = Q(resolved_at__isnull=False, status__in=[Status.RESOLVED, Status.CLOSED])
+ON_TIME = RESOLVED & (Q(resolution_due__isnull=True) | Q(resolved_at__lte=F("resolution_due")))
 
 
 class Median(Aggregate):
@@ -43,11 +45,7 @@ def _aggregates() -> dict:
         "total": Count("id"),
         "open": Count("id", filter=Q(status__in=OPEN)),
         "resolved": Count("id", filter=RESOLVED),
-        "on_time": Count(
-            "id",
-            filter=RESOLVED
-            & (Q(resolution_due__isnull=True) | Q(resolved_at__lte=F("resolution_due"))),
-        ),
+        "on_time": Count("id", filter=ON_TIME),
     }
     if connection.vendor == "postgresql":
         figures["median_response"] = Median(RESPONSE, filter=RESPONDED)
@@ -135,3 +133,23 @@ def compute(now=None) -> dict:
 def figures() -> dict:
     # Not None: get_or_set stores and returns compute()'s dict on a miss.
     return cast(dict, cache.get_or_set("complaints:figures", compute, CACHE_SECONDS))
+
+
+def received(first, last, *fields: str, period: str = "month"):
+    """Complaints received from `first` to `last` (dates), counted per period and
+    `fields` (e.g. "category__name", "unit_kind", "agency__name", "status"), with
+    how many are resolved and resolved on time. Sensitive categories and
+    rejected reports are left out, as on the public figures page."""
+    reports = (
+        Complaint.objects.not_sensitive()
+        .exclude(status=Status.REJECTED)
+        .filter(created_at__date__gte=first, created_at__date__lte=last)
+    )
+    return counts(
+        reports,
+        "created_at",
+        *fields,
+        period=period,
+        resolved=Count("id", filter=RESOLVED),
+        on_time=Count("id", filter=ON_TIME),
+    )
