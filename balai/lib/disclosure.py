@@ -15,10 +15,12 @@ dashboards publish the same kind of tables.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 Cell = Hashable
+C = TypeVar("C", bound=Hashable)  # the caller's own kind of cell
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ class Sum:
         return self.parts if self.total is None else (*self.parts, self.total)
 
 
-def suppress(values: dict[Cell, int], sums: Iterable[Sum], small: int) -> set[Cell]:
+def suppress(values: Mapping[C, int], sums: Iterable[Sum], small: int) -> set[C]:
     """The cells to hide: every count from 1 to small-1, and enough others that no
     reader of the published sums works a hidden count out.
 
@@ -55,7 +57,7 @@ def suppress(values: dict[Cell, int], sums: Iterable[Sum], small: int) -> set[Ce
     totals = {s.total for s in sums if s.total is not None}
     while True:
         floor = _lower_bounds(sums, values, hidden)
-        added: set[Cell] = set()
+        added: set[C] = set()
         for s in sums:
             if _exposed(s, values, hidden, floor, small):
                 _hide_one_more([s], values, hidden | added, added, totals)
@@ -68,7 +70,7 @@ def suppress(values: dict[Cell, int], sums: Iterable[Sum], small: int) -> set[Ce
         hidden |= added
 
 
-def _lower_bounds(sums: list[Sum], values: dict[Cell, int], hidden: set[Cell]) -> dict:
+def _lower_bounds(sums: list[Sum], values: Mapping, hidden: set) -> dict:
     """The least each hidden cell can be to a reader: 1, or for a hidden total the
     shown terms plus the least of the hidden ones (up the tree of sums)."""
     floor = dict.fromkeys(hidden, 1)
@@ -84,7 +86,7 @@ def _lower_bounds(sums: list[Sum], values: dict[Cell, int], hidden: set[Cell]) -
     return floor
 
 
-def _exposed(s: Sum, values: dict[Cell, int], hidden: set[Cell], floor: dict, small: int) -> bool:
+def _exposed(s: Sum, values: Mapping, hidden: set, floor: dict, small: int) -> bool:
     """Whether a reader of this sum and the lower bounds pins a hidden term, or can
     tell that a hidden term is below `small`."""
     unknown = [c for c in s.parts if c in hidden]
@@ -99,7 +101,7 @@ def _exposed(s: Sum, values: dict[Cell, int], hidden: set[Cell], floor: dict, sm
 
 
 def _hide_one_more(
-    candidates_from: list[Sum], values: dict, hidden: set, added: set, totals: set
+    candidates_from: list[Sum], values: Mapping, hidden: set, added: set, totals: set
 ) -> None:
     """Add to `added` the smallest shown non-zero term of these sums (their total
     when every term is hidden), an innermost one (no total of anything) first;
@@ -120,10 +122,11 @@ def _hide_one_more(
 _PRIME = (1 << 61) - 1  # exact for these small integer sums but for a chance of about 2**-50
 
 
-def _determined(sums: list[Sum], hidden: set[Cell]) -> set[Cell]:
+def _determined(sums: list[Sum], hidden: set[C]) -> set[C]:
     """Hidden cells whose value follows from the sums alone (Gauss-Jordan modulo a
     large prime over the hidden cells: a reduced row with a single cell)."""
-    index = {cell: n for n, cell in enumerate(sorted(hidden, key=repr))}
+    ordered = sorted(hidden, key=repr)
+    index: dict[Hashable, int] = {c: n for n, c in enumerate(ordered)}
     pivots: dict[int, dict[int, int]] = {}
     holders: dict[int, set[int]] = defaultdict(set)  # column -> pivots whose row has it
     for s in sums:
@@ -135,8 +138,7 @@ def _determined(sums: list[Sum], hidden: set[Cell]) -> set[Cell]:
             row[index[s.total]] = _PRIME - 1
         if row:
             _add_row(row, pivots, holders)
-    cells = {n: cell for cell, n in index.items()}
-    return {cells[p] for p, row in pivots.items() if len(row) == 1}
+    return {ordered[p] for p, row in pivots.items() if len(row) == 1}
 
 
 def _add_row(row: dict[int, int], pivots: dict, holders: dict) -> None:

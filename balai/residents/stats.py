@@ -171,7 +171,7 @@ def population(code: str, today=None) -> dict:
         cell = (code, table, key)
         return None if cell in hidden else values.get(cell, 0)
 
-    result = {"region": code, "total": shown("total", ""), "small_count_threshold": SMALL}
+    result: dict = {"region": code, "total": shown("total", ""), "small_count_threshold": SMALL}
     for dimension, choices in DIMENSIONS.items():
         keys: list[tuple[str, str, int | None]] = [
             (str(value), str(label), int(value)) for value, label in choices.choices

@@ -27,7 +27,7 @@ def _total(values, s):
 
 def _grid(rows: list[list[int]]):
     """A table with row totals, column totals and a published grand total."""
-    values = {}
+    values: dict = {}
     for r, row in enumerate(rows):
         for c, n in enumerate(row):
             values[(r, c)] = n

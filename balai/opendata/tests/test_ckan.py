@@ -3,7 +3,7 @@ live server (RemoteCKAN over HTTP, POSTing JSON as it does by default)."""
 
 import pytest
 import requests
-from ckanapi import NotFound, RemoteCKAN, ValidationError
+from ckanapi import NotFound, RemoteCKAN, ValidationError  # type: ignore[import-untyped]
 
 from balai.opendata.datasets import DATASETS
 

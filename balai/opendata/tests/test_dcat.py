@@ -19,13 +19,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _harvest(first_url: str, fmt: str) -> tuple[Graph, int]:
     """Every page, following hydra:nextPage, into one graph; and the page count."""
-    graph, url, pages = Graph(), first_url, 0
+    graph, pages = Graph(), 0
+    url: str | None = first_url
     while url:
         page = Graph().parse(url, format=fmt)
         pages += 1
         graph += page
         node = next(page.subjects(RDF.type, HYDRA.PagedCollection))
-        assert int(page.value(node, HYDRA.totalItems)) == len(DATASETS)
+        assert int(str(page.value(node, HYDRA.totalItems))) == len(DATASETS)
         following = page.value(node, HYDRA.nextPage)
         url = str(following) if following else None
     return graph, pages
