@@ -86,3 +86,22 @@ def test_letters_table_suppression_leaves_nothing_to_subtract():
         parts = [c for c in parts if c != (period, region, kind) and (c[2] if region else c[1])]
         equations.append((parts, (period, region, kind)))
     assert recover(known, equations) == {}
+
+
+def test_population_dataset_hides_what_the_statistics_hide(client, open_data):
+    """One suppression for the pages, the API and open data: the same cells hidden."""
+    name = "penduduk-menurut-wilayah-jenis-kelamin-umur"
+    rows = json.loads(client.get(f"/data/{name}.json").content)["rows"]
+    for code in ("35.08", "35.08.01", open_data[0].code):
+        stats = client.get(f"/api/v1/stats/population/{code}").json()
+        mine = {
+            (r["jenis_kelamin"], r["kelompok_umur"]): r["jumlah"]
+            for r in rows
+            if r["kode_wilayah"] == code
+        }
+        assert mine[("", "")] == stats["total"]
+        for item in stats["sex"]:
+            assert mine[({1: "L", 2: "P"}[item["code"]], "")] == item["count"]
+        for group in stats["age_groups"]:
+            for column, sex in (("male", "L"), ("female", "P")):
+                assert mine.get((sex, group["label"]), 0) == group[column]
