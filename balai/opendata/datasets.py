@@ -28,6 +28,8 @@ from balai.cctv.models import CameraRollup, uptime
 from balai.complaints import stats as complaint_stats
 from balai.complaints.choices import Status
 from balai.complaints.models import Complaint
+from balai.hub import health as hub_health
+from balai.hub.models import Service
 from balai.letters import stats as letter_stats
 from balai.lib import percentiles
 from balai.lib.disclosure import Sum, suppress
@@ -248,6 +250,32 @@ def cameras() -> Table:
     return Table(columns, rows, first, today, timezone.now())
 
 
+# --- services (hub) ---------------------------------------------------------------
+
+
+def services() -> Table:
+    """Every public catalogue entry: its life status, its health now and since
+    when, and its 30-day uptime where it is probed (hub.health.status_of)."""
+    today = timezone.localdate()
+    rows = []
+    for service in Service.objects.public().select_related("agency").order_by("slug"):
+        probed = bool(service.health_url)
+        status = hub_health.status_of(service) if probed else None
+        rows.append(
+            [
+                service.slug,
+                service.name,
+                service.agency.name if service.agency else "",
+                service.status,
+                service.health if probed else "",
+                service.health_since.isoformat() if probed and service.health_since else "",
+                status["uptime_percent"] if status else None,
+            ]
+        )
+    columns = ["kode", "layanan", "perangkat_daerah", "status", "kondisi", "sejak"]
+    return Table([*columns, "persen_aktif_30_hari"], rows, None, today, timezone.now())
+
+
 DATASETS = [
     Dataset(
         "penduduk-menurut-wilayah-jenis-kelamin-umur",
@@ -298,6 +326,19 @@ DATASETS = [
         "DAILY",
         ("cctv", "kamera", "ketersediaan"),
         cameras,
+    ),
+    Dataset(
+        "ketersediaan-layanan-publik",
+        _("Ketersediaan layanan publik"),
+        _(
+            "Layanan dalam katalog layanan kabupaten yang sedang uji coba atau berjalan: "
+            "statusnya, kondisinya saat ini dan sejak kapan, serta persentase waktu aktif "
+            "30 hari terakhir bagi layanan yang diperiksa berkala."
+        ),
+        "diskominfo",
+        "DAILY",
+        ("layanan publik", "katalog layanan", "ketersediaan"),
+        services,
     ),
 ]
 BY_NAME = {d.name: d for d in DATASETS}

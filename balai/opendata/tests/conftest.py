@@ -51,7 +51,31 @@ def open_data(cast):
         submit_complaint(
             category=road, village=cast.village_a, description=text, reporter_name="Siti"
         )
+    _services(cast)
     return villages
+
+
+def _services(cast):
+    """A probed service that was up two days then down one, and one not probed."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from balai.hub.models import HealthChange, Service
+
+    now = timezone.now()
+    probed = Service.objects.create(
+        slug="sipadu",
+        name="SIPADU",
+        description="Aplikasi layanan",
+        agency=cast.agency,
+        health_url="http://127.0.0.1:9/health",
+        health="down",
+        health_since=now - dt.timedelta(days=1),
+    )
+    HealthChange.objects.create(service=probed, at=now - dt.timedelta(days=3), health="up")
+    HealthChange.objects.create(service=probed, at=now - dt.timedelta(days=1), health="down")
+    Service.objects.create(slug="loket", name="Loket", description="Di kantor", agency=cast.agency)
 
 
 @pytest.fixture

@@ -105,3 +105,12 @@ def test_population_dataset_hides_what_the_statistics_hide(client, open_data):
         for group in stats["age_groups"]:
             for column, sex in (("male", "L"), ("female", "P")):
                 assert mine.get((sex, group["label"]), 0) == group[column]
+
+
+def test_service_availability_from_the_hub_catalogue(client, open_data):
+    rows = json.loads(client.get("/data/ketersediaan-layanan-publik.json").content)["rows"]
+    by_code = {r["kode"]: r for r in rows}
+    assert by_code["sipadu"]["kondisi"] == "down"
+    assert 60 < by_code["sipadu"]["persen_aktif_30_hari"] < 70  # up 2 days of the 3 seen
+    assert by_code["loket"]["persen_aktif_30_hari"] is None
+    assert by_code["loket"]["kondisi"] == ""
