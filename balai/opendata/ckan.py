@@ -10,6 +10,9 @@ or a JSON object (POST, as ckanapi sends them) and are bounded.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from django.conf import settings
 from django.utils import translation
 
@@ -25,6 +28,7 @@ SORTS = {
     "metadata_modified desc": (lambda d: d["metadata_modified"], True),
     "metadata_modified asc": (lambda d: d["metadata_modified"], False),
     "score desc, metadata_modified desc": (lambda d: d["metadata_modified"], True),
+    "id asc": (lambda d: d["id"], False),
 }
 FQ_FIELDS = {"organization", "tags", "res_format", "name", "license_id"}
 
@@ -102,7 +106,7 @@ def package_dict(dataset: datasets.Dataset) -> dict:
     site = settings.SITE_URL
     table = dataset.table()
     org = datasets.publisher(dataset)
-    modified = table.modified.isoformat()
+    modified = table.modified.astimezone(dt.UTC).replace(tzinfo=None).isoformat()  # as CKAN
     area = datasets.spatial()
     resources = [
         {
@@ -178,20 +182,51 @@ def package_show(params: dict):
     return package_dict(dataset)
 
 
+_FQ_TERM = re.compile(r'([+-]?)(\w+):(\[[^\]]*\]|"[^"]*"|\S+)')
+_RANGE = re.compile(r"\[(\S+) TO (\S+)\]")
+
+
+def _fq_terms(fq: str) -> list[tuple[bool, str, str]]:
+    """(negated, field, value) of each Solr filter term CKAN clients send, e.g.
+    `organization:x`, `+dataset_type:dataset`, `metadata_modified:[2026-01-01T00:00:00Z TO *]`
+    (ckanext-harvest's "changed since")."""
+    terms, rest = [], fq
+    for found in _FQ_TERM.finditer(fq):
+        sign, name, value = found.groups()
+        if name not in FQ_FIELDS | {"dataset_type", "metadata_modified", "metadata_created"}:
+            raise invalid("fq", f"Unknown filter field {name!r}")
+        terms.append((sign == "-", name, value.strip('"')))
+        rest = rest.replace(found.group(0), "", 1)
+    if rest.strip():
+        raise invalid("fq", f"Not a field:value filter: {rest.strip()[:40]!r}")
+    return terms
+
+
+def _in_range(value: str, spec: str) -> bool:
+    found = _RANGE.fullmatch(spec)
+    if found is None:
+        raise invalid("fq", f"A range is [FROM TO UNTIL]: {spec[:40]!r}")
+    low, high = (None if b in ("*", "NOW") else b.rstrip("Z") for b in found.groups())
+    # ISO timestamps in UTC compare as text, as CKAN's naive UTC ones do.
+    return (low is None or value >= low) and (high is None or value[: len(high)] <= high)
+
+
 def _matches_fq(package: dict, fq: str) -> bool:
-    for term in fq.split():
-        name, sep, value = term.partition(":")
-        if not sep or name.lstrip("+-") not in FQ_FIELDS:
-            raise invalid("fq", f"Filter {term!r}: use field:value with {sorted(FQ_FIELDS)}")
-        value = value.strip('"')
-        have = {
-            "organization": [package["organization"]["name"]],
-            "tags": [t["name"] for t in package["tags"]],
-            "res_format": [r["format"] for r in package["resources"]],
-            "name": [package["name"]],
-            "license_id": [package["license_id"]],
-        }[name.lstrip("+-")]
-        if (value.lower() in (v.lower() for v in have)) == name.startswith("-"):
+    for negated, name, value in _fq_terms(fq):
+        if name == "dataset_type":
+            ok = value == "dataset"
+        elif name in ("metadata_modified", "metadata_created"):
+            ok = _in_range(package[name], value)
+        else:
+            have = {
+                "organization": [package["organization"]["name"]],
+                "tags": [t["name"] for t in package["tags"]],
+                "res_format": [r["format"] for r in package["resources"]],
+                "name": [package["name"]],
+                "license_id": [package["license_id"]],
+            }[name]
+            ok = value.lower() in (v.lower() for v in have)
+        if ok == negated:
             return False
     return True
 

@@ -33,6 +33,22 @@ def test_package_search_pages_with_rows_and_start(ckan):
     assert ckan.action.package_search(fq="res_format:CSV")["count"] == len(DATASETS)
 
 
+def test_package_search_takes_the_filters_ckanext_harvest_sends(ckan):
+    """The CKAN harvester asks for the datasets changed since its last run."""
+    every = len(DATASETS)
+    assert ckan.action.package_search(fq="+dataset_type:dataset")["count"] == every
+    since = ckan.action.package_search(fq="metadata_modified:[2020-01-01T00:00:00.000000Z TO *]")
+    assert since["count"] == every
+    future = ckan.action.package_search(fq="metadata_modified:[2999-01-01T00:00:00Z TO NOW]")
+    assert future["count"] == 0
+    both = ckan.action.package_search(
+        fq='organization:"dispendukcapil" -tags:cctv', rows=100, start=0, sort="id asc"
+    )
+    assert both["count"] == 1
+    with pytest.raises(ValidationError):
+        ckan.action.package_search(fq="metadata_modified:[yesterday]")
+
+
 @pytest.mark.parametrize(
     "params",
     [{"rows": -1}, {"rows": 1001}, {"rows": "many"}, {"start": 10**30}, {"sort": "drop"}],
