@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "balai.hub",
     "balai.webhooks",
     "balai.dashboards",
+    "balai.opendata",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,7 @@ urlpatterns = [
     path("katalog/", include("balai.hub.urls")),
     path("integrasi/", include("balai.webhooks.urls")),
     path("", include("balai.dashboards.urls")),
+    path("", include("balai.opendata.urls")),
     path("", include("balai.portal.urls")),
     path("", include("balai.core.urls")),
 ]

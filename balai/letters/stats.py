@@ -18,8 +18,9 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 
 from balai.letters.choices import OPEN_STATUSES, RequestStatus, Step
-from balai.letters.models import RequestStep
+from balai.letters.models import Letter, RequestStep
 from balai.lib import percentiles
+from balai.lib.aggregates import counts
 
 ISSUED_STATUSES = (RequestStatus.READY, RequestStatus.COLLECTED)
 # The letter is issued (ready) when it is signed: Letter.issued_at.
@@ -114,3 +115,11 @@ def matching(requests, measure: str, start=None, end=None, now=None):
     if measure == "overdue" and now is not None:
         return requests.filter(status__in=OPEN_STATUSES, due_at__lt=now)
     return requests.none()
+
+
+def issued(first, last, *fields: str, period: str = "month"):
+    """Letters issued (not revoked) from date `first` to date `last`, counted per
+    period ("day", "week", "month", "year") and `fields` (e.g. "village_id",
+    "letter_type__name"): by the day the letter was signed, not requested."""
+    letters = Letter.objects.valid().filter(issued_at__date__gte=first, issued_at__date__lte=last)
+    return counts(letters, "issued_at", *fields, period=period)

@@ -164,7 +164,7 @@ class PopulationOut(Schema):
     )
 
     region: str
-    total: int
+    total: int | None  # hidden too in a village so small it would give others away
     small_count_threshold: int
     sex: list[CountOut]
     religion: list[CountOut]

@@ -78,8 +78,9 @@ def _group_label(low: int, high: int | None) -> str:
 
 def _counts_by_region(today) -> tuple[dict, dict[str, list[str]]]:
     """{(region, table, key): count} for the regency, its districts and active villages,
-    and {parent: children}. Tables: the DIMENSIONS, "age" (key group/sex) and
-    "age_total" (key group)."""
+    and {parent: children}. Tables: the DIMENSIONS, "age" (key group/sex),
+    "age_total" (key group) and "total" (key "": everyone; a village this small
+    may have to hide even that)."""
     from balai.regions.models import Village
 
     regency = settings.BALAI_REGENCY
@@ -98,6 +99,8 @@ def _counts_by_region(today) -> tuple[dict, dict[str, list[str]]]:
             year, sex = key.split("-")
             group = _age_group(today.year - int(year))
             cells = [("age", f"{group}/{sex}"), ("age_total", group)]
+        elif dimension == "sex":
+            cells = [(dimension, key), ("total", "")]
         else:
             cells = [(dimension, key)]
         for region in (village, villages[village], regency):
@@ -115,24 +118,30 @@ def _sums(values: dict, children: dict[str, list[str]]) -> list[Sum]:
     for (_region, table), found in keys.items():
         table_keys[table] |= found
     regions = {region for region, _t, _k in values}
-    sums = []
-    for region in regions:
-        # Within a region: the categories of a table add up to the published total;
-        # the age cells of one sex add up to that sex's count; a group is men + women.
-        for table in (*DIMENSIONS, "age", "age_total"):
-            sums.append(Sum(tuple((region, table, k) for k in sorted(keys[(region, table)]))))
-        for sex in ("1", "2"):
-            cells = [(region, "age", k) for k in keys[(region, "age")] if k.endswith(f"/{sex}")]
-            sums.append(Sum(tuple(sorted(cells)), (region, "sex", sex)))
-        for group in keys[(region, "age_total")]:
-            both = ((region, "age", f"{group}/1"), (region, "age", f"{group}/2"))
-            sums.append(Sum(both, (region, "age_total", group)))
+    sums = [s for region in regions for s in _region_sums(region, keys)]
     # Across regions: a parent's cell is the sum of its children's.
     for parent, kids in children.items():
         for table, found in table_keys.items():
             for key in found:
                 parts = tuple((kid, table, key) for kid in kids)
                 sums.append(Sum(parts, (parent, table, key)))
+    return sums
+
+
+def _region_sums(region: str, keys: dict[tuple[str, str], set[str]]) -> list[Sum]:
+    """Within a region: the categories of a table add up to the region's total;
+    the age cells of one sex add up to that sex's count; a group is men + women."""
+    sums = []
+    for table in (*DIMENSIONS, "age", "age_total"):
+        parts = tuple((region, table, k) for k in sorted(keys[(region, table)]))
+        if parts:  # a table nobody is counted in says nothing
+            sums.append(Sum(parts, (region, "total", "")))
+    for sex in ("1", "2"):
+        cells = [(region, "age", k) for k in keys[(region, "age")] if k.endswith(f"/{sex}")]
+        sums.append(Sum(tuple(sorted(cells)), (region, "sex", sex)))
+    for group in keys[(region, "age_total")]:
+        both = ((region, "age", f"{group}/1"), (region, "age", f"{group}/2"))
+        sums.append(Sum(both, (region, "age_total", group)))
     return sums
 
 
@@ -162,8 +171,7 @@ def population(code: str, today=None) -> dict:
         cell = (code, table, key)
         return None if cell in hidden else values.get(cell, 0)
 
-    total = sum(values.get((code, "sex", k), 0) for k in ("1", "2", "None"))
-    result = {"region": code, "total": total, "small_count_threshold": SMALL}
+    result: dict = {"region": code, "total": shown("total", ""), "small_count_threshold": SMALL}
     for dimension, choices in DIMENSIONS.items():
         keys: list[tuple[str, str, int | None]] = [
             (str(value), str(label), int(value)) for value, label in choices.choices
