@@ -311,8 +311,12 @@ def measure(args) -> list[tuple[str, float, float, float, int]]:
         results = []
         for name, path, user in pages:
             headers = who.get(user, {})
-            cold, body = fetch(port, path, headers)
-            samples = latencies(port, [path], args.requests, headers)
+            try:
+                cold, body = fetch(port, path, headers)
+                samples = latencies(port, [path], args.requests, headers)
+            except (AssertionError, OSError) as exc:  # gunicorn's 30 s worker timeout
+                print(f"  {name}: failed ({exc})", flush=True)
+                continue
             weight = len(gzip.compress(body))
             median = sorted(samples)[len(samples) // 2]
             results.append((name, cold, p95(samples), median, weight))

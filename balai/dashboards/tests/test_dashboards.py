@@ -251,3 +251,11 @@ def test_regency_dashboards_show_the_catalogues_services_down_first(month, clien
     assert "Sedang gangguan" in body
     assert "Cek PBB" in _get(client, f"/angka/{REGENCY}/?{MARCH}").content.decode()
     assert "Cek PBB" not in _get(client, f"/dasbor/{VILLAGE_A}/?{MARCH}").content.decode()
+
+
+@pytest.mark.parametrize(
+    "who, code", [("admin", REGENCY), ("district_a", DISTRICT_A), ("operator_a", VILLAGE_A)]
+)
+def test_the_staff_entry_opens_the_users_own_area(month, client, login_as, who, code):
+    login_as(getattr(month.w, who))
+    assert _get(client, "/dasbor/", 302)["Location"] == f"/dasbor/{code}/"
