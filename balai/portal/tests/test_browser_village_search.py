@@ -16,6 +16,8 @@ def test_a_village_typed_with_a_space_and_a_typo_is_found(cast, page):
     assert "Desa Tempursari" in results.first.inner_text()
     assert "Kecamatan Tempursari" in results.first.inner_text()
     assert_no_axe_violations(page)
-    page.get_by_role("searchbox", name="Cari desa atau kecamatan").fill("pronojwo")  # a district, mistyped
+    page.get_by_role("searchbox", name="Cari desa atau kecamatan").fill(
+        "pronojwo"
+    )  # a district, mistyped
     page.get_by_role("search", name="Cari desa atau kecamatan").get_by_role("button").click()
     assert "Desa Sidomulyo" in page.locator("main ol.villages").inner_text()
