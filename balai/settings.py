@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "balai.complaints",
     "balai.portal",
     "balai.cctv",
+    "balai.hub",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +101,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "balai.core.context_processors.balai",
             ],
+            # rupiah, angka, telepon: money, numbers and phones the one way (balai/lib/filters.py)
+            "builtins": ["balai.lib.filters"],
         },
     },
 ]
@@ -223,6 +226,8 @@ LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Dates typed day first in both languages (balai/lib/fields.py).
+FORMAT_MODULE_PATH = ["balai.lib.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -13,6 +13,7 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("wilayah/", include("balai.regions.urls")),
     path("akun/", include("balai.accounts.urls")),
     path("admin/", admin.site.urls),
     path("penduduk/", include("balai.residents.urls")),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("aduan/", include("balai.complaints.urls")),
     path("open311/v2/", include("balai.complaints.open311")),
     path("cctv/", include("balai.cctv.urls")),
+    path("katalog/", include("balai.hub.urls")),
     path("", include("balai.portal.urls")),
     path("", include("balai.core.urls")),
 ]

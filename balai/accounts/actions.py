@@ -1,4 +1,5 @@
 from datetime import timedelta
+from pathlib import Path
 
 from django.contrib.auth import login, logout
 from django.db import transaction
@@ -9,6 +10,7 @@ from balai.accounts import audit
 from balai.accounts.choices import Scope
 from balai.accounts.middleware import SESSION_NEEDS_OTP
 from balai.accounts.models import ApiClient, ApiToken, EnrolmentCode, User
+from balai.regions.boundaries import BoundaryResult, read_boundaries, save_boundaries
 from balai.regions.models import Village
 
 
@@ -209,3 +211,23 @@ def onboard_villages(codes: list[str], by=None) -> list[Village]:
                 village.save(update_fields=["is_active", "activated_at"])
                 audit.record("village_onboarded", village, user=by)
     return list(villages.values())
+
+
+def load_boundaries(path, by=None) -> BoundaryResult:
+    """Load a GeoJSON boundaries file (regions.boundaries): all or nothing; a load that
+    changes something leaves one audit row, a repeated one writes nothing."""
+    outlines = read_boundaries(path)
+    with transaction.atomic():
+        result = save_boundaries(outlines)
+        if result.created or result.updated:
+            audit.record(
+                "boundaries_loaded",
+                user=by,
+                detail={
+                    "file": Path(path).name,
+                    "levels": result.levels,
+                    "created": result.created,
+                    "updated": result.updated,
+                },
+            )
+    return result

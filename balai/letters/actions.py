@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -38,7 +39,8 @@ from balai.letters.models import (
     VillageLetterType,
 )
 from balai.letters.thumbnails import thumbnail_name
-from balai.lib import workdays
+from balai.lib import tracking, workdays
+from balai.notifications.events import Kind, publish
 from balai.residents.models import MIN_NIK_PREFIX
 
 VERIFY_ROLES = (Role.VILLAGE_OPERATOR, Role.VILLAGE_SECRETARY, Role.VILLAGE_HEAD)
@@ -165,6 +167,7 @@ def submit_request(
             # The submission itself is recorded by the request row (submitted_at,
             # resident) and the audit row; later steps each get a RequestStep.
             audit.record("letter_request.submitted", req, detail={"type": letter_type.code})
+            _tell_received(req)
     except IntegrityError:
         _delete_files(written)
         if idempotency_key is None:
@@ -401,6 +404,31 @@ def verification_url(letter: Letter) -> str:
     return settings.SITE_URL + reverse("letters:verify", args=[letter.public_id])
 
 
+def _tell_received(req: LetterRequest) -> None:
+    """At once, by the contact given: the short reference to say on the phone and
+    the link that reopens the tracking page."""
+    body = _(
+        "Permohonan %(type)s Anda sudah kami terima. Kode singkat: %(ref)s. "
+        "Lihat perkembangannya di %(url)s"
+    ) % {
+        "type": req.letter_type.name,
+        "ref": req.grouped_short_ref,
+        "url": tracking_url(req),
+    }
+    _tell_resident(req, "received", _("Permohonan surat diterima"), body)
+
+
+def find_by_short_ref(text: str, tail: str) -> LetterRequest | None:
+    """The request whose short reference is `text` and whose phone ends in `tail`;
+    None otherwise, the same whichever part was wrong."""
+    ref = tracking.normalise_short(text)
+    if ref is None or not (tail or "").isdigit() or len(tail) != 4:
+        return None
+    req = LetterRequest.objects.filter(short_ref=ref).only("tracking_code", "phone").first()
+    known = tracking.phone_tail(req.phone) if req is not None else ""
+    return req if known and constant_time_compare(known, tail) else None
+
+
 def _tell_resident(req: LetterRequest, event: str, subject: str, body: str) -> None:
     from balai.notifications.actions import notify
 
@@ -616,6 +644,16 @@ def _mark_ready(req: LetterRequest, letter: Letter, user) -> None:
     if letter.signer_authority:
         detail["authority"] = letter.signer_authority
     audit.record("letter.signed", letter, user=user, detail=detail)
+    # The request's staff UUID, not its tracking code or the letter's QR id:
+    # either would open the resident's letter to whoever holds it.
+    data = {
+        "request": str(req.uuid),
+        "letter_type": req.letter_type.code,
+        "village": req.village_id,
+        "status": req.status,
+        "at": now.isoformat(),
+    }
+    publish(Kind.LETTER_READY, data, village=req.village)
     _tell_resident(
         req,
         "ready",
@@ -784,3 +822,24 @@ def enable_types(village, codes: Iterable[str]) -> None:
                 village=village, letter_type=letter_type, defaults={"enabled": True}
             )
         audit.record("letter_types.enabled", village, detail={"codes": sorted(codes)})
+
+
+def read_own_data(resident) -> list:
+    """`resident`'s living family members (besides them), as the registry holds them,
+    for the resident signed in with their PIN; the read is audited (UU PDP)."""
+    from balai.residents.models import Resident
+
+    members = []
+    if resident.family_id is not None:
+        members = list(
+            Resident.objects.alive()
+            .filter(family_id=resident.family_id, village_id=resident.village_id)
+            .exclude(pk=resident.pk)
+            .order_by("relationship", "birth_date")
+        )
+    audit.record(
+        "resident.data_read_by_self",
+        resident,
+        detail={"family_members": [m.masked_nik for m in members]},
+    )
+    return members

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,7 @@ from balai.letters.choices import (
     Step,
 )
 from balai.lib import tracking
+from balai.lib.numbers import format_number
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -322,11 +324,29 @@ def new_tracking_code() -> str:
     return tracking.new_code()
 
 
+def new_short_ref() -> str:
+    """A short reference no request has yet (30 random bits: a clash is rare, not impossible)."""
+    return tracking.unused_short_ref(
+        lambda ref: LetterRequest.objects.filter(short_ref=ref).exists()
+    )
+
+
 class LetterRequest(models.Model):
     """A resident's request (permohonan) for a letter."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     tracking_code = models.CharField(max_length=28, unique=True, default=new_tracking_code)
+    # Read over the phone (lib.tracking short references); opens the request only
+    # with the last four digits of its phone number.
+    short_ref = models.CharField(
+        _("kode singkat"),
+        max_length=8,
+        unique=True,
+        null=True,
+        blank=True,
+        default=new_short_ref,
+        editable=False,
+    )
     # From the form the resident submitted: a second submission of the same form
     # finds the first request instead of making another.
     idempotency_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
@@ -369,6 +389,10 @@ class LetterRequest(models.Model):
         return tracking.grouped(self.tracking_code)
 
     @property
+    def grouped_short_ref(self) -> str:
+        return tracking.grouped(self.short_ref or "")
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
@@ -404,12 +428,25 @@ class LetterRequest(models.Model):
                 import datetime as dt
 
                 value = placeholders.date_id(dt.date.fromisoformat(value))
+            elif value != "" and field.get("kind") == FieldKind.NUMBER:
+                value = format_number(value)  # "1.500.000", "2,5": as Indonesians write them
             rows.append((field["label"], str(value) if value != "" else "-"))
         return rows
 
 
 def requirement_path(instance, filename: str) -> str:
     return f"letters/requirements/{instance.request.submitted_at:%Y/%m}/{filename}"
+
+
+class RequestDocumentQuerySet(models.QuerySet):
+    def given_by(self, resident, limit: int = 20):
+        """What `resident` gave with their own requests, newest first: offered
+        again to them when signed in with their PIN (and to nobody else)."""
+        return (
+            self.filter(request__resident=resident)
+            .select_related("request__letter_type")
+            .order_by("-uploaded_at")[:limit]
+        )
 
 
 class RequestDocument(models.Model):
@@ -422,11 +459,18 @@ class RequestDocument(models.Model):
     file = models.FileField(upload_to=requirement_path)
     uploaded_at = models.DateTimeField(default=timezone.now)
 
+    objects = RequestDocumentQuerySet.as_manager()
+
     class Meta:
         ordering = ["uploaded_at"]
 
     def __str__(self) -> str:
         return self.label
+
+    def copy(self) -> ContentFile:
+        """The stored file's content, to attach to another request of the same resident."""
+        with self.file.open("rb") as stored:
+            return ContentFile(stored.read(), name=self.file.name.rsplit("/", 1)[-1])
 
 
 class RequestStep(models.Model):

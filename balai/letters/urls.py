@@ -13,6 +13,7 @@ urlpatterns = [
     path("lacak/<str:code>/unduh/", public.download, name="download"),
     path("v/<str:public_id>/", public.verify, name="verify"),
     path("saya/", public.mine, name="mine"),
+    path("saya/data/", public.my_data, name="my-data"),
     path("saya/masuk/", public.pin_login, name="pin-login"),
     path("saya/ganti-pin/", public.pin_change, name="pin-change"),
     path("saya/keluar/", public.pin_logout, name="pin-logout"),

@@ -130,3 +130,50 @@ def _local_holidays_changed(**kwargs):
     from balai.lib.workdays import clear_local_cache
 
     clear_local_cache()
+
+
+class BoundaryQuerySet(models.QuerySet):
+    def villages_of(self, code: str):
+        """The village outlines inside a regency or district code (or the one village)."""
+        return self.filter(level=Boundary.Level.VILLAGE, code__startswith=code)
+
+    def districts_of(self, code: str):
+        """The district outlines inside a regency code (or the one district)."""
+        return self.filter(level=Boundary.Level.DISTRICT, code__startswith=code[:8])
+
+
+class Boundary(models.Model):
+    """A region's outline, loaded from a GeoJSON file (`balai load-boundaries`).
+
+    `geometry` (GeoJSON, [longitude, latitude]) answers which village a point lies
+    in (balai.regions.geo); `path` is the same outline projected once, at load
+    time, into the map's units (balai.regions.maps), so drawing a map reads text.
+    """
+
+    class Level(models.TextChoices):
+        REGENCY = "regency", _("kabupaten/kota")
+        DISTRICT = "district", _("kecamatan")
+        VILLAGE = "village", _("desa/kelurahan")
+
+    code = models.CharField(_("kode"), max_length=13, primary_key=True)
+    level = models.CharField(_("tingkat"), max_length=8, choices=Level.choices)
+    name = models.CharField(_("nama"), max_length=100)
+    geometry = models.JSONField(_("geometri"))
+    path = models.TextField(_("jalur SVG"))
+    # The path's box in map units: a map's viewBox is the union of its regions' boxes.
+    min_x = models.IntegerField()
+    min_y = models.IntegerField()
+    max_x = models.IntegerField()
+    max_y = models.IntegerField()
+    loaded_at = models.DateTimeField(_("dimuat"), auto_now=True)
+
+    objects = BoundaryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("batas wilayah")
+        verbose_name_plural = _("batas wilayah")
+        indexes = [models.Index(fields=["level", "code"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from balai.lib.fields import DateInput
 from balai.residents.choices import EventKind, Sex, Status
 from balai.residents.importing import MAX_FILE_BYTES
 from balai.residents.models import MIN_NIK_PREFIX, Family, Resident
@@ -111,7 +112,7 @@ class EventForm(forms.Form):
             (EventKind.MOVE_IN, EventKind.MOVE_IN.label),
         ],
     )
-    date = forms.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Tanggal"), widget=DateInput())
     note = forms.CharField(label=_("Keterangan"), required=False, max_length=255)
 
     def clean_date(self):
@@ -142,9 +143,7 @@ class ResidentForm(forms.ModelForm):
             (EventKind.MOVE_IN, EventKind.MOVE_IN.label),
         ],
     )
-    event_date = forms.DateField(
-        label=_("Tanggal peristiwa"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    event_date = forms.DateField(label=_("Tanggal peristiwa"), widget=DateInput())
 
     class Meta:
         model = Resident
@@ -153,7 +152,7 @@ class ResidentForm(forms.ModelForm):
             "occupation", "marital_status", "relationship", "blood_type", "father_name",
             "father_nik", "mother_name", "mother_nik", "phone", "nik_mismatch_reason",
         ]  # fmt: skip
-        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"birth_date": DateInput()}
         help_texts = {
             "nik_mismatch_reason": _(
                 "Isi hanya jika NIK tidak cocok dengan tanggal lahir atau jenis kelamin."

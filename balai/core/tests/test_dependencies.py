@@ -53,5 +53,12 @@ def test_pre_1_0_libraries_have_an_upper_bound_and_the_static_checkers_are_exact
         for r in map(Requirement, project()["optional-dependencies"]["test"])
     }
     # A new release of any of these finds new errors and fails `make test` overnight.
-    for name in ("ruff", "mypy", "django-stubs", "django-stubs-ext", "types-defusedxml"):
+    for name in (
+        "ruff",
+        "mypy",
+        "django-stubs",
+        "django-stubs-ext",
+        "types-defusedxml",
+        "types-shapely",
+    ):
         assert [spec.operator for spec in tests[name].specifier] == ["=="], name

@@ -99,7 +99,7 @@ def test_field_errors_are_indonesian_and_beside_their_fields(client, world):
 
 def test_a_bad_phone_number_is_refused_beside_the_field(client, world):
     response = client.post(url(world), form_data(client, world, phone="12ab"))
-    assert "081234567890" in response.context["form"].errors["phone"][0]
+    assert "0812 3456 7890" in response.context["form"].errors["phone"][0]
 
 
 def test_an_upload_that_is_not_a_photo_or_pdf_is_refused(client, world):

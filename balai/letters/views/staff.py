@@ -3,6 +3,7 @@ the regency admin: the letter types catalogue and its templates."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
@@ -257,7 +258,8 @@ def village_settings(request):
 def issue_pin(request):
     """Give a resident of this village a PIN for layanan mandiri; shown once."""
     require_role(request.user, *actions.HANDLE_ROLES)
-    form = PinIssueForm(request.POST or None)
+    # ?nik= from a resident's page in the registry fills the form in.
+    form = PinIssueForm(request.POST or None, initial={"nik": request.GET.get("nik", "")[:32]})
     pin = resident = None
     if request.method == "POST" and form.is_valid():
         resident = (
@@ -267,7 +269,13 @@ def issue_pin(request):
             form.add_error("nik", _("Tidak ada penduduk desa ini dengan NIK tersebut."))
         else:
             pin = actions.issue_pin(resident, request.user)
-    context = {"form": form, "pin": pin, "resident": resident}
+    context = {
+        "form": form if pin is None else PinIssueForm(),
+        "pin": pin,
+        "resident": resident,
+        "issued_on": timezone.localdate(),
+        "sign_in_url": settings.SITE_URL + reverse("letters:pin-login"),
+    }
     response = render(request, "letters/staff/pin.html", context)
     response["Cache-Control"] = "no-store"
     return response

@@ -1,0 +1,19 @@
+import io
+
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture
+def catalogue(cast):
+    """The demo's catalogue: every agency, the complaint categories, the letter types
+    (loaded by the letters migration) and the agencies' own services."""
+    from balai.complaints.demo import seed_categories
+    from balai.core.demo import seed_agencies
+    from balai.hub import demo
+
+    cache.clear()
+    seed_agencies()
+    seed_categories()
+    demo.seed(io.StringIO())
+    return cast
