@@ -166,7 +166,8 @@ class ResidentQuerySet(CodeScopedQuerySet):
             families = list(Family.objects.filter(no_kk=digits).values_list("pk", flat=True))
             return self.filter(Q(nik=digits) | Q(family_id__in=families))
         if MIN_NIK_PREFIX <= len(digits) < 16:
-            return self.filter(nik__startswith=digits)
+            # A range on the unique index: SQLite's LIKE (case-insensitive) cannot use it.
+            return self.filter(prefix_q("nik", digits))
         return self.none()
 
 

@@ -50,7 +50,7 @@ def test_a_clerk_finds_corrects_and_moves_a_resident(registry, page, browser_log
     assert "Anggota dipindahkan ke KK baru." in page.locator("main").inner_text()
     child.refresh_from_db()
     assert child.family.no_kk == family.no_kk[:6] + "0101259999"
-    assert child.phone == "0812 1111 2222"
+    assert child.phone == "6281211112222"
 
 
 def test_a_clerk_decides_an_import_conflict(cast, page, browser_login, tmp_path):
