@@ -297,14 +297,14 @@ class RequestQuerySet(VillageScopedQuerySet):
         """Requests by the start of a tracking code (read out over the phone), the
         start of the resident's NIK (6+ digits) or the resident's name (as the
         registry searches it: start, any word, sounding alike)."""
-        from balai.residents.models import MIN_NIK_PREFIX, Resident, prefix_q
+        from balai.residents.models import MIN_NIK_PREFIX, Resident, nik_prefix_ids
 
         text = (text or "").strip()
         digits = text.replace(" ", "").replace(".", "")
         if digits.isdigit():
             if len(digits) < MIN_NIK_PREFIX:
                 return self.none()
-            return self.filter(prefix_q("resident__nik", digits[:16]))
+            return self.filter(resident_id__in=nik_prefix_ids(digits[:16]))
         code = tracking.typed(text)
         if code and len(code) >= TRACKING_PREFIX and any(ch.isdigit() for ch in code):
             return self.filter(tracking_code__startswith=code)
