@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "balai.cctv",
     "balai.hub",
     "balai.webhooks",
+    "balai.dashboards",
 ]
 
 MIDDLEWARE = [

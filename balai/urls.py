@@ -23,6 +23,7 @@ urlpatterns = [
     path("cctv/", include("balai.cctv.urls")),
     path("katalog/", include("balai.hub.urls")),
     path("integrasi/", include("balai.webhooks.urls")),
+    path("", include("balai.dashboards.urls")),
     path("", include("balai.portal.urls")),
     path("", include("balai.core.urls")),
 ]
