@@ -37,8 +37,9 @@ def test_a_resident_requests_a_letter_and_collects_it_ready(
     assert "Data tidak cocok" in page.get_by_role("alert").inner_text()
 
     page.get_by_label("Tanggal lahir").fill("1961-07-02")
-    page.get_by_label("Foto KTP-el").set_input_files(str(photo))
-    page.get_by_label("Foto Kartu Keluarga").set_input_files(str(photo))
+    # The first files were kept (a checkbox labelled with their name): choose new ones.
+    page.locator("#id_syarat_ktp").set_input_files(str(photo))
+    page.locator("#id_syarat_kk").set_input_files(str(photo))
     page.get_by_role("button", name="Kirim permohonan").click()
     page.wait_for_url(re.compile(r"/surat/lacak/[0-9A-Z]{28}/"))
     tracking_url = page.url.split("?")[0]
