@@ -215,6 +215,13 @@ def query_phase(args, village) -> list[str]:
         "NIK search, regency admin": timed(
             lambda i: post(admin_client, {"q": rnd.choice(sample)[0]}), n
         ),
+        # Issue 11.8: the start of a NIK (district + birth date), and a surname.
+        "partial NIK search (12 digits), village operator": timed(
+            lambda i: post(op_client, {"q": rnd.choice(local)[0][:12]}), n
+        ),
+        "surname search, village operator": timed(
+            lambda i: get(op_client, {"q": rnd.choice(local)[1].split()[-1]}), n
+        ),
         "API list + name search, village token": timed(
             lambda i: op_client.get(
                 "/api/v1/residents",

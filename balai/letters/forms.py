@@ -351,6 +351,12 @@ class VillageSettingsForm(forms.ModelForm):
             "secretary_signs",
             "secretary_types",
         ]
+        help_texts = {
+            "address": _(
+                "Dicetak di kop surat bila Profil desa belum memuat alamat kantor; "
+                "alamat di Profil desa didahulukan."
+            )
+        }
 
     def __init__(self, *args, may_delegate: bool = False, **kwargs):
         """`may_delegate`: this user (the head) decides who signs in their name;

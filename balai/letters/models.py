@@ -297,14 +297,14 @@ class RequestQuerySet(VillageScopedQuerySet):
         """Requests by the start of a tracking code (read out over the phone), the
         start of the resident's NIK (6+ digits) or the resident's name (as the
         registry searches it: start, any word, sounding alike)."""
-        from balai.residents.models import MIN_NIK_PREFIX, Resident
+        from balai.residents.models import MIN_NIK_PREFIX, Resident, nik_prefix_ids
 
         text = (text or "").strip()
         digits = text.replace(" ", "").replace(".", "")
         if digits.isdigit():
             if len(digits) < MIN_NIK_PREFIX:
                 return self.none()
-            return self.filter(resident__nik__startswith=digits[:16])
+            return self.filter(resident_id__in=nik_prefix_ids(digits[:16]))
         code = tracking.typed(text)
         if code and len(code) >= TRACKING_PREFIX and any(ch.isdigit() for ch in code):
             return self.filter(tracking_code__startswith=code)
@@ -398,13 +398,14 @@ class LetterRequest(models.Model):
 
     @property
     def phone_international(self) -> str:
-        """The contact number as 62..., digits only ("" without a number)."""
-        digits = "".join(ch for ch in self.phone if ch.isdigit())
-        if digits.startswith("0"):
-            digits = "62" + digits[1:]
-        elif digits.startswith("8"):
-            digits = "62" + digits
-        return digits
+        """The contact number as 62... digits (balai.lib.phones), "" without one."""
+        from balai.lib.phones import normalise_or_none
+
+        found = normalise_or_none(self.phone)
+        if found:
+            return found
+        digits = "".join(ch for ch in self.phone if ch.isdigit())  # stored before the rule
+        return "62" + digits[1:] if digits.startswith("0") else digits
 
     @property
     def whatsapp_url(self) -> str:

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from balai.lib.fields import DateInput, DigitsField
+from balai.lib.phones import PhoneField
 from balai.residents.choices import EventKind, Sex, Status
 from balai.residents.importing import MAX_FILE_BYTES
 from balai.residents.models import MIN_NIK_PREFIX, Family, Resident
@@ -220,6 +221,8 @@ class ResidentForm(forms.ModelForm):
 
 class CorrectionForm(forms.ModelForm):
     """What staff correct on a resident's record (actions.RESIDENT_FIELDS)."""
+
+    phone = PhoneField(label=_("Telepon"), required=False, mobile=False)
 
     class Meta:
         model = Resident

@@ -35,17 +35,17 @@ def test_staff_correct_a_residents_record_with_before_and_after(registry, client
             "marital_status": MaritalStatus.WIDOWED,
             "education": resident.education or "",
             "religion": resident.religion or "",
-            "phone": "0812 3456 7890",
+            "phone": "0812 3456 7890",  # stored as 6281234567890
         },
     )
     assert response.status_code == 302
     resident.refresh_from_db()
     assert resident.marital_status == MaritalStatus.WIDOWED
-    assert resident.phone == "0812 3456 7890"
+    assert resident.phone == "6281234567890"
     row = AuditLog.objects.get(action="resident.corrected")
     assert row.detail["before"]["occupation"] == old_occupation
     assert row.detail["after"]["marital_status"] == MaritalStatus.WIDOWED
-    assert row.detail["after"]["phone"] == "0812 3456 7890"
+    assert row.detail["after"]["phone"] == "6281234567890"
 
 
 def test_staff_correct_a_familys_address(registry, client, login_as):
