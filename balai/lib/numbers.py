@@ -4,9 +4,10 @@ A dot groups thousands, a comma starts the decimals. What cannot be read one
 way only is refused with a message that shows the right form, never guessed:
 `2.5` (a dot that is not a thousands group) and `1,500,000` (commas as
 groups) are refused rather than turned into 25 or 1.5. The form fields use a
-text input with `inputmode="decimal"`, not `type="number"`: a browser's number
-input reads the text by the phone's own locale, and on an English phone
-Chromium drops the comma of "2,5" as a thousands separator and sends 25.
+text input with `inputmode="decimal"`, not `type="number"`: Chromium's number
+input drops the comma of "2,5" as a grouping mark and sends 25 (seen with the
+browser tests' Chromium in both the en-US and the id-ID locale), which is how
+"2,5" silently became 25 in the letter forms.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from balai.lib.fields import DateInput
+from balai.lib.fields import DateInput, DigitsField
 from balai.residents.choices import EventKind, Sex, Status
 from balai.residents.importing import MAX_FILE_BYTES
 from balai.residents.models import MIN_NIK_PREFIX, Family, Resident
@@ -153,6 +153,8 @@ class ResidentForm(forms.ModelForm):
             "father_nik", "mother_name", "mother_nik", "phone", "nik_mismatch_reason",
         ]  # fmt: skip
         widgets = {"birth_date": DateInput()}
+        # "NIK terdiri dari 16 angka; Anda mengetik 15." (balai/lib/fields.py)
+        field_classes = {"nik": DigitsField}
         help_texts = {
             "nik_mismatch_reason": _(
                 "Isi hanya jika NIK tidak cocok dengan tanggal lahir atau jenis kelamin."

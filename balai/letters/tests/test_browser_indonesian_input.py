@@ -11,9 +11,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_income_typed_the_indonesian_way_is_stored_as_typed(world, page, tmp_path):
-    """ "2,5" once reached the server as 25 (a type="number" input read by the
-    phone's English locale drops the comma); now it is 2.5, and "Rp 1.500.000"
-    is 1500000."""
+    """ "2,5" once reached the server as 25 (Chromium's type="number" input drops
+    the comma); now it is 2.5, and "Rp 1.500.000" is 1500000."""
     photo = tmp_path / "ktp.png"
     photo.write_bytes(png_bytes())
     page.goto(f"/surat/ajukan/{world.village_a.code}/tidak-mampu/")

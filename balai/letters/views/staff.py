@@ -258,8 +258,7 @@ def village_settings(request):
 def issue_pin(request):
     """Give a resident of this village a PIN for layanan mandiri; shown once."""
     require_role(request.user, *actions.HANDLE_ROLES)
-    # ?nik= from a resident's page in the registry fills the form in.
-    form = PinIssueForm(request.POST or None, initial={"nik": request.GET.get("nik", "")[:32]})
+    form = PinIssueForm(request.POST or None)
     pin = resident = None
     if request.method == "POST" and form.is_valid():
         resident = (
