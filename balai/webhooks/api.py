@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from balai.accounts.api_auth import TokenAuth, require_scope
 from balai.accounts.choices import Scope
+from balai.lib.examples import example
 from balai.lib.listparams import MAX_LIMIT
 from balai.lib.problems import Problem
 from balai.notifications.events import Kind
@@ -40,7 +41,20 @@ class SubscriptionChange(Schema):
     kinds: list[Kind] | None = Field(None, min_length=1, max_length=len(Kind.values))
 
 
+SUBSCRIPTION_EXAMPLE = {
+    "id": 12,
+    "url": "https://sipd.lumajangkab.go.id/balai/webhook",
+    "kinds": ["complaint.dispatched", "complaint.updated"],
+    "description": "Aduan untuk Dinas PUPR",
+    "active": True,
+    "disabled_reason": "",
+    "failures": 0,
+}
+
+
 class SubscriptionOut(Schema):
+    model_config = example(SUBSCRIPTION_EXAMPLE)
+
     id: int
     url: str
     kinds: list[str]
@@ -51,14 +65,34 @@ class SubscriptionOut(Schema):
 
 
 class SubscriptionCreated(SubscriptionOut):
+    model_config = example(
+        {**SUBSCRIPTION_EXAMPLE, "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}
+    )
+
     secret: str = Field(description="whsec_… shown this once; keep it to verify signatures")
 
 
 class SecretOut(Schema):
+    model_config = example({"secret": "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"})
+
     secret: str = Field(description="The new whsec_ secret; the old one signs beside it for 24 h")
 
 
 class WebhookDeliveryOut(Schema):
+    model_config = example(
+        {
+            "id": 3051,
+            "event": "evt_88412",
+            "kind": "complaint.dispatched",
+            "status": "failed",
+            "attempts": 2,
+            "next_attempt_at": "2026-12-05T16:55:00Z",
+            "delivered_at": None,
+            "last_status_code": 503,
+            "last_error": "",
+        }
+    )
+
     id: int
     event: str = Field(description="The webhook-id, evt_<event id>")
     kind: str
@@ -71,6 +105,23 @@ class WebhookDeliveryOut(Schema):
 
 
 class OutboxEventOut(Schema):
+    model_config = example(
+        {
+            "id": 88412,
+            "type": "complaint.dispatched",
+            "timestamp": "2026-12-05T16:20:11Z",
+            "data": {
+                "complaint": "J_lSoZvXGg6OVD8v-VxfxQ",
+                "status": "dispatched",
+                "category": "jalan-rusak",
+                "unit": "agency",
+                "agency": "dinas-pupr",
+                "village": "35.08.01.2001",
+                "at": "2026-12-05T16:20:11+00:00",
+            },
+        }
+    )
+
     id: int = Field(description="Cursor: pass the last one seen as `after`")
     type: str
     timestamp: dt.datetime
