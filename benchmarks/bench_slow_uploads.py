@@ -73,13 +73,19 @@ def uploads(browser, base: str, photos: list[Path], *, javascript: bool) -> list
         else:
             page.get_by_role("button", name="Kirim aduan").click(no_wait_after=True)
         begun.append(time.perf_counter())
-    taken: list[float | None] = []
-    for page, began in zip(pages, begun, strict=True):
-        try:
-            page.wait_for_url("**/aduan/lacak/**", timeout=300_000)
-            taken.append(time.perf_counter() - began)
-        except Exception:
-            taken.append(None)
+    taken: list[float | None] = [None, None]
+    failed = [False, False]
+    deadline = time.perf_counter() + 300
+    while time.perf_counter() < deadline and not all(
+        t is not None or f for t, f in zip(taken, failed, strict=True)
+    ):
+        pages[0].wait_for_timeout(250)  # lets Playwright take in both tabs' events
+        for n, page in enumerate(pages):
+            if taken[n] is None and "/aduan/lacak/" in page.url:
+                taken[n] = time.perf_counter() - begun[n]
+            elif not page.url.startswith("http"):
+                failed[n] = True  # the browser's own error page: the upload was cut off
+    for page in pages:
         page.context.close()
     return taken
 

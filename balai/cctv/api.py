@@ -22,6 +22,7 @@ from balai.cctv import actions, history
 from balai.cctv.choices import Purpose, State, Visibility
 from balai.cctv.forms import CameraForm
 from balai.cctv.models import Camera, CameraEvent, CameraRollup, Site, can_manage, uptime
+from balai.lib.examples import example, page_example
 from balai.lib.listparams import MAX_LIMIT, CursorPage, CursorParams, Text, cursor_page
 
 router = Router(tags=["cctv"], auth=TokenAuth())
@@ -53,13 +54,54 @@ class CameraOut(Schema):
     clock_drift: float | None
 
 
+CAMERA_EXAMPLE = {
+    "id": "01a24700-44db-7ede-a43f-e56e15e90fe7",
+    "name": "Balai Desa",
+    "village": "35.08.01.2001",
+    "district": "35.08.01",
+    "site": "01a24700-44d9-770b-84fe-5d0074f91b12",
+    "location": "Halaman depan",
+    "latitude": -8.2893,
+    "longitude": 113.0412,
+    "purpose": "keamanan",
+    "owner": None,
+    "visibility": "public",
+    "make": "Dahua",
+    "model": "IPC-HFW1230",
+    "installed_on": "2025-08-17",
+    "retention_days": 30,
+    "operator_contact": "Operator Desa Tegalrejo, kantor desa",
+    "has_credentials": True,
+    "state": "up",
+    "state_since": "2026-12-05T08:00:00Z",
+    "problems": [],
+    "problem_text": "",
+    "last_checked_at": "2026-12-05T16:15:00Z",
+    "clock_drift": 0.4,
+}
+
+
 class CameraPage(CursorPage):
+    model_config = page_example(CAMERA_EXAMPLE)
     """One page of cameras, oldest first."""
 
     items: list[CameraOut]
 
 
 class CameraDetailOut(CameraOut):
+    model_config = example(
+        {
+            **CAMERA_EXAMPLE,
+            "rtsp_url": "",
+            "onvif_url": "http://10.8.1.20/onvif/device_service",
+            "snapshot_url": "",
+            "hls_url": "",
+            "relay_path": "",
+            "reconnects_24h": 0,
+            "freezes_24h": 0,
+        }
+    )
+
     rtsp_url: str
     onvif_url: str
     snapshot_url: str
@@ -70,6 +112,19 @@ class CameraDetailOut(CameraOut):
 
 
 class CameraEventOut(Schema):
+    model_config = example(
+        {
+            "id": 1042,
+            "camera": "01a24700-44db-7ede-a43f-e56e15e90fe7",
+            "type": "camera.down",
+            "at": "2026-12-05T03:12:00Z",
+            "from_state": "up",
+            "to_state": "down",
+            "problem": "unreachable",
+            "text": "Kamera tidak dapat dihubungi",
+        }
+    )
+
     id: int = Field(description="Increasing; pass the last one seen as `after`")
     camera: UUID
     type: str = Field(description="camera.down, camera.up or camera.degraded")
@@ -81,6 +136,16 @@ class CameraEventOut(Schema):
 
 
 class UptimeOut(Schema):
+    model_config = example(
+        {
+            "days": 7,
+            "up_seconds": 503700,
+            "degraded_seconds": 6300,
+            "down_seconds": 8400,
+            "uptime": 0.9838,
+        }
+    )
+
     days: int
     up_seconds: int
     degraded_seconds: int

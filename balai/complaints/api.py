@@ -17,6 +17,7 @@ from balai.accounts.choices import Scope
 from balai.complaints import actions, forms
 from balai.complaints.choices import RejectReason, Status
 from balai.complaints.models import Complaint
+from balai.lib.examples import example, page_example
 from balai.lib.listparams import CursorPage, CursorParams, Text, cursor_page
 
 router = Router(tags=["complaints"], auth=TokenAuth())
@@ -49,7 +50,36 @@ class ComplaintOut(Schema):
     reporter_phone: str | None = None
 
 
+COMPLAINT_EXAMPLE = {
+    "id": "J_lSoZvXGg6OVD8v-VxfxQ",
+    "category": "lampu-lalu-lintas",
+    "category_name": "Lampu lalu lintas rusak",
+    "status": "received",
+    "village": "35.08.03.2001",
+    "unit_kind": "agency",
+    "agency": "dishub",
+    "description": "Lampu merah di perempatan mati sejak pagi.",
+    "privacy": "anonymous",
+    "latitude": -8.135,
+    "longitude": 113.226,
+    "address": "",
+    "created_at": "2026-12-01T16:18:41.054Z",
+    "updated_at": "2026-12-01T16:18:41.054Z",
+    "verify_due": "2026-12-02T16:18:41.054Z",
+    "response_due": None,
+    "resolution_due": "2026-12-07T16:18:41.054Z",
+    "next_due": "2026-12-02T16:18:41.054Z",
+    "first_response_at": None,
+    "resolved_at": None,
+    "assignee": None,
+    "reporter_name": None,
+    "reporter_email": None,
+    "reporter_phone": None,
+}
+
+
 class ComplaintPage(CursorPage):
+    model_config = page_example(COMPLAINT_EXAMPLE)
     """One page of complaints, newest first."""
 
     items: list[ComplaintOut]
@@ -67,6 +97,25 @@ class EventOut(Schema):
 
 
 class ComplaintDetailOut(ComplaintOut):
+    model_config = example(
+        {
+            **COMPLAINT_EXAMPLE,
+            "status": "verified",
+            "events": [
+                {
+                    "at": "2026-12-01T20:18:41.054Z",
+                    "kind": "status",
+                    "from_status": "received",
+                    "to_status": "verified",
+                    "actor": "Command center",
+                    "note": "",
+                    "reason": "",
+                    "internal": False,
+                }
+            ],
+        }
+    )
+
     events: list[EventOut]
 
 

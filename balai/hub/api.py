@@ -23,11 +23,26 @@ from balai.hub.choices import Health, Source
 from balai.hub.choices import Status as EntryStatus
 from balai.hub.forms import ServiceForm
 from balai.hub.models import Service, Theme
+from balai.lib.examples import example, page_example
 from balai.lib.listparams import CursorPage, CursorParams, Text, cursor_page
 
 router = Router(tags=["catalogue"])
 
 MAX_QUERY = 100
+
+
+ENTRY_EXAMPLE = {
+    "slug": "ktp-el-hilang-rusak",
+    "name": "Cetak ulang KTP-el hilang atau rusak",
+    "source": "service",
+    "description": "KTP-el yang hilang, rusak atau datanya berubah dicetak ulang.",
+    "agency": "dispendukcapil",
+    "cost": "Gratis",
+    "duration_days": 1,
+    "status": "live",
+    "themes": ["kependudukan"],
+    "url": "/katalog/layanan/ktp-el-hilang-rusak/",
+}
 
 
 class CatalogueEntryOut(Schema):
@@ -51,6 +66,29 @@ class CatalogueHealthOut(Schema):
 
 
 class CatalogueDetailOut(CatalogueEntryOut):
+    model_config = example(
+        {
+            **ENTRY_EXAMPLE,
+            "audience": "Penduduk Kabupaten Lumajang",
+            "requirements": ["Surat keterangan kehilangan dari kepolisian", "Kartu Keluarga"],
+            "online_url": "",
+            "office_address": "Mal Pelayanan Publik Lumajang, Jl. Alun-Alun Barat, Lumajang",
+            "office_hours": "Senin-Kamis 08.00-15.00, Jumat 08.00-11.00",
+            "whatsapp": "6281234567890",
+            "phone": "",
+            "app_url": "",
+            "contact": "Layanan informasi Dispendukcapil",
+            "tags": ["ktp hilang", "e-ktp rusak"],
+            "health_url": "https://dukcapil.lumajangkab.go.id/healthz",
+            "live_status": {
+                "health": "up",
+                "since": "2026-12-01T07:00:00Z",
+                "checked_at": "2026-12-05T16:20:00Z",
+                "uptime_30d": 0.997,
+            },
+        }
+    )
+
     audience: str
     requirements: list[str]
     online_url: str
@@ -66,6 +104,10 @@ class CatalogueDetailOut(CatalogueEntryOut):
 
 
 class SearchOut(Schema):
+    model_config = example(
+        {"query": "ktp hlang", "corrected": {"hlang": ["hilang"]}, "results": [ENTRY_EXAMPLE]}
+    )
+
     query: str
     corrected: dict[str, list[str]] = Field(description="Misspelt words and what was searched")
     results: list[CatalogueEntryOut]
@@ -79,6 +121,7 @@ class SearchParams(Schema):
 
 
 class CataloguePage(CursorPage):
+    model_config = page_example(ENTRY_EXAMPLE)
     items: list[CatalogueEntryOut]
 
 

@@ -51,7 +51,7 @@ SERVICES: list[tuple[str, str, list[str], str, str, str, int | None, str, dict]]
         "ganti kepala keluarga, perubahan data.",
         "KK lama\nBuku nikah/akta perkawinan (untuk keluarga baru)\nFormulir F-1.01",
         1,
-        "kk, kartu keluarga, pisah kk, tambah anggota keluarga, ubah kk",
+        "kk, kartu keluarga, pisah kk, tambah anggota keluarga, ubah kk, kk hilang, kk rusak",
         {},
     ),
     (
@@ -191,6 +191,18 @@ SERVICES: list[tuple[str, str, list[str], str, str, str, int | None, str, dict]]
         {"phone": "119", "office_hours": "24 jam"},
     ),
     (
+        "rsud-rawat-jalan",
+        "dinkes",
+        ["kesehatan"],
+        "Pendaftaran rawat jalan RSUD dr. Haryoto Lumajang",
+        "Daftar berobat ke poliklinik rumah sakit daerah dengan rujukan puskesmas; antrean "
+        "bisa diambil daring sehari sebelumnya.",
+        "KTP-el\nKartu BPJS/KIS\nSurat rujukan puskesmas (peserta BPJS)",
+        0,
+        "rumah sakit, rsud, poli, rujukan, antrean",
+        {"office_address": "RSUD dr. Haryoto, Jl. Basuki Rahmat 5, Lumajang"},
+    ),
+    (
         "imunisasi",
         "dinkes",
         ["kesehatan"],
@@ -294,7 +306,7 @@ SERVICES: list[tuple[str, str, list[str], str, str, str, int | None, str, dict]]
     (
         "bedah-rumah",
         "perkim",
-        ["sosial", "infrastruktur"],
+        ["sosial"],
         "Bantuan bedah rumah tidak layak huni (RTLH)",
         "Perbaikan rumah tidak layak huni milik keluarga tidak mampu, diusulkan desa.",
         KTP_KK + "\nBukti kepemilikan tanah\nFoto rumah",

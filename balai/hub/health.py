@@ -18,6 +18,7 @@ from django.utils import timezone
 from balai.cctv.probing import DEFAULT_LIMITS, Limits, Result, Target, run_round
 from balai.hub.choices import Health
 from balai.hub.models import HealthChange, Service
+from balai.notifications import events
 
 
 def probed():
@@ -46,12 +47,9 @@ def event_data(service: Service, change: HealthChange) -> dict:
 
 
 def publish(service: Service, change: HealthChange) -> None:
-    """Tell subscribed agencies' systems: service.down / service.up."""
-    try:
-        from balai.notifications.events import publish as publish_event  # type: ignore[import-not-found]
-    except ImportError:  # the event bus is not in this deployment yet
-        return
-    publish_event(f"service.{change.health}", event_data(service, change), agency=service.agency)
+    """Tell subscribed agencies' systems (the outbox, in this transaction):
+    service.down / service.up."""
+    events.publish(f"service.{change.health}", event_data(service, change), agency=service.agency)
 
 
 @transaction.atomic
@@ -66,8 +64,9 @@ def apply_result(service: Service, result: Result) -> HealthChange | None:
             service=service, at=now, health=health, detail=result.detail[:300]
         )
         fields.update(health=health, health_since=now)
+        # The first "up" of a new entry is no news; a first "down" is.
         if service.health != Health.UNKNOWN or health == Health.DOWN:
-            transaction.on_commit(lambda: publish(service, change))
+            publish(service, change)
     Service.objects.filter(pk=service.pk).update(**fields)
     for name, value in fields.items():
         setattr(service, name, value)

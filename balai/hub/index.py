@@ -10,6 +10,8 @@ from balai.hub.models import IndexWord, SearchDocument, Service
 
 
 def add_words(found: set[str]) -> None:
+    """Words as written and their stems: a query word whose stem is here is no typo."""
+    found = found | {search.stem(w) for w in found}
     if found:
         IndexWord.objects.bulk_create(
             [IndexWord(word=w) for w in sorted(found)], ignore_conflicts=True

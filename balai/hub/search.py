@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import functools
 import re
+import time
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db import connection
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
@@ -38,9 +38,10 @@ from balai.hub.vocabulary import STOPWORDS
 
 MAX_QUERY_WORDS = 12
 MAX_WORD = 40
+TRIGRAM_THRESHOLD = 0.3  # pg_trgm.similarity_threshold's default
 MIN_CORRECTED = 4  # shorter words are too ambiguous to correct (kk, sd, pju)
 CANDIDATES = 2  # nearest vocabulary words tried for a misspelt one
-SYNONYMS_CACHE = "hub:synonyms"
+SYNONYMS_SECONDS = 60
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -102,17 +103,22 @@ def _load_synonyms() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     return {phrase: tuple(members) for members in groups.values() for phrase in members if phrase}
 
 
+_synonyms: dict = {"at": 0.0, "table": None}
+
+
 def synonyms() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
-    """Each phrase (as a tuple of words) -> every phrase of its group."""
-    found = cache.get(SYNONYMS_CACHE)
-    if found is None:
-        found = _load_synonyms()
-        cache.set(SYNONYMS_CACHE, found, 600)
-    return found
+    """Each phrase (as a tuple of words) -> every phrase of its group.
+
+    Kept in the process for SYNONYMS_SECONDS: a search costs no query for it. A
+    change is seen at once by the process that made it, by others within that time."""
+    now = time.monotonic()
+    if _synonyms["table"] is None or now - _synonyms["at"] > SYNONYMS_SECONDS:
+        _synonyms.update(table=_load_synonyms(), at=now)
+    return _synonyms["table"]
 
 
 def forget_synonyms() -> None:
-    cache.delete(SYNONYMS_CACHE)
+    _synonyms["table"] = None
 
 
 # ---- the query side ----------------------------------------------------------------
@@ -134,18 +140,17 @@ class Query:
 def _corrections(tokens: list[str]) -> dict[str, list[str]]:
     from balai.hub.models import IndexWord
 
-    unknown = {t for t in tokens if len(t) >= MIN_CORRECTED and not t.isdigit()}
-    unknown -= set(IndexWord.objects.filter(word__in=unknown).values_list("word", flat=True))
-    unknown -= STOPWORDS
+    candidates = {t for t in tokens if len(t) >= MIN_CORRECTED and not t.isdigit()} - STOPWORDS
+    # One slip of the finger (two letters swapped, one too many): looked up exactly,
+    # in the same query that tells which words are known at all.
+    slips = {token: _slips(token) for token in candidates}
+    asked = candidates.union(*slips.values())
+    stems_of = {token: stem(token) for token in candidates}
+    asked |= set(stems_of.values())
+    known = set(IndexWord.objects.filter(word__in=asked).values_list("word", flat=True))
     found: dict[str, list[str]] = {}
-    # One slip of the finger (two letters swapped, one doubled): looked up exactly.
-    slips = {token: _slips(token) for token in unknown}
-    known = set(
-        IndexWord.objects.filter(word__in={v for vs in slips.values() for v in vs}).values_list(
-            "word", flat=True
-        )
-    )
-    for token in sorted(unknown):
+    # A word whose stem is indexed is no typo ("diangkut": "angkut").
+    for token in sorted(t for t in candidates - known if stems_of[t] not in known):
         if exact := sorted(v for v in slips[token] if v in known)[:CANDIDATES]:
             found[token] = exact
         elif nearest := backend().similar_words(token, CANDIDATES):
@@ -191,10 +196,10 @@ def parse(text: str) -> Query:
 
 
 def _single(query: Query, word: str, typed: str, known) -> None:
-    if word in STOPWORDS:
+    if word in STOPWORDS or len(word) < 2:  # "e" of "e ktp" says nothing alone
         return
     alternatives = query.corrected.get(typed, [word])
-    concept = {(stem(w),) for w in alternatives}
+    concept: set[tuple[str, ...]] = {(stem(w),) for w in alternatives}
     for w in alternatives:
         if (group := known.get((w,))) and len(alternatives) == 1:
             concept |= {tuple(stem(x) for x in p) for p in group}
@@ -233,7 +238,7 @@ class SQLiteSearch:
 
     def ranked(self, query: Query, limit: int, offset: int) -> list[int]:
         sql = SQLITE_RANKED
-        params = [
+        params: list[str | int] = [
             self.match(_flatten(query.concepts)),
             *PUBLIC_STATUSES,
             self.match_all(query.concepts),
@@ -254,8 +259,11 @@ class SQLiteSearch:
             "ORDER BY bm25(hub_word_trigrams), w.word LIMIT %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [match, len(token) - 2, len(token) + 2, n])
-            return [row[0] for row in cursor.fetchall()]
+            cursor.execute(sql, [match, len(token) - 2, len(token) + 2, n * 4])
+            found = [row[0] for row in cursor.fetchall()]
+        # FTS5 finds words sharing trigrams; pg_trgm's threshold keeps the near ones,
+        # so that both databases correct alike.
+        return [w for w in found if trigram_similarity(token, w) >= TRIGRAM_THRESHOLD][:n]
 
 
 class PostgresSearch:
@@ -274,7 +282,7 @@ class PostgresSearch:
             "LIMIT %s OFFSET %s"
         )
         every = " & ".join(f"({self.tsquery(_flatten([c]))})" for c in query.concepts)
-        params = [
+        params: list[str | int | list[str]] = [
             self.tsquery(_flatten(query.concepts)),
             every,
             list(PUBLIC_STATUSES),
@@ -293,6 +301,17 @@ class PostgresSearch:
         with connection.cursor() as cursor:
             cursor.execute(sql, [token, token, n])
             return [row[0] for row in cursor.fetchall()]
+
+
+def _trigrams(word: str) -> set[str]:
+    padded = f"  {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def trigram_similarity(a: str, b: str) -> float:
+    """pg_trgm's similarity(): shared trigrams of the padded words over all of them."""
+    x, y = _trigrams(a), _trigrams(b)
+    return len(x & y) / len(x | y)
 
 
 def backend():

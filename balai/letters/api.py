@@ -28,6 +28,7 @@ from balai.letters import actions, identity, progress
 from balai.letters.forms import EXTRA, UPLOAD, LetterRequestForm
 from balai.letters.models import Letter, LetterRequest, LetterType
 from balai.lib import tracking
+from balai.lib.examples import example, page_example
 from balai.lib.listparams import CursorPage, CursorParams, Text, cursor_page
 from balai.lib.problems import Problem
 from balai.regions.models import Village
@@ -60,6 +61,22 @@ class RequirementOut(Schema):
 
 
 class LetterTypeOut(Schema):
+    model_config = example(
+        {
+            "code": "domisili",
+            "name": "Surat Keterangan Domisili",
+            "classification": "470",
+            "description": "",
+            "online": True,
+            "validity_days": 90,
+            "sla_days": 3,
+            "requirements": [
+                {"key": "ktp", "label": "Foto KTP-el", "upload": True, "required": True}
+            ],
+            "extra_fields": [],
+        }
+    )
+
     code: str
     name: str
     classification: str
@@ -101,6 +118,16 @@ class RequestIn(Schema):
 
 
 class CreatedOut(Schema):
+    model_config = example(
+        {
+            "tracking_code": "ZY48HRJ6FHZ48PEHKVQZQ3MXEDKB",
+            "tracking_code_grouped": "ZY48-HRJ6-FHZ4-8PEH-KVQZ-Q3MX-EDKB",
+            "status": "submitted",
+            "tracking_url": "https://lumajangkab.go.id/surat/lacak/ZY48HRJ6FHZ48PEHKVQZQ3MXEDKB/",
+            "created": True,
+        }
+    )
+
     tracking_code: str
     tracking_code_grouped: str
     status: str
@@ -190,6 +217,27 @@ class LetterOut(Schema):
 
 
 class StatusOut(Schema):
+    model_config = example(
+        {
+            "tracking_code": "ZY48-HRJ6-FHZ4-8PEH-KVQZ-Q3MX-EDKB",
+            "letter_type": "Surat Pengantar SKCK",
+            "village": "Desa Tegalrejo",
+            "status": "ready",
+            "status_label": "Siap diambil",
+            "next_step": "Ambil surat di kantor desa pada hari kerja.",
+            "submitted_at": "2026-12-05T16:18:46.179Z",
+            "status_changed_at": "2026-12-05T16:18:47.234Z",
+            "due_at": "2026-12-09T17:00:00Z",
+            "reason": "",
+            "letter": {
+                "number": "331/003/35.08.01.2001/2026",
+                "issued_at": "2026-12-05T16:18:47.046Z",
+                "revoked": False,
+                "verification_url": "https://lumajangkab.go.id/surat/v/NBn6mnJ6EjMd3ItbKNbI0w/",
+            },
+        }
+    )
+
     tracking_code: str
     letter_type: str
     village: str
@@ -267,7 +315,24 @@ class StaffRequestOut(Schema):
     letter_id: str | None
 
 
+STAFF_REQUEST_EXAMPLE = {
+    "id": "31332dbd-7288-4c08-a706-499c94095dfb",
+    "tracking_code": "HFFS-F876-NTZM-EEG8-2AC3-RWA1-72VM",
+    "village": "Desa Tegalrejo",
+    "village_code": "35.08.01.2001",
+    "letter_type": "Surat Keterangan Kehilangan",
+    "status": "submitted",
+    "submitted_at": "2026-12-05T16:18:46.198Z",
+    "due_at": "2026-12-09T17:00:00Z",
+    "overdue": False,
+    "resident_name": "Cengkir Anggriawan",
+    "letter_number": None,
+    "letter_id": None,
+}
+
+
 class StaffRequestPage(CursorPage):
+    model_config = page_example(STAFF_REQUEST_EXAMPLE)
     """One page of requests, newest first."""
 
     items: list[StaffRequestOut]

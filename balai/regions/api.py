@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from balai.lib.examples import example
 from balai.regions.codes import level_of
 from balai.regions.models import District, Province, Regency, Village
 
@@ -24,7 +25,20 @@ class RegionRef(Schema):
     name: str
 
 
+REGION_EXAMPLE = {
+    "code": "35.08.01",
+    "name": "Tempursari",
+    "level": "district",
+    "children": [
+        {"code": "35.08.01.2001", "name": "Tegalrejo"},
+        {"code": "35.08.01.2002", "name": "Bulurejo"},
+    ],
+}
+
+
 class RegionOut(Schema):
+    model_config = example(REGION_EXAMPLE)
+
     code: str
     name: str
     level: str

@@ -9,6 +9,7 @@ from ninja.errors import HttpError
 from balai.accounts.access import require_role, village_for_user_or_404
 from balai.accounts.api_auth import TokenAuth, require_scope
 from balai.accounts.choices import Scope
+from balai.lib.examples import example, page_example
 from balai.lib.listparams import CursorPage, CursorParams, Text, cursor_page
 from balai.regions.codes import level_of
 from balai.regions.models import District, Village
@@ -34,7 +35,23 @@ class ResidentOut(Schema):
     village: str
 
 
+RESIDENT_EXAMPLE = {
+    "id": "01a24700-2786-75e6-b18d-6833ac16a64e",
+    "nik": "3508••••••••2503",
+    "no_kk": "3508••••••••0173",
+    "name": "Abyasa",
+    "sex": 1,
+    "birth_year": 2013,
+    "dusun": "Sukorejo",
+    "rt": "003",
+    "rw": "004",
+    "status": 1,
+    "village": "35.08.01.2001",
+}
+
+
 class ResidentPage(CursorPage):
+    model_config = page_example(RESIDENT_EXAMPLE, count=200)
     """One page of residents by name; `count` is every match."""
 
     count: int
@@ -126,6 +143,26 @@ class AgeGroupOut(Schema):
 
 
 class PopulationOut(Schema):
+    model_config = example(
+        {
+            "region": "35.08.01.2001",
+            "total": 192,
+            "small_count_threshold": 5,
+            "sex": [
+                {"code": 1, "label": "Laki-laki", "count": 100},
+                {"code": 2, "label": "Perempuan", "count": 92},
+            ],
+            "religion": [
+                {"code": 1, "label": "Islam", "count": 185},
+                {"code": 2, "label": "Kristen", "count": None},
+            ],
+            "education": [{"code": 1, "label": "Tidak/Belum Sekolah", "count": 29}],
+            "occupation": [{"code": 1, "label": "Belum/Tidak Bekerja", "count": 31}],
+            "marital_status": [{"code": 2, "label": "Kawin", "count": 92}],
+            "age_groups": [{"label": "0-4", "male": 12, "female": 13, "count": 25}],
+        }
+    )
+
     region: str
     total: int
     small_count_threshold: int

@@ -488,39 +488,10 @@ def statistics(request, code=None):
             "level": level,
             "data": data,
             "children": children,
-            "pyramid": _pyramid(data["age_groups"]),
+            "pyramid": stats.pyramid(data["age_groups"]),
             "bars": {
-                dimension: _bars(data[dimension])
+                dimension: stats.bar_chart(data[dimension])
                 for dimension in ("religion", "education", "occupation", "marital_status")
             },
         },
     )
-
-
-def _bars(items):
-    """SVG geometry (viewBox 0 0 100 H) of a horizontal bar chart, largest first."""
-    items = sorted(items, key=lambda i: -(i["count"] or 0))[:12]
-    top = max((i["count"] or 0 for i in items), default=0) or 1
-    rows = [
-        {**item, "y": n * 10 + 1, "width": round(100 * (item["count"] or 0) / top, 2)}
-        for n, item in enumerate(items)
-    ]
-    return {"rows": rows, "height": len(rows) * 10}
-
-
-def _pyramid(groups):
-    top = max((max(g["male"] or 0, g["female"] or 0) for g in groups), default=0) or 1
-    rows = []
-    for i, g in enumerate(reversed(groups)):
-        rows.append(
-            {
-                **g,
-                "y": i * 22,
-                "male_w": round(45 * (g["male"] or 0) / top, 2),
-                "female_w": round(45 * (g["female"] or 0) / top, 2),
-            }
-        )
-    for row in rows:
-        row["male_x"] = round(50 - row["male_w"], 2)
-    visible = any(g["male"] or g["female"] for g in groups)
-    return {"rows": rows, "height": len(rows) * 22, "visible": visible}

@@ -12,22 +12,25 @@ LATENCY_MS = 400
 
 
 def phone_photo(path: Path, *, seed: int, target_bytes: int = 1_000_000) -> Path:
-    """A JPEG of about `target_bytes` (a 3000x2250 scene with fine detail, as phones take)."""
-    from PIL import Image, ImageFilter
+    """A JPEG of about `target_bytes`: a 3000x2250 scene of smooth shapes with sensor
+    noise, saved at the highest quality that fits, as a phone's camera would."""
+    from PIL import Image
 
     rng = random.Random(seed)
-    small = Image.new("RGB", (300, 225))
+    small = Image.new("RGB", (120, 90))
     small.putdata(
-        [(rng.randrange(256), rng.randrange(256), rng.randrange(256)) for _ in range(300 * 225)]
+        [(rng.randrange(256), rng.randrange(256), rng.randrange(256)) for _ in range(120 * 90)]
     )
-    scene = small.resize((3000, 2250), Image.Resampling.BICUBIC).filter(ImageFilter.DETAIL)
-    quality = 90
+    scene = small.resize((3000, 2250), Image.Resampling.BICUBIC)
+    noise = Image.effect_noise((3000, 2250), 8).convert("RGB")
+    scene = Image.blend(scene, noise, 0.15)
+    quality = 95
     while True:
         out = io.BytesIO()
         scene.save(out, "JPEG", quality=quality)
         if out.tell() <= target_bytes * 1.1 or quality <= 30:
             break
-        quality -= 5
+        quality -= 3
     path.write_bytes(out.getvalue())
     return path
 
@@ -60,8 +63,5 @@ def fill_report(page, photos: list[Path], description: str) -> None:
 def send_report(page) -> None:
     """Press send once the phone has made the photos smaller (when its script runs)."""
     if page.locator("#photo-resize").is_visible():
-        page.wait_for_function(
-            "[...document.querySelectorAll('p[role=status]')].some(p => /MB/.test(p.textContent))",
-            timeout=60_000,
-        )
+        page.locator("p[role=status]", has_text="MB").wait_for(timeout=60_000)
     page.get_by_role("button", name="Kirim aduan").click(no_wait_after=True)

@@ -7,6 +7,7 @@ the bounds (so clients and schemathesis know them).
 """
 
 import pytest
+from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
 from balai.accounts.choices import Scope
@@ -100,3 +101,27 @@ def test_the_openapi_document_is_valid_openapi_3_1_with_examples_of_every_error(
         for operation in operations.values():
             example = operation["responses"]["429"]["content"]["application/problem+json"]
             assert example["example"]["status"] == 429
+
+
+def test_every_success_response_has_an_example_that_fits_its_schema(client):
+    """Examples are documentation a client copies: each one must be a valid answer."""
+    document = client.get("/api/v1/openapi.json").json()
+    components = document["components"]
+    missing, wrong = [], []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                content = response.get("content", {}).get("application/json")
+                if not str(status).startswith("2") or content is None:
+                    continue
+                schema = content["schema"]
+                named = schema.get("items", schema).get("$ref", "").rsplit("/", 1)[-1]
+                examples = components["schemas"].get(named, {}).get("examples")
+                if not examples:
+                    missing.append((method, path, named))
+                    continue
+                example = examples[0] if "$ref" in schema else [examples[0]]
+                validator = Draft202012Validator({**schema, "components": components})
+                wrong += [(method, path, e.message) for e in validator.iter_errors(example)]
+    assert missing == [], missing
+    assert wrong == [], wrong

@@ -114,28 +114,16 @@ def test_uptime_over_thirty_days_comes_from_the_changes(service):
     assert service.uptime(now=now) == pytest.approx(27 / 30)
 
 
-def test_changes_are_published_without_personal_data(service, endpoint, monkeypatch):
-    published = []
-    monkeypatch.setattr(
-        health, "publish", lambda s, change: published.append(health.event_data(s, change))
-    )
-    with _commit_hooks_run():
-        probe(service)
-        endpoint.status = 503
-        probe(service)
-    assert [e["health"] for e in published] == ["down"]
-    assert set(published[0]) == {"service", "name", "agency", "health", "since", "detail"}
-    assert published[0]["agency"] == "dinas-pupr"
+def test_changes_are_published_as_events_without_personal_data(service, endpoint):
+    from balai.notifications.models import Event
 
-
-class _commit_hooks_run:
-    """Run on_commit callbacks at once (the test's transaction never commits)."""
-
-    def __enter__(self):
-        from unittest import mock
-
-        self.patch = mock.patch("django.db.transaction.on_commit", lambda fn, *a, **k: fn())
-        self.patch.start()
-
-    def __exit__(self, *exc):
-        self.patch.stop()
+    probe(service)  # unknown -> up: no news
+    endpoint.status = 503
+    probe(service)
+    endpoint.status = 200
+    probe(service)
+    sent = list(Event.objects.filter(kind__startswith="service.").order_by("pk"))
+    assert [e.kind for e in sent] == ["service.down", "service.up"]
+    assert all(e.agency == service.agency for e in sent)
+    assert set(sent[0].data) == {"service", "name", "agency", "health", "since", "detail"}
+    assert sent[0].data["service"] == "sipadu" and sent[0].data["agency"] == "dinas-pupr"
