@@ -19,6 +19,7 @@ from balai.letters.api import router as letters_router
 from balai.portal.api import router as portal_router
 from balai.regions.api import router as regions_router
 from balai.residents.api import router as residents_router
+from balai.webhooks.api import router as webhooks_router
 
 # Every operation may answer with these (balai.api's handlers, the throttle,
 # letters' and residents' own refusals): declared once for all, with an
@@ -164,3 +165,4 @@ api.add_router("", complaints_router)
 api.add_router("", portal_router)
 api.add_router("", cctv_router)
 api.add_router("", hub_router)
+api.add_router("", webhooks_router)

@@ -169,6 +169,26 @@ def period_rows(complaints, start, end, group_by=()) -> list[dict]:
     return percentiles.summarise(received_in(complaints, start, end), group_by, aggregates, SPANS)
 
 
+def periods_rows(complaints, bounds, group_by=()) -> list[list[dict]]:
+    """`period_rows` for several periods [(start, end), ...] in one query."""
+
+    def rows(tagged, span):
+        aggregates = {name: Count("pk", filter=q) for name, q in PERIOD_MEASURES.items()}
+        return percentiles.summarise(tagged, (span, *group_by), aggregates, SPANS)
+
+    return percentiles.split_by_period(complaints, "created_at", bounds, rows)
+
+
+EMPTY = {
+    **dict.fromkeys(PERIOD_MEASURES, 0),
+    **{name: None for _s, _e, names, _w in SPANS for name in names},
+}
+
+
+def periods_figures(complaints, bounds) -> list[dict]:
+    return [found[0] if found else dict(EMPTY) for found in periods_rows(complaints, bounds)]
+
+
 def period_figures(complaints, start, end) -> dict:
     return period_rows(complaints, start, end)[0]
 

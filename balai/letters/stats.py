@@ -57,6 +57,26 @@ def period_rows(requests, start, end, group_by: Sequence[str] = ()) -> list[dict
     return percentiles.summarise(submitted_in(requests, start, end), group_by, aggregates, spans)
 
 
+def periods_rows(requests, bounds, group_by: Sequence[str] = ()) -> list[list[dict]]:
+    """`period_rows` for several periods [(start, end), ...] in one query; a period
+    without requests has no row (figures: `periods_figures`)."""
+
+    def rows(tagged, span):
+        aggregates = {name: Count("pk", filter=q) for name, q in MEASURES.items()}
+        aggregates["with_letter"] = Count("pk", filter=HAS_LETTER)
+        spans = [("submitted_at", READY_AT, READY_PERCENTILES, HAS_LETTER)]
+        return percentiles.summarise(tagged, (span, *group_by), aggregates, spans)
+
+    return percentiles.split_by_period(requests, "submitted_at", bounds, rows)
+
+
+EMPTY = {**dict.fromkeys((*MEASURES, "with_letter"), 0), **dict.fromkeys(READY_PERCENTILES)}
+
+
+def periods_figures(requests, bounds) -> list[dict]:
+    return [found[0] if found else dict(EMPTY) for found in periods_rows(requests, bounds)]
+
+
 def period_figures(requests, start, end) -> dict:
     return period_rows(requests, start, end)[0]
 

@@ -122,3 +122,29 @@ def percent(part: int | None, whole: int | None) -> float | None:
     if not whole or part is None:
         return None
     return round(100 * part / whole, 1)
+
+
+SPAN = "period_index"
+
+
+def split_by_period(queryset, field: str, bounds: Sequence[tuple], summarise_rows) -> list:
+    """Rows for several periods [start, end) from one query: the rows are tagged
+    with their period's index (SPAN) and grouped by it too. `summarise_rows`
+    takes the tagged queryset and the extra group field and returns rows."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    which = Case(
+        *(
+            When(**{f"{field}__gte": start, f"{field}__lt": end}, then=Value(i))
+            for i, (start, end) in enumerate(bounds)
+        ),
+        output_field=IntegerField(),
+    )
+    within = Q()
+    for start, end in bounds:
+        within |= Q(**{f"{field}__gte": start, f"{field}__lt": end})
+    rows = summarise_rows(queryset.filter(within).annotate(**{SPAN: which}), SPAN)
+    found: list[list] = [[] for _ in bounds]
+    for row in rows:
+        found[row.pop(SPAN)].append(row)
+    return found

@@ -186,6 +186,28 @@ def notification(cast, village, agency):
     )
 
 
+def webhook_subscription(cast, village, agency):
+    from balai.accounts.models import ApiClient, User
+    from balai.webhooks.models import Subscription
+
+    n = next(_serial)
+    user = User.objects.create(
+        username=f"svc-{n}", role=Role.VILLAGE_OPERATOR, village=village, is_service=True
+    )
+    client = ApiClient.objects.create(name=f"klien-{n}", user=user)
+    return Subscription.objects.create(client=client, url="https://desa.example.id/", kinds=[])
+
+
+def webhook_delivery(cast, village, agency):
+    from balai.notifications.models import Event
+    from balai.webhooks.models import Delivery
+
+    event = Event.objects.create(kind="service.down", data={}, village=village)
+    return Delivery.objects.create(
+        subscription=webhook_subscription(cast, village, agency), event=event
+    )
+
+
 def complaint(cast, village, agency):
     from balai.complaints.models import Category, Complaint
 
@@ -294,6 +316,9 @@ READS = {
     "letters.VillageLetterType": (village_letter_type, area(*VILLAGE_ROLES, Role.REGENCY_ADMIN)),
     "letters.ResidentPin": (resident_pin, VILLAGE_STAFF),
     "notifications.Notification": (notification, area(Role.REGENCY_ADMIN)),
+    # Integration is the regency's: its admin reads every client's, in the regency.
+    "webhooks.Subscription": (only_this_regency(webhook_subscription), area(Role.REGENCY_ADMIN)),
+    "webhooks.Delivery": (only_this_regency(webhook_delivery), area(Role.REGENCY_ADMIN)),
     "notifications.Event": (
         row_of("notifications.Event", kind="service.down", data={}),
         area(Role.REGENCY_ADMIN),
