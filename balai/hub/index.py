@@ -51,7 +51,6 @@ def index_service(service: Service) -> None:
             service.tags,
             service.description,
             service.audience,
-            service.requirements,
             agency.name if agency else "",
             agency.short_name if agency else "",
             *(t.name for t in service.themes.all()),

@@ -72,10 +72,13 @@ def stems(text: str) -> str:
 
 
 def document_text(service) -> dict[str, str]:
-    """The three weighted fields a service is found by, stemmed."""
+    """The three weighted fields a service is found by, stemmed.
+
+    Requirements are left out: nearly every service asks for a KTP-el, and a
+    resident typing "ktp" means the KTP services, not everything that needs one."""
     agency = service.agency
     keywords = [service.tags, *(t.name for t in service.themes.all())]
-    body = [service.description, service.audience, service.requirements]
+    body = [service.description, service.audience]
     if agency is not None:
         keywords.append(agency.short_name)
         body.append(agency.name)

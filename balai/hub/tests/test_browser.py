@@ -8,6 +8,7 @@ from balai.hub.models import Service
 pytestmark = pytest.mark.browser
 
 PUBLIC_PAGES = [
+    "/",  # the portal home, with its two search forms
     "/katalog/",
     "/katalog/cari/?q=ktp+hilang",
     "/katalog/cari/?q=qwxzvbk",
