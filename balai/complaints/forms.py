@@ -10,13 +10,13 @@ from balai.complaints import lookups
 from balai.complaints.choices import Privacy, RejectReason, Status, UnitKind
 from balai.complaints.models import Category
 from balai.lib.uploads import clean_image
+from balai.regions.geo import inside_regency, village_code_at
 from balai.regions.models import Village
 
 if TYPE_CHECKING:
     from balai.accounts.models import User
 
 MAX_PHOTOS = 5
-LUMAJANG_BOX = (-8.6, -7.8, 112.8, 113.5)  # a generous bounding box around the regency
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -83,6 +83,8 @@ class LocateForm(forms.Form):
         label=_("Desa/kelurahan"),
         to_field_name="code",
         lookup=lookups.village,
+        # Without a village, the map point's (clean): what a tap on the map suggests.
+        required=False,
     )
     latitude = forms.FloatField(
         label=_("Lintang (opsional)"), required=False, min_value=-90, max_value=90
@@ -105,11 +107,27 @@ class LocateForm(forms.Form):
         lat, lng = data.get("latitude"), data.get("longitude")
         if (lat is None) != (lng is None):
             raise ValidationError(_("Isi lintang dan bujur, atau kosongkan keduanya."))
-        if lat is not None:
-            south, north, west, east = LUMAJANG_BOX
-            if not (south <= lat <= north and west <= lng <= east):
-                self.add_error("latitude", _("Titik ini berada di luar wilayah kabupaten."))
+        # The regency's loaded boundary decides (docs/maps.md); none loaded: cannot tell.
+        if lat is not None and inside_regency(lng, lat) is False:
+            self.add_error("latitude", _("Titik ini berada di luar wilayah kabupaten."))
+        elif data.get("village") is None and "village" not in self.errors:
+            self._village_from_point(data, lat, lng)
         return data
+
+    def _village_from_point(self, data, lat, lng) -> None:
+        code = village_code_at(lng, lat) if lat is not None else None
+        village = lookups.village(code) if code else None
+        if village is not None:
+            data["village"] = village
+        elif code:
+            name = Village.objects.get(code=code)
+            self.add_error(
+                "village",
+                _("Titik ini berada di %(village)s, yang belum bergabung dengan Balai.")
+                % {"village": name},
+            )
+        else:
+            self.add_error("village", _("Pilih desa/kelurahan, atau tandai titiknya di peta."))
 
 
 class ReportForm(LocateForm):

@@ -85,7 +85,9 @@ def report(request):
     )
     # A sensitive category is confidential whatever is picked: the form says so.
     privacy = actions.privacy_for(data["category"], Privacy.PUBLIC)
-    form = forms.ReportForm(initial={**request.GET.dict(), "privacy": privacy})
+    # The village may come from the map point (LocateForm.clean): step 2 shows it.
+    initial = {**request.GET.dict(), "privacy": privacy, "village": data["village"].code}
+    form = forms.ReportForm(initial=initial)
     return render(
         request,
         "complaints/report.html",
