@@ -77,12 +77,14 @@ class LocateForm(forms.Form):
         label=_("Kategori"),
         to_field_name="code",
         lookup=lookups.category,
+        empty_label=_("Pilih kategori"),
     )
     village = VillageChoiceField(
         Village.objects.none(),
         label=_("Desa/kelurahan"),
         to_field_name="code",
         lookup=lookups.village,
+        empty_label=_("Pilih desa/kelurahan"),
         # Without a village, the map point's (clean): what a tap on the map suggests.
         required=False,
     )
@@ -167,7 +169,7 @@ class ReportForm(LocateForm):
 
 class TrackForm(forms.Form):
     code = forms.CharField(
-        label=_("Kode pelacakan"),
+        label=_("Kode lacak"),
         max_length=60,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
@@ -326,7 +328,11 @@ class QueueFilterForm(forms.Form):
         label=_("Status"), required=False, choices=[("", _("Semua yang terbuka")), *Status.choices]
     )
     category = forms.ModelChoiceField(
-        Category.objects.all(), label=_("Kategori"), required=False, to_field_name="code"
+        Category.objects.all(),
+        label=_("Kategori"),
+        required=False,
+        to_field_name="code",
+        empty_label=_("Semua kategori"),
     )
     overdue = forms.BooleanField(label=_("Lewat batas waktu"), required=False)
     mine = forms.BooleanField(label=_("Ditugaskan ke saya"), required=False)

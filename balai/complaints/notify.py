@@ -29,7 +29,7 @@ def received(complaint, code: str) -> None:
     if not (complaint.reporter_email or complaint.reporter_phone):
         return
     body = _(
-        "Aduan Anda (%(category)s, %(village)s) sudah kami terima. Kode pelacakan: %(code)s. "
+        "Aduan Anda (%(category)s, %(village)s) sudah kami terima. Kode lacak: %(code)s. "
         "Simpan kode ini untuk melihat perkembangan di %(url)s"
     ) % {
         "category": complaint.category.name,
@@ -57,7 +57,7 @@ def status_changed(complaint, event) -> None:
     }
     if event.note:
         body += "\n" + event.note
-    body += "\n" + _("Lihat dengan kode pelacakan Anda di %(url)s") % {"url": track_url()}
+    body += "\n" + _("Lihat dengan kode lacak Anda di %(url)s") % {"url": track_url()}
     _send(
         key=f"complaint:{complaint.public_id}:event:{event.pk}",
         subject=_("Perkembangan aduan: %(status)s") % {"status": complaint.get_status_display()},

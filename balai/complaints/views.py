@@ -206,7 +206,7 @@ def _tracked(request, form) -> Complaint | None:
         return None
     complaint = actions.find_by_tracking_code(form.cleaned_data["code"])
     if complaint is None:
-        form.add_error("code", _("Kode tidak dikenal. Periksa kembali kode pelacakan Anda."))
+        form.add_error("code", _("Kode tidak dikenal. Periksa kembali kode lacak Anda."))
     return complaint
 
 

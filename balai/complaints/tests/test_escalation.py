@@ -102,7 +102,7 @@ def test_the_reporter_hears_of_every_public_change_once(
     assert any("Didisposisikan" in s for s in subjects)
     assert not any("internal" in m.body for m in sent)
     assert Notification.objects.filter(recipient="081234567890", channel="whatsapp").exists()
-    codes = [m.body for m in sent if "Kode pelacakan" in m.body]
+    codes = [m.body for m in sent if "Kode lacak" in m.body]
     assert len(codes) == 1
 
 
