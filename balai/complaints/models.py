@@ -341,7 +341,7 @@ class Complaint(models.Model):
     @property
     def unit_label(self) -> str:
         # The agency's full name, as on "who handles what": one name form in public.
-        if self.unit_kind == UnitKind.AGENCY and self.agency_id:
+        if self.unit_kind == UnitKind.AGENCY and self.agency is not None:
             return self.agency.name
         if self.unit_kind == UnitKind.VILLAGE:
             return str(self.village)
