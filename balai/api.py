@@ -3,6 +3,7 @@
 Errors are RFC 9457 problem documents (application/problem+json).
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -13,21 +14,24 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from balai.accounts.api_auth import ApiThrottle
 from balai.cctv.api import router as cctv_router
 from balai.complaints.api import router as complaints_router
+from balai.hub.api import router as hub_router
 from balai.letters.api import router as letters_router
 from balai.portal.api import router as portal_router
 from balai.regions.api import router as regions_router
 from balai.residents.api import router as residents_router
+from balai.webhooks.api import router as webhooks_router
 
 # Every operation may answer with these (balai.api's handlers, the throttle,
-# letters' and residents' own refusals): declared once for all, so the error
-# shapes are part of the contract clients and schemathesis check.
+# letters' and residents' own refusals): declared once for all, with an
+# example each, so the error shapes are part of the contract clients and
+# schemathesis check.
 PROBLEM_STATUSES = {
-    "400": "Parameter tidak valid",
-    "401": "Perlu token yang sah",
-    "403": "Tidak diizinkan",
-    "404": "Tidak ditemukan",
-    "422": "Data tidak valid",
-    "429": "Terlalu banyak permintaan",
+    "400": ("Parameter tidak valid", "limit: paling besar 200"),
+    "401": ("Perlu token yang sah", ""),
+    "403": ("Tidak diizinkan", "Token ini tidak memiliki cakupan 'complaints:read'."),
+    "404": ("Tidak ditemukan", ""),
+    "422": ("Data tidak valid", "Periksa kolom yang disebutkan."),
+    "429": ("Terlalu banyak permintaan", "Coba lagi dalam 60 detik."),
 }
 PROBLEM_SCHEMA = {
     "title": "Problem",
@@ -42,20 +46,31 @@ PROBLEM_SCHEMA = {
         "errors": {"type": "array"},
     },
 }
+# What SPLP (the national API registry) and a client's developer read first.
+LICENSE = {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"}
+
+
+def problem_response(status: str) -> dict:
+    title, detail = PROBLEM_STATUSES[status]
+    example = {"type": "about:blank", "title": title, "status": int(status)}
+    if detail:
+        example["detail"] = detail
+    schema = {"$ref": "#/components/schemas/Problem"}
+    content = {"application/problem+json": {"schema": schema, "example": example}}
+    return {"description": title, "content": content}
 
 
 class BalaiAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
         schema = super().get_openapi_schema(*args, **kwargs)
         schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
-        problem_content = {
-            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
-        }
+        schema["info"]["license"] = LICENSE
+        schema["info"]["contact"] = {"name": "Diskominfo", "email": settings.DEFAULT_FROM_EMAIL}
         for operations in schema["paths"].values():
             for operation in operations.values():
                 responses = operation.setdefault("responses", {})
-                for status, title in PROBLEM_STATUSES.items():
-                    responses.setdefault(status, {"description": title, "content": problem_content})
+                for status in PROBLEM_STATUSES:
+                    responses.setdefault(status, problem_response(status))
         return schema
 
 
@@ -91,6 +106,7 @@ PARAMETER_ERRORS = {
     "int_parsing": _lazy("harus bilangan bulat"),
     "bool_parsing": _lazy("harus true atau false"),
     "string_too_long": _lazy("paling panjang %(max_length)s karakter"),
+    "string_too_short": _lazy("paling pendek %(min_length)s karakter"),
     "missing": _lazy("wajib diisi"),
 }
 
@@ -148,3 +164,5 @@ api.add_router("", letters_router)
 api.add_router("", complaints_router)
 api.add_router("", portal_router)
 api.add_router("", cctv_router)
+api.add_router("", hub_router)
+api.add_router("", webhooks_router)

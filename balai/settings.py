@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "balai.complaints",
     "balai.portal",
     "balai.cctv",
+    "balai.hub",
+    "balai.webhooks",
+    "balai.dashboards",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +82,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "balai.accounts.middleware.StaffSessionMiddleware",
     "balai.accounts.audit.AuditContextMiddleware",
+    "balai.accounts.middleware.ApiCallLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -100,6 +104,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "balai.core.context_processors.balai",
             ],
+            # rupiah, angka, telepon: money, numbers and phones the one way (balai/lib/filters.py)
+            "builtins": ["balai.lib.filters"],
         },
     },
 ]
@@ -224,6 +230,8 @@ LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Dates typed day first in both languages (balai/lib/fields.py).
+FORMAT_MODULE_PATH = ["balai.lib.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
@@ -284,3 +292,10 @@ BALAI_CCTV_SHARD_SIZE = env_int("BALAI_CCTV_SHARD_SIZE", 500)
 BALAI_CCTV_HOURLY_DAYS = env_int("BALAI_CCTV_HOURLY_DAYS", 35)
 # A camera's last snapshot is replaced at most this often.
 BALAI_CCTV_SNAPSHOT_MINUTES = env_int("BALAI_CCTV_SNAPSHOT_MINUTES", 5)
+
+# --- Webhooks (balai/webhooks) -------------------------------------------------
+# Deliver to private, loopback and link-local addresses (and over plain http):
+# only for a regency whose receivers are on its own network, and for tests.
+BALAI_WEBHOOKS_ALLOW_PRIVATE = env_bool("BALAI_WEBHOOKS_ALLOW_PRIVATE", False)
+# Seconds one delivery may take in all (connect, send, read the answer).
+BALAI_WEBHOOKS_TIMEOUT = env_int("BALAI_WEBHOOKS_TIMEOUT", 10)

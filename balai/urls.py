@@ -21,6 +21,9 @@ urlpatterns = [
     path("aduan/", include("balai.complaints.urls")),
     path("open311/v2/", include("balai.complaints.open311")),
     path("cctv/", include("balai.cctv.urls")),
+    path("katalog/", include("balai.hub.urls")),
+    path("integrasi/", include("balai.webhooks.urls")),
+    path("", include("balai.dashboards.urls")),
     path("", include("balai.portal.urls")),
     path("", include("balai.core.urls")),
 ]

@@ -85,7 +85,7 @@ def _copy_history(ids: list[int], now: dt.datetime, rng: random.Random) -> None:
                 yield (
                     camera, at, "camera.down" if down else "camera.up",
                     "up" if down else "down", "down" if down else "up",
-                    "unreachable" if down else "", at,
+                    "unreachable" if down else "",
                 )  # fmt: skip
 
     columns = ["camera_id", "period", "start", "up_seconds", "degraded_seconds", "down_seconds"]
@@ -93,7 +93,7 @@ def _copy_history(ids: list[int], now: dt.datetime, rng: random.Random) -> None:
     copy("cctv_camerarollup", columns, hourly())
     copy(
         "cctv_cameraevent",
-        ["camera_id", "at", "kind", "from_state", "to_state", "problem", "delivered_at"],
+        ["camera_id", "at", "kind", "from_state", "to_state", "problem"],
         events(),
     )  # fmt: skip
 

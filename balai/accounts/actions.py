@@ -36,6 +36,9 @@ def create_token(owner: str | User, scopes, days: int, *, by=None, name="") -> t
     if unknown or not scopes:
         raise TokenError(f"unknown scopes: {', '.join(sorted(unknown)) or '(none)'}")
     user = owner if isinstance(owner, User) else token_owner(owner)
+    client = ApiClient.objects.filter(user=user).first()
+    if client is not None and not client.allows(scopes):
+        raise TokenError(f"client {client.name} may not be given: {', '.join(sorted(scopes))}")
     with transaction.atomic():
         token, value = ApiToken.new(user, scopes, days, created_by=by, name=name)
         token.save()
@@ -43,6 +46,56 @@ def create_token(owner: str | User, scopes, days: int, *, by=None, name="") -> t
             "token_created", token, user=by, detail={"owner": user.username, "scopes": token.scopes}
         )
     return token, value
+
+
+def create_api_client(
+    name: str, *, role: str, scopes, by=None, description: str = "", **area
+) -> ApiClient:
+    """An API client and the service user it acts through; `area` is its
+    village, district or agency (none for a regency-wide role)."""
+    unknown = set(scopes) - set(Scope.values)
+    if unknown:
+        raise TokenError(f"unknown scopes: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        user = User(username=f"klien-{name}", role=role, is_service=True, **area)
+        user.set_unusable_password()
+        user.full_clean(exclude=["password"])
+        user.save()
+        client = ApiClient.objects.create(
+            name=name, description=description, user=user, scopes=sorted(set(scopes))
+        )
+        audit.record(
+            "api_client_created",
+            client,
+            user=by,
+            detail={"role": role, "scopes": client.scopes, **{k: str(v) for k, v in area.items()}},
+        )
+    return client
+
+
+ROTATION_OVERLAP = timedelta(hours=24)
+
+
+def rotate_token(token: ApiToken, *, by, days: int = 365, overlap=ROTATION_OVERLAP) -> tuple:
+    """A new token with the same owner and scopes; the old one keeps working for
+    `overlap` (so the client can switch without a gap), then expires."""
+    if not token.is_usable:
+        raise TokenError("only a usable token can be rotated")
+    with transaction.atomic():
+        new, value = ApiToken.new(
+            token.user, token.scopes, days, created_by=by, name=token.name or token.hint
+        )
+        new.save()
+        token.expires_at = min(token.expires_at, timezone.now() + overlap)
+        token.replaced_by = new
+        token.save(update_fields=["expires_at", "replaced_by"])
+        audit.record(
+            "token_rotated",
+            token,
+            user=by,
+            detail={"new": new.hint, "old_until": token.expires_at.isoformat()},
+        )
+    return new, value
 
 
 def revoke_token(token: ApiToken, *, by) -> None:

@@ -36,3 +36,4 @@ class Scope(models.TextChoices):
     CATALOGUE_WRITE = "catalogue:write", _("Kelola katalog inovasi")
     CCTV_READ = "cctv:read", _("Baca data CCTV")
     CCTV_WRITE = "cctv:write", _("Kelola CCTV")
+    WEBHOOKS = "webhooks", _("Kelola langganan peristiwa (webhook)")

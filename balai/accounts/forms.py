@@ -8,6 +8,7 @@ from balai.accounts import actions, ratelimit
 from balai.accounts.choices import Role, Scope
 from balai.accounts.models import ApiClient, User
 from balai.accounts.throttle import WINDOW_MINUTES, LoginThrottle
+from balai.lib.fields import DateInput
 
 INVALID_LOGIN = _("Nama pengguna atau kata sandi salah.")
 THROTTLED = _(
@@ -168,12 +169,8 @@ class AuditFilterForm(forms.Form):
 
     action = forms.ChoiceField(label=pgettext_lazy("audit log", "Tindakan"), required=False)
     username = forms.CharField(label=_("Pengguna"), max_length=150, required=False)
-    date_from = forms.DateField(
-        label=_("Dari tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("Sampai tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("Dari tanggal"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Sampai tanggal"), required=False, widget=DateInput())
     village = forms.ChoiceField(label=_("Desa/kelurahan"), required=False)
 
     def __init__(self, actions, villages, *args, **kwargs):

@@ -1,3 +1,4 @@
+import time
 from urllib.parse import urlencode
 
 from django.contrib.auth import logout
@@ -42,3 +43,45 @@ class StaffSessionMiddleware:
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse('accounts:second-factor')}?{query}")
         return self.get_response(request)
+
+
+PURPOSE_HEADER = "HTTP_BALAI_PURPOSE"  # `Balai-Purpose: rekap aduan mingguan`
+
+
+def call_purpose(request) -> str:
+    """The caller's stated purpose, printable characters only, at most 120."""
+    text = request.META.get(PURPOSE_HEADER, "")
+    return "".join(c for c in text if c.isprintable())[:120].strip()
+
+
+class ApiCallLogMiddleware:
+    """Logs every API call made with a token (accounts.models.ApiCall).
+
+    Runs after authentication: the token is known once the view has run
+    (TokenAuth sets `request.api_token`); anonymous calls are not logged here.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        started = time.monotonic()
+        response = self.get_response(request)
+        token = getattr(request, "api_token", None)
+        if token is not None:
+            from balai.accounts.models import ApiCall
+
+            match = request.resolver_match
+            route = f"/{match.route}" if match is not None else "(unrouted)"
+            ApiCall.objects.create(
+                client=getattr(token.user, "api_client", None),
+                token=token,
+                method=request.method[:8],
+                route=route[:200],
+                status=response.status_code,
+                purpose=call_purpose(request),
+                duration_ms=int((time.monotonic() - started) * 1000),
+            )
+        return response

@@ -190,11 +190,17 @@ class AuditLog(models.Model):
 
 
 class ApiClient(models.Model):
-    """An agency's or village's system calling the API; acts through a service user."""
+    """An agency's or village's system calling the API; acts through a service user.
+
+    The service user's role and village, district or agency are the client's
+    reach (what its tokens read, which events it hears of); `scopes` is the
+    most its tokens may be given (empty: any scope).
+    """
 
     name = models.SlugField(_("nama"), max_length=60, unique=True)
     description = models.CharField(_("keterangan"), max_length=200, blank=True)
     user = models.OneToOneField(User, models.PROTECT, related_name="api_client")
+    scopes = models.JSONField(_("cakupan yang diizinkan"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("aplikasi klien")
@@ -202,6 +208,9 @@ class ApiClient(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def allows(self, scopes) -> bool:
+        return not self.scopes or set(scopes) <= set(self.scopes)
 
 
 class ApiTokenQuerySet(models.QuerySet):
@@ -228,6 +237,10 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("berlaku sampai"))
     revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
+    # Set when rotated: the old token works until its (shortened) expiry, the overlap.
+    replaced_by = models.OneToOneField(
+        "self", models.SET_NULL, null=True, blank=True, related_name="replaces"
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -260,6 +273,47 @@ class ApiToken(models.Model):
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
+
+
+class ApiCallQuerySet(models.QuerySet):
+    def filtered(self, *, client=None, status=None):
+        rows = self
+        if client is not None:
+            rows = rows.filter(client=client)
+        if status is not None:
+            rows = rows.filter(status__gte=status, status__lt=status + 100)
+        return rows
+
+
+class ApiCall(models.Model):
+    """One call to the API with a token: who, which route, why, how it ended.
+
+    The route is the URL pattern (`/api/v1/complaints/{public_id}`), never the
+    path with its values, and the purpose is the caller's own `Balai-Purpose`
+    header: no personal data is kept.
+    """
+
+    at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
+    client = models.ForeignKey(
+        ApiClient, models.SET_NULL, null=True, blank=True, related_name="calls"
+    )
+    token = models.ForeignKey(ApiToken, models.SET_NULL, null=True, related_name="calls")
+    method = models.CharField(_("metode"), max_length=8)
+    route = models.CharField(_("rute"), max_length=200)
+    status = models.PositiveSmallIntegerField(_("status"))
+    purpose = models.CharField(_("keperluan"), max_length=120, blank=True)
+    duration_ms = models.PositiveIntegerField(_("durasi (ms)"))
+
+    objects = ApiCallQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("panggilan API")
+        verbose_name_plural = _("panggilan API")
+        indexes = [models.Index(fields=["client", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.route} {self.status}"
 
 
 class EnrolmentCodeQuerySet(models.QuerySet):

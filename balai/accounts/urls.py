@@ -10,4 +10,5 @@ urlpatterns = [
     path("log-audit/", views.audit_log, name="audit-log"),
     path("token-api/", views.api_tokens, name="api-tokens"),
     path("token-api/<int:pk>/cabut/", views.revoke_api_token, name="revoke-api-token"),
+    path("token-api/<int:pk>/putar/", views.rotate_api_token, name="rotate-api-token"),
 ]

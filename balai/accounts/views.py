@@ -162,6 +162,18 @@ def api_tokens(request):
 
 @require_POST
 @login_required
+def rotate_api_token(request, pk):
+    """A new token with the same owner and scopes (shown once); the old one works
+    for another 24 hours."""
+    require_role(request.user, Role.REGENCY_ADMIN)
+    token = get_object_or_404(ApiToken.objects.usable(), pk=pk)
+    _new, value = actions.rotate_token(token, by=request.user)
+    request.session[NEW_TOKEN_SESSION_KEY] = value
+    return redirect("accounts:api-tokens")
+
+
+@require_POST
+@login_required
 def revoke_api_token(request, pk):
     require_role(request.user, Role.REGENCY_ADMIN)
     token = get_object_or_404(ApiToken, pk=pk, revoked_at__isnull=True)

@@ -22,7 +22,7 @@ from balai.cctv import actions, history
 from balai.cctv.choices import Purpose, State, Visibility
 from balai.cctv.forms import CameraForm
 from balai.cctv.models import Camera, CameraEvent, CameraRollup, Site, can_manage, uptime
-from balai.lib.listparams import MAX_LIMIT, LimitOffset, Text
+from balai.lib.listparams import MAX_LIMIT, CursorPage, CursorParams, Text, cursor_page
 
 router = Router(tags=["cctv"], auth=TokenAuth())
 
@@ -51,6 +51,12 @@ class CameraOut(Schema):
     problem_text: str
     last_checked_at: dt.datetime | None
     clock_drift: float | None
+
+
+class CameraPage(CursorPage):
+    """One page of cameras, oldest first."""
+
+    items: list[CameraOut]
 
 
 class CameraDetailOut(CameraOut):
@@ -86,7 +92,7 @@ class UptimeOut(Schema):
 MAX_EVENT_ID = 2**63 - 1
 
 
-class CameraFilters(LimitOffset):
+class CameraFilters(CursorParams):
     village: Text | None = None
     district: Text | None = None
     owner: Text | None = Field(None, description="Agency slug, or 'village' for villages' own")
@@ -178,7 +184,7 @@ def event_out(event: CameraEvent) -> dict:
     }
 
 
-@router.get("/cameras", response=list[CameraOut], summary="Kamera yang dapat dilihat token")
+@router.get("/cameras", response=CameraPage, summary="Kamera yang dapat dilihat token")
 def list_cameras(request, filters: Query[CameraFilters]):
     require_scope(request, Scope.CCTV_READ)
     found = _cameras(request.user)
@@ -194,8 +200,8 @@ def list_cameras(request, filters: Query[CameraFilters]):
         found = found.filter(state=filters.state)
     if filters.purpose:
         found = found.filter(purpose=filters.purpose)
-    page = found.order_by("pk")[filters.offset : filters.offset + filters.limit]
-    return [serialise(c) for c in page]
+    page, next_cursor = cursor_page(found.order_by("pk"), filters)
+    return {"items": [serialise(c) for c in page], "next_cursor": next_cursor}
 
 
 @router.get("/cameras/{public_id}", response=CameraDetailOut, summary="Satu kamera")

@@ -8,6 +8,7 @@ from balai.agencies.models import Agency
 from balai.cctv.choices import Purpose, State
 from balai.cctv.models import Camera, MaintenanceWindow, Site
 from balai.cctv.validation import URL_FIELDS, redacted, url_problem
+from balai.lib.fields import DateInput
 from balai.regions.models import District
 
 STORED = _("tersimpan; kosongkan untuk tetap memakainya, isi untuk menggantinya")
@@ -91,7 +92,7 @@ class CameraForm(forms.ModelForm):
             "operator_contact",
         ]
         field_classes = {"village": VillageField}
-        widgets = {"installed_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"installed_on": DateInput()}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,7 +1,7 @@
 """CCTV: the regency's cameras, the sites that group them, their state and history.
 
-History is kept as state changes (CameraEvent, also the outbox of
-camera.down / camera.up events for other systems) and rollups of seconds per
+History is kept as state changes (CameraEvent; camera.down / camera.up
+are also published to the one event outbox, notifications.events) and rollups of seconds per
 state per hour and day (CameraRollup), never as one row per probe: storage
 grows with cameras and changes, not with probe rounds.
 """
@@ -10,8 +10,8 @@ import datetime as dt
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import ExpressionWrapper, F, Q, Sum, Value
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -265,13 +265,9 @@ class CameraEventQuerySet(models.QuerySet):
     def freezes(self):
         return self.filter(problem="frozen")
 
-    def undelivered(self):
-        """The outbox: events the integration hub has not delivered yet."""
-        return self.filter(delivered_at__isnull=True).order_by("pk")
-
 
 class CameraEvent(models.Model):
-    """A state change of a camera; also the camera.down / camera.up outbox.
+    """A state change of a camera (camera.down / camera.up also go to the event outbox).
 
     Kept small (it is most of the history): the text is derived from the
     problem code, and the id other systems see is the row's own.
@@ -284,7 +280,6 @@ class CameraEvent(models.Model):
     from_state = models.CharField(max_length=12, choices=State.choices)
     to_state = models.CharField(max_length=12, choices=State.choices)
     problem = models.CharField(max_length=30, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
 
     objects = CameraEventQuerySet.as_manager()
 
@@ -292,12 +287,7 @@ class CameraEvent(models.Model):
         ordering = ["-at", "-pk"]
         verbose_name = _("kejadian kamera")
         verbose_name_plural = _("kejadian kamera")
-        indexes = [
-            models.Index(fields=["camera", "-at"]),
-            models.Index(
-                fields=["id"], name="cctv_event_undelivered", condition=Q(delivered_at=None)
-            ),
-        ]
+        indexes = [models.Index(fields=["camera", "-at"])]
 
     def __str__(self) -> str:
         return f"{self.camera} {self.kind} {self.at:%Y-%m-%d %H:%M}"
@@ -380,6 +370,22 @@ class CameraRollup(models.Model):
 class OutageQuerySet(models.QuerySet):
     def open(self):
         return self.filter(ended_at__isnull=True)
+
+    def overlapping(self, start, end):
+        """Outages that were going on at some time in [start, end)."""
+        return self.filter(Q(ended_at__isnull=True) | Q(ended_at__gt=start), since__lt=end)
+
+    def longest(self, start, end, now, limit: int = 10):
+        """Camera outages in [start, end), longest first by the time inside the period
+        (`within`, computed in the database; open ones count until `now`)."""
+        until = Least(Coalesce("ended_at", Value(now)), Value(end))
+        within = ExpressionWrapper(until - Greatest("since", Value(start)), models.DurationField())
+        return (
+            self.overlapping(start, end)
+            .filter(camera__isnull=False)
+            .annotate(within=within)
+            .order_by("-within", "pk")[:limit]
+        )
 
 
 class Outage(models.Model):

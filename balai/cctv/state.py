@@ -4,7 +4,8 @@ A state changes only after BALAI_CCTV_FLAP_COUNT consecutive results agree
 (a first result sets it at once). A site is down when its router refuses, or
 when every one of its cameras is unreachable; its unreachable cameras are then
 "unreachable (site down)" and only the site raises an alert. Each change is
-one CameraEvent (history and the camera.down / camera.up outbox); time in
+one CameraEvent (history; camera.down / camera.up also go to the event
+outbox of notifications.events, in the same transaction); time in
 each state accrues to the hourly and daily rollups.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -22,6 +24,7 @@ from balai.cctv import rollups
 from balai.cctv.choices import DOWN_STATES, EventKind, State
 from balai.cctv.models import SITE_DOWN_TEXT, Camera, CameraEvent, Site
 from balai.cctv.probing import PROBLEM_TEXT, Problem, Result
+from balai.notifications.events import Kind, publish_many
 
 SITE_PREFIX = "site:"
 # Results that say "nothing answers there", as opposed to a sick camera.
@@ -151,6 +154,25 @@ def save_rows(model, objs: list, fields: list[str]) -> None:
         cursor.executemany(sql, rows)
 
 
+# The state changes other systems hear about (camera.degraded stays in the history).
+PUBLISHED: dict[str, str] = {EventKind.DOWN: Kind.CAMERA_DOWN, EventKind.UP: Kind.CAMERA_UP}
+
+
+def published(event: CameraEvent) -> tuple[str, dict, Any, Any]:
+    camera, agency = event.camera, event.camera.owner_agency
+    data = {
+        "camera": str(camera.public_id),
+        "camera_event": event.pk,
+        "from_state": event.from_state,
+        "to_state": event.to_state,
+        "problem": event.problem,
+        "village": camera.village_id,
+        "agency": agency.slug if agency else None,
+        "at": event.at.isoformat(),
+    }
+    return PUBLISHED[event.kind], data, camera.village, agency
+
+
 def apply_results(results: list[Result], now=None) -> Applied:
     """Record one round's results (for the cameras and sites they name)."""
     now = now or timezone.now()
@@ -205,5 +227,6 @@ def apply_results(results: list[Result], now=None) -> Applied:
         save_rows(Camera, cameras, CAMERA_FIELDS)
         save_rows(Site, applied.sites, SITE_FIELDS)
         CameraEvent.objects.bulk_create(applied.events, batch_size=500)
+        publish_many([published(e) for e in applied.events if e.kind in PUBLISHED])
         rollups.flush(cameras)
     return applied

@@ -11,12 +11,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from balai.accounts import access, audit
+from balai.accounts import access, audit, ratelimit
 from balai.accounts.choices import REGENCY_ROLES, VILLAGE_ROLES, Role
 from balai.complaints import limits, notify
 from balai.complaints.choices import (
+    FINAL,
     PAUSED,
     EventKind,
     PhotoKind,
@@ -28,7 +30,9 @@ from balai.complaints.choices import (
 from balai.complaints.models import Complaint, ComplaintEvent, ComplaintPhoto
 from balai.complaints.routing import Unit, route
 from balai.lib import tracking
+from balai.lib.uploads import MEDIUM_SIDE, THUMB_SIDE, resized
 from balai.lib.workdays import due_at, working_days_between
+from balai.notifications.events import Kind, publish
 
 VERIFY_DAYS = 1
 RESPONSE_DAYS = 3
@@ -52,6 +56,32 @@ def find_by_tracking_code(text: str) -> Complaint | None:
         Complaint.objects.select_related("category", "village", "agency")
         .filter(tracking_digest=tracking_digest(code))
         .first()
+    )
+
+
+def find_by_short_ref(text: str, tail: str) -> Complaint | None:
+    """The report whose short reference is `text` and whose reporter's phone ends
+    in `tail` (four digits); None otherwise, the same whichever part was wrong."""
+    ref = tracking.normalise_short(text)
+    if ref is None or not (tail or "").isdigit() or len(tail) != 4:
+        return None
+    complaint = (
+        Complaint.objects.select_related("category", "village", "agency")
+        .filter(short_ref=ref)
+        .first()
+    )
+    if complaint is None:
+        return None
+    known = tracking.phone_tail(complaint.reporter_phone)
+    return complaint if known and constant_time_compare(known, tail) else None
+
+
+def add_photo(complaint: Complaint, photo, kind: str) -> ComplaintPhoto:
+    """A cleaned photo with its resized copies (lists and staff pages never load originals)."""
+    medium = resized(photo, MEDIUM_SIDE)
+    thumb = resized(medium, THUMB_SIDE)  # from the medium copy: a quarter of the decoding
+    return ComplaintPhoto.objects.create(
+        complaint=complaint, image=photo, thumb=thumb, medium=medium, kind=kind
     )
 
 
@@ -102,12 +132,42 @@ def next_due(complaint: Complaint):
     return min(set_dues) if set_dues else None
 
 
+def event_data(complaint: Complaint, at) -> dict:
+    """A complaint in an outbox event: codes, state and unit, nothing personal."""
+    agency = complaint.agency
+    return {
+        "complaint": complaint.public_id,
+        "status": complaint.status,
+        "category": complaint.category.code,
+        "unit": complaint.unit_kind,
+        "agency": agency.slug if agency else None,
+        "village": complaint.village_id,
+        "at": at.isoformat(),
+    }
+
+
+# Which timeline entries other systems hear about (internal notes and assignments: none).
+PUBLISHED = {
+    EventKind.DISPATCH: Kind.COMPLAINT_DISPATCHED,
+    EventKind.STATUS: Kind.COMPLAINT_UPDATED,
+    EventKind.RESPONSE: Kind.COMPLAINT_UPDATED,
+}
+
+
 def _event(
     complaint, user, kind, *, note="", reason="", internal=False, before="", now=None, label=None
 ):
+    now = now or timezone.now()
+    if kind in PUBLISHED:
+        publish(
+            PUBLISHED[kind],
+            event_data(complaint, now),
+            village=complaint.village,
+            agency=complaint.agency,
+        )
     return ComplaintEvent.objects.create(
         complaint=complaint,
-        at=now or timezone.now(),
+        at=now,
         actor=user if user is not None and user.is_authenticated else None,
         actor_label=label or _actor_label(user, complaint),
         kind=kind,
@@ -264,7 +324,7 @@ def submit_complaint(
     complaint.next_due = next_due(complaint)
     complaint.save(force_insert=True)
     for photo in photos:
-        ComplaintPhoto.objects.create(complaint=complaint, image=photo, kind=PhotoKind.REPORT)
+        add_photo(complaint, photo, PhotoKind.REPORT)
     # The timeline's first line ("received") is the report itself (Complaint.timeline).
     audit.record(
         "complaint_submitted",
@@ -529,7 +589,7 @@ def resolve_complaint(complaint: Complaint, user, note: str, photo=None, now=Non
         ["status", "resolved_at", "first_response_at", "confirm_due", "status_notes"],
     )
     if photo is not None:
-        ComplaintPhoto.objects.create(complaint=complaint, image=photo, kind=PhotoKind.RESOLUTION)
+        add_photo(complaint, photo, PhotoKind.RESOLUTION)
     event = _event(complaint, user, EventKind.STATUS, note=note.strip(), before=before, now=now)
     audit.record("complaint_resolved", complaint, user=user)
     notify.status_changed(complaint, event)
@@ -635,6 +695,85 @@ def close_complaint(complaint: Complaint, user=None, note: str = "", now=None) -
     _require_status(complaint, Status.RESOLVED)
     reason = "" if user else "no_reply"
     return _close(complaint, user, now, note=note, reason=reason, action="complaint_closed")
+
+
+# The reporter's follow-ups (by tracking code or a session that opened it) --
+
+FOLLOW_UPS_PER_DAY = 10  # per report: comments and photos together
+RATING_WINDOW_DAYS = 30  # after closing, a rating is still welcome this long
+
+
+@transaction.atomic
+def add_reporter_follow_up(
+    complaint: Complaint, note: str = "", photo=None, now=None
+) -> ComplaintEvent:
+    """The reporter adds a comment and/or a photo; the unit sees it in the thread."""
+    now = now or timezone.now()
+    note = (note or "").strip()
+    if not note and photo is None:
+        raise ValidationError({"note": _("Tulis tambahan keterangan atau pilih foto.")})
+    if complaint.status in FINAL:
+        raise ValidationError(_("Aduan ini sudah ditutup; tambahan tidak dapat dikirim."))
+    if ratelimit.hit("complaints-follow-up", str(complaint.pk), f"{FOLLOW_UPS_PER_DAY}/d", now):
+        raise ValidationError(_("Terlalu banyak tambahan untuk aduan ini hari ini."))
+    if photo is not None:
+        if complaint.photos.count() >= MAX_PHOTOS * 2:
+            raise ValidationError({"photo": _("Aduan ini sudah memiliki terlalu banyak foto.")})
+        add_photo(complaint, photo, PhotoKind.FOLLOW_UP)
+    complaint.updated_at = now
+    complaint.save(update_fields=["updated_at"])
+    event = _event(
+        complaint,
+        None,
+        EventKind.REPORTER,
+        note=note or str(_("(foto tambahan)")),
+        now=now,
+        label=_("Pelapor"),
+    )
+    audit.record("complaint_follow_up", complaint, detail={"photo": photo is not None})
+    notify.unit_follow_up(complaint, event)
+    return event
+
+
+def can_rate(complaint: Complaint, now=None) -> bool:
+    """Once, after the unit resolved it: while it waits for the reporter or once closed."""
+    if complaint.rated_at is not None:
+        return False
+    if complaint.status == Status.RESOLVED:
+        return True
+    closed = complaint.closed_at
+    now = now or timezone.now()
+    return (
+        complaint.status == Status.CLOSED
+        and closed is not None
+        and ((now - closed).days < RATING_WINDOW_DAYS)
+    )
+
+
+@transaction.atomic
+def rate_response(complaint: Complaint, stars: int, comment: str = "", now=None) -> Complaint:
+    """The reporter rates how the report was handled (1-5 and a comment), once."""
+    now = now or timezone.now()
+    locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if not can_rate(locked, now):
+        raise ValidationError(_("Penilaian hanya sekali, setelah aduan selesai ditangani."))
+    if stars not in range(1, 6):
+        raise ValidationError({"rating": _("Pilih nilai 1 sampai 5.")})
+    complaint.rating = stars
+    complaint.rating_comment = comment.strip()[:1000]
+    complaint.rated_at = now
+    complaint.save(update_fields=["rating", "rating_comment", "rated_at"])
+    note = _("Nilai %(n)d dari 5.") % {"n": stars}
+    _event(
+        complaint,
+        None,
+        EventKind.RATING,
+        note=f"{note} {complaint.rating_comment}".strip(),
+        now=now,
+        label=_("Pelapor"),
+    )
+    audit.record("complaint_rated", complaint, detail={"rating": stars})
+    return complaint
 
 
 # One dispatch for the staff page and the API ------------------------------

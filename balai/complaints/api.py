@@ -17,7 +17,7 @@ from balai.accounts.choices import Scope
 from balai.complaints import actions, forms
 from balai.complaints.choices import RejectReason, Status
 from balai.complaints.models import Complaint
-from balai.lib.listparams import LimitOffset, Text
+from balai.lib.listparams import CursorPage, CursorParams, Text, cursor_page
 
 router = Router(tags=["complaints"], auth=TokenAuth())
 
@@ -49,6 +49,12 @@ class ComplaintOut(Schema):
     reporter_phone: str | None = None
 
 
+class ComplaintPage(CursorPage):
+    """One page of complaints, newest first."""
+
+    items: list[ComplaintOut]
+
+
 class EventOut(Schema):
     at: datetime
     kind: str
@@ -64,7 +70,7 @@ class ComplaintDetailOut(ComplaintOut):
     events: list[EventOut]
 
 
-class ComplaintFilters(LimitOffset):
+class ComplaintFilters(CursorParams):
     status: Status | None = None
     category: Text | None = None
     unit: Literal["mine", "all"] = "all"
@@ -143,7 +149,7 @@ def _queryset():
     return Complaint.objects.select_related("category", "village", "agency", "assignee")
 
 
-@router.get("/complaints", response=list[ComplaintOut], summary="Aduan yang dapat dilihat token")
+@router.get("/complaints", response=ComplaintPage, summary="Aduan yang dapat dilihat token")
 def list_complaints(request, filters: Query[ComplaintFilters]):
     require_scope(request, Scope.COMPLAINTS_READ)
     found = _queryset().queue(
@@ -154,9 +160,9 @@ def list_complaints(request, filters: Query[ComplaintFilters]):
         village=filters.village or "",
         overdue=filters.overdue,
     )
-    found = list(found[filters.offset : filters.offset + filters.limit])
+    found, next_cursor = cursor_page(found, filters)
     actions.note_identities_listed(found, request.user)
-    return [serialise(c, request.user) for c in found]
+    return {"items": [serialise(c, request.user) for c in found], "next_cursor": next_cursor}
 
 
 @router.get("/complaints/{public_id}", response=ComplaintDetailOut, summary="Satu aduan")

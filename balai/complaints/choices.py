@@ -46,6 +46,8 @@ class EventKind(models.TextChoices):
     NOTE = "note", _("Catatan internal")
     ASSIGN = "assign", _("Penugasan")
     ESCALATION = "escalation", _("Eskalasi")
+    REPORTER = "reporter", _("Tambahan dari pelapor")
+    RATING = "rating", _("Penilaian pelapor")
 
 
 class Clock(models.TextChoices):
@@ -57,3 +59,4 @@ class Clock(models.TextChoices):
 class PhotoKind(models.TextChoices):
     REPORT = "report", _("Foto laporan")
     RESOLUTION = "resolution", _("Foto hasil penanganan")
+    FOLLOW_UP = "follow_up", _("Foto tambahan dari pelapor")

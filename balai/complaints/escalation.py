@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from balai.accounts import audit
 from balai.complaints import notify
-from balai.complaints.actions import close_complaint
+from balai.complaints.actions import close_complaint, event_data
 from balai.complaints.choices import OPEN, Clock, EventKind, Status
 from balai.complaints.models import Complaint, ComplaintEvent, Reminder
 from balai.lib.workdays import due_at
+from balai.notifications.events import Kind, publish
 
 BATCH = 500
 
@@ -63,6 +64,10 @@ def _send_reminder(complaint, clock, due, level, now) -> bool:
                 actor_label="Sistem",
             )
             audit.record("complaint_escalated", complaint, detail={"clock": clock, "level": level})
+            data = {**event_data(complaint, now), "clock": clock, "level": level}
+            publish(
+                Kind.COMPLAINT_ESCALATED, data, village=complaint.village, agency=complaint.agency
+            )
             notify.escalation(complaint, reminder)
     except IntegrityError:
         return False  # already sent

@@ -9,6 +9,7 @@ from balai.agencies.models import Agency
 from balai.complaints import lookups
 from balai.complaints.choices import Privacy, RejectReason, Status, UnitKind
 from balai.complaints.models import Category
+from balai.lib.phones import PhoneField
 from balai.lib.uploads import clean_image
 from balai.regions.geo import inside_regency, village_code_at
 from balai.regions.models import Village
@@ -158,11 +159,10 @@ class ReportForm(LocateForm):
     )
     reporter_name = forms.CharField(label=_("Nama (opsional)"), max_length=100, required=False)
     reporter_email = forms.EmailField(label=_("Email (opsional)"), required=False)
-    reporter_phone = forms.RegexField(
+    # Stored and sent to the gateway as 628... (balai/lib/phones.py), never as typed.
+    reporter_phone = PhoneField(
         label=_("Nomor WhatsApp/HP (opsional)"),
-        regex=r"^\+?[0-9][0-9 \-]{7,18}$",
         required=False,
-        error_messages={"invalid": _("Tulis nomor HP seperti 0812 3456 7890.")},
         help_text=_("Untuk kabar perkembangan aduan. Tidak pernah ditampilkan ke publik."),
     )
 
@@ -171,7 +171,52 @@ class TrackForm(forms.Form):
     code = forms.CharField(
         label=_("Kode lacak"),
         max_length=60,
+        help_text=_("Kode lacak panjang (28 huruf/angka) atau kode singkat (8 huruf/angka)."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    phone_tail = forms.RegexField(
+        label=_("4 angka terakhir nomor HP (untuk kode singkat)"),
+        regex=r"^[0-9]{4}$",
+        required=False,
+        error_messages={"invalid": _("Tulis 4 angka terakhir nomor HP Anda, mis. 7890.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+class FollowUpForm(forms.Form):
+    """The reporter's comment and/or photo on their own report."""
+
+    note = forms.CharField(
+        label=_("Tambahan keterangan"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    photo = forms.FileField(
+        label=_("Foto tambahan (opsional)"),
+        required=False,
+        help_text=_("JPG atau PNG, maksimal 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        return clean_image(photo) if photo else None
+
+
+class RatingForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Nilai penanganan"),
+        coerce=int,
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+        help_text=_("5 = sangat puas, 1 = sangat tidak puas."),
+    )
+    rating_comment = forms.CharField(
+        label=_("Komentar (opsional)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

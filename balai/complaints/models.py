@@ -4,7 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Cast
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -25,11 +25,17 @@ from balai.complaints.choices import (
     Status,
     UnitKind,
 )
+from balai.lib import tracking
 
 
 def new_public_id() -> str:
     """128 random bits, URL-safe: the id in public URLs and Open311."""
     return secrets.token_urlsafe(16)
+
+
+def new_short_ref() -> str:
+    """A short reference no report has yet (30 random bits: a clash is rare, not impossible)."""
+    return tracking.unused_short_ref(lambda ref: Complaint.objects.filter(short_ref=ref).exists())
 
 
 class CategoryQuerySet(models.QuerySet):
@@ -171,7 +177,7 @@ class ComplaintQuerySet(models.QuerySet):
             found = found.filter(next_due__lt=now or timezone.now())
         if assignee is not None:
             found = found.filter(assignee=assignee)
-        return found.order_by("next_due", "created_at")
+        return found.order_by(F("next_due").asc(nulls_last=True), "created_at", "pk")
 
     def similar(self, category, village, latitude=None, longitude=None, radius_m=500):
         """Open public reports of the same category near a point (or in the same village)."""
@@ -195,6 +201,16 @@ class Complaint(models.Model):
     # pattern-matching index Django adds to unique and indexed text columns.
     public_id = models.CharField(max_length=32, default=new_public_id, editable=False)
     tracking_digest = models.CharField(max_length=64, editable=False)
+    # What the reporter reads over the phone (lib.tracking short references):
+    # opens the report only with the last four digits of the reporter's phone.
+    short_ref = models.CharField(
+        _("kode singkat"),
+        max_length=8,
+        null=True,
+        blank=True,
+        default=new_short_ref,
+        editable=False,
+    )
     # Foreign keys without an index of their own where a composite index below
     # starts with them or the lookup is rare (deleting a user): every index is
     # one more write per submission.
@@ -263,6 +279,10 @@ class Complaint(models.Model):
     )
     status_notes = models.CharField(_("catatan status"), max_length=500, blank=True)
     is_public = models.BooleanField(default=True)
+    # The reporter's rating of the response, once, after it was resolved.
+    rating = models.PositiveSmallIntegerField(_("penilaian"), null=True, blank=True)
+    rating_comment = models.CharField(_("komentar penilaian"), max_length=1000, blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
     reopened_count = models.PositiveSmallIntegerField(default=0)
 
     created_at = models.DateTimeField(_("diterima"))
@@ -289,6 +309,7 @@ class Complaint(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["public_id"], name="complaint_public_id"),
             models.UniqueConstraint(fields=["tracking_digest"], name="complaint_tracking"),
+            models.UniqueConstraint(fields=["short_ref"], name="complaint_short_ref"),
         ]
         # Queues list open reports by deadline: partial indexes hold only those.
         indexes = [
@@ -444,6 +465,10 @@ class ComplaintPhoto(models.Model):
     public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
     kind = models.CharField(max_length=20, choices=PhotoKind.choices, default=PhotoKind.REPORT)
     image = models.FileField(upload_to=photo_path)
+    # Resized copies made at upload (lib.uploads.resized): lists show the thumb,
+    # staff pages the medium one; the original only when asked for.
+    thumb = models.FileField(upload_to=photo_path, blank=True)
+    medium = models.FileField(upload_to=photo_path, blank=True)
     content_type = models.CharField(max_length=40, default="image/jpeg")
     created_at = models.DateTimeField(auto_now_add=True)
 

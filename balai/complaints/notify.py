@@ -19,23 +19,29 @@ def _send(**kwargs):
     return notify(**kwargs)
 
 
-def track_url() -> str:
+def track_url(code: str = "") -> str:
+    if code:
+        return settings.SITE_URL + reverse("complaints:tracked", args=[code])
     return settings.SITE_URL + reverse("complaints:track")
 
 
 def received(complaint, code: str) -> None:
+    """The one message holding the code: a link that opens the report, and the
+    short reference to read over the phone."""
     from balai.lib.tracking import grouped
 
     if not (complaint.reporter_email or complaint.reporter_phone):
         return
     body = _(
-        "Aduan Anda (%(category)s, %(village)s) sudah kami terima. Kode lacak: %(code)s. "
-        "Simpan kode ini untuk melihat perkembangan di %(url)s"
+        "Aduan Anda (%(category)s, %(village)s) sudah kami terima. "
+        "Kode singkat: %(ref)s. Kode lacak: %(code)s. "
+        "Buka perkembangannya di %(url)s"
     ) % {
         "category": complaint.category.name,
         "village": complaint.village,
+        "ref": grouped(complaint.short_ref or ""),
         "code": grouped(code),
-        "url": track_url(),
+        "url": track_url(code),
     }
     _send(
         key=f"complaint:{complaint.public_id}:received",
@@ -133,6 +139,18 @@ def unit_reopened(complaint, event) -> None:
         key=f"complaint:{complaint.public_id}:event:{event.pk}",
         subject=subject,
         body=body,
+        village=complaint.village,
+    )
+
+
+def unit_follow_up(complaint, event) -> None:
+    """The reporter added a comment or a photo: the unit holding the report hears of it."""
+    _to_people(
+        unit_staff(complaint),
+        key=f"complaint:{complaint.public_id}:event:{event.pk}",
+        subject=_("Tambahan dari pelapor"),
+        body=_("Pelapor menambahkan keterangan pada aduan: %(note)s\n%(url)s")
+        % {"note": event.note, "url": _staff_url(complaint)},
         village=complaint.village,
     )
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("lapor/terkirim/", views.submitted, name="submitted"),
     path("lapor/serupa.json", views.similar_json, name="similar"),
     path("lacak/", views.track, name="track"),
+    path("lacak/<str:key>/", views.tracked, name="tracked"),
     path("laporan/<str:public_id>/", views.public_detail, name="public-detail"),
     path("foto/<str:public_id>/", views.photo, name="photo"),
     path("peta/", views.public_map, name="map"),

@@ -6,11 +6,13 @@ from typing import TYPE_CHECKING
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from balai.accounts import ratelimit
@@ -18,8 +20,9 @@ from balai.accounts.access import get_for_user_or_404
 from balai.accounts.choices import REGENCY_ROLES, VILLAGE_ROLES, Role
 from balai.accounts.ratelimit import is_ratelimited
 from balai.complaints import actions, export, forms, stats
-from balai.complaints.choices import Privacy, Status
+from balai.complaints.choices import FINAL, Privacy, Status
 from balai.complaints.models import Category, Complaint, ComplaintPhoto
+from balai.lib import drafts, tracking
 from balai.lib.pager import paginate
 from balai.lib.uploads import upload_response
 
@@ -62,7 +65,7 @@ def public_list(request):
 def export_csv(request):
     """Public reports as CSV (open data): the newest 10,000 matching the list's filters."""
     if is_ratelimited(request, group="complaints:export", key="ip", rate="30/h", increment=True):
-        return HttpResponse(_("Terlalu banyak unduhan. Coba lagi nanti."), status=429)
+        return render(request, "429.html", status=429)
     complaints = forms.PublicFilterForm(request.GET).apply(_public_list())
     newest = complaints.order_by("-created_at")[: export.EXPORT_MAX]
     return export.csv_response(newest, "aduan-publik.csv")
@@ -96,7 +99,8 @@ def report(request):
 
 
 def _submit(request):
-    form = forms.ReportForm(request.POST, request.FILES)
+    files = drafts.with_kept(request, "complaint")
+    form = forms.ReportForm(request.POST, files)
     if form.is_valid():
         limit = (f"web:{ratelimit.client_key(request)}", WEB_REPORTS_PER_HOUR)
         try:
@@ -106,10 +110,13 @@ def _submit(request):
         except ValidationError as exc:
             _attach(form, exc)
         else:
-            request.session["complaint_code"] = code
-            request.session["complaint_id"] = complaint.public_id
-            return redirect("complaints:submitted")
-    return render(request, "complaints/report.html", {"form": form, "step": 2})
+            drafts.discard(request, "complaint")
+            tracking.remember(request.session, "complaints", complaint.public_id)
+            url = reverse("complaints:tracked", args=[code])
+            return redirect(url + "?baru=1")
+    kept = drafts.keep(request, "complaint", form, multiple=("photos",))
+    context = {"form": form, "step": 2, "kept_uploads": kept}
+    return render(request, "complaints/report.html", context)
 
 
 def _attach(form, exc: ValidationError) -> None:
@@ -121,16 +128,8 @@ def _attach(form, exc: ValidationError) -> None:
 
 
 def submitted(request):
-    code = request.session.pop("complaint_code", None)
-    public_id = request.session.pop("complaint_id", None)
-    if not code:
-        return redirect("complaints:track")
-    from balai.lib.tracking import grouped
-
-    complaint = Complaint.objects.select_related("category", "village").get(public_id=public_id)
-    return render(
-        request, "complaints/submitted.html", {"code": grouped(code), "complaint": complaint}
-    )
+    """Where a report used to land; the page is now the report's own (by its code)."""
+    return redirect("complaints:track")
 
 
 def similar_json(request):
@@ -178,36 +177,144 @@ def photo(request, public_id):
     if not allowed:
         raise Http404
     cache = "public, max-age=86400" if public else "private, max-age=3600"
-    return upload_response(photo.image, download_name=f"foto-{photo.public_id}", cache=cache)
+    # ?ukuran=kecil (lists) or sedang (a page): the copies made at upload, if any.
+    size = {"kecil": photo.thumb, "sedang": photo.medium}.get(request.GET.get("ukuran", ""))
+    stored = size or photo.image
+    return upload_response(stored, download_name=f"foto-{photo.public_id}", cache=cache)
 
 
 def track(request):
-    """The reporter's view, by tracking code (POST: the code never sits in a URL)."""
+    """Find a report by its long code, or by its short reference and the phone's last
+    four digits (POST: codes never sit in this URL); then its own page."""
     form = forms.TrackForm(request.POST or None)
-    complaint = _tracked(request, form) if request.method == "POST" else None
-    if complaint is not None and request.POST.get("answer") in ANSWERS:
-        _answer(request, form, complaint)
-    context = {"form": form, "complaint": complaint}
-    if complaint is not None:
-        context["events"] = complaint.timeline()
-        context["photos"] = complaint.photos.all()
-        context["can_answer"] = complaint.status == Status.RESOLVED and (
-            complaint.confirm_due is None or timezone.now() <= complaint.confirm_due
-        )
+    context: dict = {"form": form}
+    if request.method == "POST":
+        found = _tracked(request, form)
+        if found is not None:
+            complaint, code = found
+            tracking.remember(request.session, "complaints", complaint.public_id)
+            return redirect("complaints:tracked", key=code or complaint.public_id)
+        if form.has_error("code") and not form.non_field_errors():
+            context["help"] = tracking.explain(request.POST.get("code", ""))
+            context["mine"] = _remembered(request)
     return render(request, "complaints/track.html", context)
 
 
-def _tracked(request, form) -> Complaint | None:
-    """The report the posted code names, rate-limited; errors go on the form."""
+def _tracked(request, form) -> tuple[Complaint, str] | None:
+    """(the report, its normalised long code or "") for the posted code; errors on the form."""
     if _limited(request, "complaints:track", "30/h"):
         form.add_error(None, _("Terlalu banyak percobaan. Coba lagi nanti."))
         return None
     if not form.is_valid():
         return None
-    complaint = actions.find_by_tracking_code(form.cleaned_data["code"])
+    text = form.cleaned_data["code"]
+    code = tracking.normalise(text)
+    if code is not None:
+        complaint = actions.find_by_tracking_code(code)
+    else:
+        complaint = actions.find_by_short_ref(text, form.cleaned_data["phone_tail"])
     if complaint is None:
         form.add_error("code", _("Kode tidak dikenal. Periksa kembali kode lacak Anda."))
-    return complaint
+        return None
+    return complaint, code or ""
+
+
+def _remembered(request):
+    keys = tracking.remembered(request.session, "complaints")
+    found = Complaint.objects.filter(public_id__in=keys).select_related("category", "village")
+    return [
+        {
+            "url": reverse("complaints:tracked", args=[c.public_id]),
+            "label": f"{c.category.name} · {c.village} · {c.created_at:%d/%m/%Y}",
+        }
+        for c in sorted(found, key=lambda c: keys.index(c.public_id))
+    ]
+
+
+def _by_key(request, key: str) -> tuple[Complaint | None, str]:
+    """The report a tracking URL names: by its long code, or by its public id when
+    this session has opened it with a code before."""
+    code = tracking.normalise(key)
+    if code is not None:
+        return actions.find_by_tracking_code(code), code
+    if key in tracking.remembered(request.session, "complaints"):
+        found = Complaint.objects.select_related("category", "village", "agency")
+        return found.filter(public_id=key).first(), ""
+    return None, ""
+
+
+@never_cache
+def tracked(request, key):
+    """The reporter's page: status, thread, and what they may add (PRG throughout)."""
+    complaint, code = _by_key(request, key)
+    if complaint is None:
+        context = {"form": forms.TrackForm(), "help": tracking.explain(key)}
+        context["mine"] = _remembered(request)
+        return render(request, "complaints/track.html", context, status=404)
+    if code and key != code:
+        return redirect("complaints:tracked", key=code)
+    tracking.remember(request.session, "complaints", complaint.public_id)
+    if request.method == "POST":
+        _reporter_post(request, complaint)
+        return redirect(request.path)
+    return render(request, "complaints/tracked.html", _tracked_context(request, complaint, code))
+
+
+def _tracked_context(request, complaint, code) -> dict:
+    now = timezone.now()
+    return {
+        "complaint": complaint,
+        "code": tracking.grouped(code) if code else "",
+        "short_ref": tracking.grouped(complaint.short_ref or ""),
+        "new": "baru" in request.GET,
+        "events": complaint.timeline(),
+        "photos": complaint.photos.all(),
+        "can_answer": complaint.status == Status.RESOLVED
+        and (complaint.confirm_due is None or now <= complaint.confirm_due),
+        "can_follow_up": complaint.status not in FINAL,
+        "can_rate": actions.can_rate(complaint, now),
+        "follow_up_form": forms.FollowUpForm(),
+        "rating_form": forms.RatingForm(),
+    }
+
+
+def _reporter_post(request, complaint) -> None:
+    """One of the reporter's actions; the outcome is a message on the page."""
+    if _limited(request, "complaints:reporter", "30/h"):
+        messages.error(request, _("Terlalu banyak percobaan. Coba lagi nanti."))
+        return
+    action = request.POST.get("action") or request.POST.get("answer", "")
+    try:
+        done = _REPORTER_ACTIONS[action](request, complaint)
+    except KeyError:
+        raise Http404 from None
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+
+
+def _answer(request, complaint):
+    run, done = ANSWERS[request.POST["answer"]]
+    run(complaint, request.POST.get("note", ""))
+    return done
+
+
+def _follow_up(request, complaint):
+    form = forms.FollowUpForm(request.POST, request.FILES)
+    if not form.is_valid():
+        raise ValidationError(forms.error_text(form))
+    actions.add_reporter_follow_up(complaint, form.cleaned_data["note"], form.cleaned_data["photo"])
+    return _("Tambahan Anda terkirim ke petugas.")
+
+
+def _rate(request, complaint):
+    form = forms.RatingForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(forms.error_text(form))
+    data = form.cleaned_data
+    actions.rate_response(complaint, data["rating"], data["rating_comment"])
+    return _("Terima kasih atas penilaian Anda.")
 
 
 # The reporter's answers on the tracking page: the action and what they are told.
@@ -215,16 +322,12 @@ ANSWERS: "dict[str, tuple[Callable[[Complaint, str], Complaint], StrOrPromise]]"
     "confirm": (actions.confirm_resolution, _lazy("Terima kasih. Aduan ditutup.")),
     "reopen": (actions.reopen_complaint, _lazy("Aduan dibuka kembali dan dikembalikan ke unit.")),
 }
-
-
-def _answer(request, form, complaint) -> None:
-    run, done = ANSWERS[request.POST["answer"]]
-    try:
-        run(complaint, request.POST.get("note", ""))
-    except ValidationError as exc:
-        form.add_error(None, exc.messages)
-    else:
-        messages.success(request, done)
+_REPORTER_ACTIONS: "dict[str, Callable[..., StrOrPromise]]" = {
+    "confirm": _answer,
+    "reopen": _answer,
+    "follow-up": _follow_up,
+    "rate": _rate,
+}
 
 
 def public_map(request):

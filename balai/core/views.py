@@ -65,6 +65,10 @@ def error_404(request, exception=None):
 
 
 def error_403(request, exception=None):
+    from balai.accounts.ratelimit import Ratelimited
+
+    if isinstance(exception, Ratelimited):
+        return render(request, "429.html", status=429)
     return render(request, "403.html", status=403)
 
 

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -23,7 +24,7 @@ from balai.accounts import audit, ratelimit
 from balai.accounts.choices import VILLAGE_ROLES, Role
 from balai.letters import identity
 from balai.letters.choices import OPEN_STATUSES, RequestStatus, Step
-from balai.letters.document import letter_data, new_letter
+from balai.letters.document import letter_data, new_letter, signer_name
 from balai.letters.models import (
     STAFF_READERS,
     Letter,
@@ -37,7 +38,10 @@ from balai.letters.models import (
     VillageLetterSettings,
     VillageLetterType,
 )
-from balai.lib import workdays
+from balai.letters.thumbnails import thumbnail_name
+from balai.lib import tracking, workdays
+from balai.notifications.events import Kind, publish
+from balai.residents.models import MIN_NIK_PREFIX
 
 VERIFY_ROLES = (Role.VILLAGE_OPERATOR, Role.VILLAGE_SECRETARY, Role.VILLAGE_HEAD)
 CHECK_ROLES = (Role.VILLAGE_SECRETARY, Role.VILLAGE_HEAD)
@@ -163,6 +167,7 @@ def submit_request(
             # The submission itself is recorded by the request row (submitted_at,
             # resident) and the audit row; later steps each get a RequestStep.
             audit.record("letter_request.submitted", req, detail={"type": letter_type.code})
+            _tell_received(req)
     except IntegrityError:
         _delete_files(written)
         if idempotency_key is None:
@@ -207,7 +212,7 @@ def resubmit_request(
             documents = list(documents)
             new_keys = {key for key, _label, _content in documents}
             old = list(req.documents.filter(key__in=new_keys))
-            replaced = [d.file.name for d in old]
+            replaced = [d.file.name for d in old] + [thumbnail_name(d) for d in old]
             for document in old:
                 document.delete()
             _save_documents(req, documents, written)
@@ -383,12 +388,45 @@ def run_step(req: LetterRequest, user, step: str, data) -> tuple[bool, str]:
     raise ValueError(f"no such step: {step!r}")
 
 
+def queue_search_problem(q: str) -> str:
+    """Why a queue search cannot find anything as typed, for people; "" when it can."""
+    digits = q.replace(" ", "").replace(".", "")
+    if digits.isdigit() and len(digits) < MIN_NIK_PREFIX:
+        return _("Ketik paling sedikit %(n)s angka awal NIK.") % {"n": MIN_NIK_PREFIX}
+    return ""
+
+
 def tracking_url(req: LetterRequest) -> str:
     return settings.SITE_URL + reverse("letters:track", args=[req.tracking_code])
 
 
 def verification_url(letter: Letter) -> str:
     return settings.SITE_URL + reverse("letters:verify", args=[letter.public_id])
+
+
+def _tell_received(req: LetterRequest) -> None:
+    """At once, by the contact given: the short reference to say on the phone and
+    the link that reopens the tracking page."""
+    body = _(
+        "Permohonan %(type)s Anda sudah kami terima. Kode singkat: %(ref)s. "
+        "Lihat perkembangannya di %(url)s"
+    ) % {
+        "type": req.letter_type.name,
+        "ref": req.grouped_short_ref,
+        "url": tracking_url(req),
+    }
+    _tell_resident(req, "received", _("Permohonan surat diterima"), body)
+
+
+def find_by_short_ref(text: str, tail: str) -> LetterRequest | None:
+    """The request whose short reference is `text` and whose phone ends in `tail`;
+    None otherwise, the same whichever part was wrong."""
+    ref = tracking.normalise_short(text)
+    if ref is None or not (tail or "").isdigit() or len(tail) != 4:
+        return None
+    req = LetterRequest.objects.filter(short_ref=ref).only("tracking_code", "phone").first()
+    known = tracking.phone_tail(req.phone) if req is not None else ""
+    return req if known and constant_time_compare(known, tail) else None
 
 
 def _tell_resident(req: LetterRequest, event: str, subject: str, body: str) -> None:
@@ -460,6 +498,38 @@ def may_sign(user, req: LetterRequest) -> bool:
     ).exists()
 
 
+def sign_blocker(user, req: LetterRequest) -> str:
+    """Why `user` may not sign `req` now, for people; "" when they may.
+
+    Staff who see no sign button read this instead of guessing.
+    """
+    if req.status != RequestStatus.AWAITING_SIGNATURE:
+        return ""
+    if user.role == Role.VILLAGE_SECRETARY and not may_sign(user, req):
+        return _(
+            "Surat ini ditandatangani kepala desa/lurah: desa ini belum mengizinkan "
+            "sekretaris menandatangani jenis surat ini atas nama kepala desa "
+            "(Pengaturan layanan surat)."
+        )
+    if user.role not in SIGN_ROLES or not may_sign(user, req):
+        return _("Menunggu tanda tangan kepala desa/lurah.")
+    if not signer_name(user, req.village):
+        return unnamed_signer_message(user)
+    return ""
+
+
+def unnamed_signer_message(user) -> str:
+    if user.role == Role.VILLAGE_HEAD:
+        return _(
+            "Surat belum dapat ditandatangani: nama kepala desa/lurah belum diisi. Isi nama "
+            "kepala desa di Profil desa (atau nama lengkap akun Anda), lalu tandatangani."
+        )
+    return _(
+        "Surat belum dapat ditandatangani: nama lengkap akun Anda belum diisi. Minta admin "
+        "kabupaten mengisinya, lalu tandatangani."
+    )
+
+
 OPTIMISTIC_ATTEMPTS = 3
 
 
@@ -486,6 +556,8 @@ def sign_request(req: LetterRequest, user) -> Letter:
 
     if not may_sign(user, req):
         raise PermissionDenied
+    if not signer_name(user, req.village):
+        raise Refused(unnamed_signer_message(user))
     cert = load_signer(user)  # raises SignerUnavailable before anything is taken
     for _attempt in range(OPTIMISTIC_ATTEMPTS):
         try:
@@ -572,6 +644,16 @@ def _mark_ready(req: LetterRequest, letter: Letter, user) -> None:
     if letter.signer_authority:
         detail["authority"] = letter.signer_authority
     audit.record("letter.signed", letter, user=user, detail=detail)
+    # The request's staff UUID, not its tracking code or the letter's QR id:
+    # either would open the resident's letter to whoever holds it.
+    data = {
+        "request": str(req.uuid),
+        "letter_type": req.letter_type.code,
+        "village": req.village_id,
+        "status": req.status,
+        "at": now.isoformat(),
+    }
+    publish(Kind.LETTER_READY, data, village=req.village)
     _tell_resident(
         req,
         "ready",
@@ -699,9 +781,12 @@ def save_letter_type(letter_type: LetterType, user, fields: Iterable[str]) -> Le
 def save_regency_settings(options: LetterSettings, user, values: dict) -> LetterSettings:
     """The regency admin's letter settings (number format, paper), with their
     audit row, in one transaction."""
+    old = LetterSettings.objects.filter(pk=options.pk).values_list("logo", flat=True).first()
     with transaction.atomic():
         options.save()
         audit.record("letter_settings.regency_changed", None, user=user, detail=values)
+    if old and old != options.logo.name:  # a replaced or removed logo's file goes too
+        transaction.on_commit(lambda: _delete_files([old]))
     return options
 
 
@@ -737,3 +822,24 @@ def enable_types(village, codes: Iterable[str]) -> None:
                 village=village, letter_type=letter_type, defaults={"enabled": True}
             )
         audit.record("letter_types.enabled", village, detail={"codes": sorted(codes)})
+
+
+def read_own_data(resident) -> list:
+    """`resident`'s living family members (besides them), as the registry holds them,
+    for the resident signed in with their PIN; the read is audited (UU PDP)."""
+    from balai.residents.models import Resident
+
+    members = []
+    if resident.family_id is not None:
+        members = list(
+            Resident.objects.alive()
+            .filter(family_id=resident.family_id, village_id=resident.village_id)
+            .exclude(pk=resident.pk)
+            .order_by("relationship", "birth_date")
+        )
+    audit.record(
+        "resident.data_read_by_self",
+        resident,
+        detail={"family_members": [m.masked_nik for m in members]},
+    )
+    return members

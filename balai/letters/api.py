@@ -28,7 +28,7 @@ from balai.letters import actions, identity, progress
 from balai.letters.forms import EXTRA, UPLOAD, LetterRequestForm
 from balai.letters.models import Letter, LetterRequest, LetterType
 from balai.lib import tracking
-from balai.lib.listparams import LimitOffset, Text
+from balai.lib.listparams import CursorPage, CursorParams, Text, cursor_page
 from balai.lib.problems import Problem
 from balai.regions.models import Village
 
@@ -267,13 +267,19 @@ class StaffRequestOut(Schema):
     letter_id: str | None
 
 
-class StaffRequestFilters(LimitOffset):
+class StaffRequestPage(CursorPage):
+    """One page of requests, newest first."""
+
+    items: list[StaffRequestOut]
+
+
+class StaffRequestFilters(CursorParams):
     village: Text | None = None
     status: Text | None = None
     limit: int = Field(50, ge=1, le=100)
 
 
-@router.get("/letter-requests", auth=TokenAuth(), response=list[StaffRequestOut])
+@router.get("/letter-requests", auth=TokenAuth(), response=StaffRequestPage)
 def staff_requests(request, filters: Query[StaffRequestFilters]):
     """The requests the token's user may see; `status=open` for the queue."""
     require_scope(request, Scope.LETTERS_READ)
@@ -286,7 +292,8 @@ def staff_requests(request, filters: Query[StaffRequestFilters]):
     if filters.village:
         qs = qs.filter(village_id=filters.village)
     rows = []
-    for r in qs[filters.offset : filters.offset + filters.limit]:
+    page, next_cursor = cursor_page(qs, filters)
+    for r in page:
         letter = getattr(r, "letter", None)
         rows.append(
             {
@@ -304,7 +311,7 @@ def staff_requests(request, filters: Query[StaffRequestFilters]):
                 "letter_id": letter.public_id if letter else None,
             }
         )
-    return rows
+    return {"items": rows, "next_cursor": next_cursor}
 
 
 class StepIn(Schema):

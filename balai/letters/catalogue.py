@@ -61,7 +61,7 @@ CATALOGUE = [
         ],
         "validity_days": 90,
         "body": _body(
-            "Berdasarkan pengamatan kami dan keterangan pengantar RT/RW, keluarga orang "
+            "Berdasarkan pengamatan kami, keluarga orang "
             "tersebut tergolong keluarga tidak mampu, dengan penghasilan sekitar "
             "Rp{{ isian.penghasilan }} per bulan dan {{ isian.tanggungan }} orang tanggungan. "
             "Surat keterangan ini diberikan untuk keperluan {{ keperluan }}."

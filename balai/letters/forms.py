@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from decimal import Decimal
 
@@ -13,53 +12,33 @@ from django.utils.translation import gettext_lazy as _
 
 from balai.letters import actions, identity, placeholders
 from balai.letters.choices import FieldKind
-from balai.letters.models import LetterSettings, LetterType, VillageLetterSettings
-from balai.lib.uploads import DocumentField
+from balai.letters.models import (
+    LetterSettings,
+    LetterType,
+    RequestDocument,
+    VillageLetterSettings,
+)
+from balai.lib.fields import DateField, DigitsField
+from balai.lib.numbers import IndonesianDecimalField
+from balai.lib.phones import PhoneField
+from balai.lib.uploads import DocumentField, ImageField
 
-DIGITS16 = re.compile(r"^[0-9]{16}$")
-PHONE = re.compile(r"^(?:\+?62|0)8[0-9]{7,12}$")
+LOGO_MAX_BYTES = 1024 * 1024
+
 EXTRA = "isian_"
 UPLOAD = "syarat_"
-
-
-def normalise_phone(value: str) -> str:
-    """`0812-3456-7890` -> `6281234567890` (what WhatsApp gateways expect)."""
-    digits = re.sub(r"[\s\-().]", "", value or "")
-    if not digits:
-        return ""
-    if not PHONE.match(digits):
-        raise forms.ValidationError(
-            _("Nomor WhatsApp/telepon tidak sah; tulis seperti 081234567890."), code="phone"
-        )
-    digits = digits.lstrip("+")
-    return "62" + digits[1:] if digits.startswith("0") else digits
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class IdentifyForm(forms.Form):
     """NIK + no. KK + date of birth; matched against the registry in `identify`."""
 
-    nik = forms.CharField(
-        label=_("NIK"),
-        max_length=16,
-        min_length=16,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        help_text=_("16 angka, seperti tertulis di KTP."),
-    )
-    no_kk = forms.CharField(
+    nik = DigitsField(label=_("NIK"), help_text=_("16 angka, seperti tertulis di KTP."))
+    no_kk = DigitsField(
         label=_("Nomor KK"),
-        max_length=16,
-        min_length=16,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        name=_("Nomor KK"),
         help_text=_("16 angka, seperti tertulis di Kartu Keluarga."),
     )
-    birth_date = forms.DateField(label=_("Tanggal lahir"), widget=DateInput())
+    birth_date = DateField(label=_("Tanggal lahir"))
 
     def __init__(
         self, *args, http_request=None, village=None, resident=None, also_limits=(), **kwargs
@@ -71,18 +50,6 @@ class IdentifyForm(forms.Form):
         self.village = village
         self.expected_resident = resident
         self.resident = None
-
-    def clean_nik(self):
-        value = re.sub(r"\s", "", self.cleaned_data["nik"])
-        if not DIGITS16.match(value):
-            raise forms.ValidationError(_("NIK harus 16 angka."), code="nik")
-        return value
-
-    def clean_no_kk(self):
-        value = re.sub(r"\s", "", self.cleaned_data["no_kk"])
-        if not DIGITS16.match(value):
-            raise forms.ValidationError(_("Nomor KK harus 16 angka."), code="no_kk")
-        return value
 
     def clean_birth_date(self):
         value = self.cleaned_data["birth_date"]
@@ -115,9 +82,12 @@ class IdentifyForm(forms.Form):
 def extra_form_field(spec: dict) -> forms.Field:
     kind, label, required = spec.get("kind", "text"), spec["label"], bool(spec.get("required"))
     if kind == FieldKind.NUMBER:
-        return forms.DecimalField(label=label, required=required, max_digits=15, decimal_places=2)
+        # "1.500.000", "Rp 900.000", "2,5" (balai/lib/numbers.py)
+        return IndonesianDecimalField(
+            label=label, required=required, max_digits=15, decimal_places=2
+        )
     if kind == FieldKind.DATE:
-        return forms.DateField(label=label, required=required, widget=DateInput())
+        return DateField(label=label, required=required)
     if kind == FieldKind.CHOICE:
         choices = [("", _("Pilih salah satu"))] + [(c, c) for c in spec.get("choices", [])]
         return forms.ChoiceField(label=label, required=required, choices=choices)
@@ -144,12 +114,7 @@ class LetterRequestForm(IdentifyForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Untuk apa surat ini, mis. persyaratan melamar pekerjaan."),
     )
-    phone = forms.CharField(
-        label=_("Nomor WhatsApp/telepon"),
-        required=False,
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-    )
+    phone = PhoneField(label=_("Nomor WhatsApp/telepon"), required=False)
     email = forms.EmailField(label=_("Email"), required=False)
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
 
@@ -200,9 +165,6 @@ class LetterRequestForm(IdentifyForm):
             checked=True,
         )
 
-    def clean_phone(self):
-        return normalise_phone(self.cleaned_data.get("phone", ""))
-
     def clean(self):
         data = forms.Form.clean(self)
         if not data.get("phone") and not data.get("email") and "phone" not in self.errors:
@@ -235,10 +197,8 @@ class LetterRequestForm(IdentifyForm):
 
 
 class PinLoginForm(forms.Form):
-    nik = forms.CharField(
+    nik = DigitsField(
         label=_("NIK"),
-        max_length=16,
-        min_length=16,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "username"}),
     )
     pin = forms.CharField(
@@ -349,7 +309,7 @@ class CollectForm(forms.Form):
 
 
 class PinIssueForm(forms.Form):
-    nik = forms.CharField(label=_("NIK penduduk"), max_length=16, min_length=16)
+    nik = DigitsField(label=_("NIK penduduk"))
 
 
 class VerifyUploadForm(forms.Form):
@@ -440,6 +400,88 @@ class LetterTypeForm(forms.ModelForm):
 
 
 class RegencySettingsForm(forms.ModelForm):
+    # The logo is re-encoded from its pixels (balai.lib.uploads), like every upload.
+    logo = ImageField(
+        label=_("Logo kabupaten"),
+        required=False,
+        max_bytes=LOGO_MAX_BYTES,
+        help_text=_("Dicetak di kop surat setiap desa. PNG atau JPG, maksimal 1 MB."),
+    )
+
     class Meta:
         model = LetterSettings
-        fields = ["number_format", "paper"]
+        fields = ["number_format", "paper", "logo"]
+
+
+REUSE = "pakai_"
+
+
+class SignedInRequestForm(LetterRequestForm):
+    """A request by a resident signed in with their PIN (layanan mandiri).
+
+    NIK, KK and birth date are not typed: they are the registry's, shown
+    locked on the page. A requirement they gave for an earlier request can be
+    attached again: the choices are only that resident's own documents."""
+
+    IDENTITY = ("nik", "no_kk", "birth_date")
+
+    def __init__(self, *args, signed_in, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.IDENTITY:
+            del self.fields[name]
+        self.resident = signed_in
+        self.reusable: dict[str, RequestDocument] = {}
+        earlier: dict[str, list[RequestDocument]] = {}
+        for document in RequestDocument.objects.given_by(signed_in):
+            earlier.setdefault(document.key, []).append(document)
+        order = list(self.fields)
+        for item in self.letter_type.uploads:
+            documents = earlier.get(item["key"])
+            if not documents:
+                continue
+            upload = UPLOAD + item["key"]
+            self.fields[upload].required = False  # one of the two: checked in clean()
+            self.fields[upload].help_text = _("Atau unggah berkas baru (JPG/PNG/PDF, maks. 5 MB).")
+            self.fields[REUSE + item["key"]] = forms.ChoiceField(
+                label=_("%(label)s: pakai yang pernah Anda kirim") % {"label": item["label"]},
+                required=False,
+                choices=[("", _("— Tidak, unggah berkas baru —"))]
+                + [(str(d.uuid), _reuse_label(d)) for d in documents],
+            )
+            self.reusable.update({str(d.uuid): d for d in documents})
+            order.insert(order.index(upload), REUSE + item["key"])
+        self.order_fields(order)
+
+    def clean(self):
+        data = super().clean()
+        for item in self.letter_type.uploads:
+            key = item["key"]
+            if (
+                item.get("required")
+                and REUSE + key in self.fields
+                and not data.get(UPLOAD + key)
+                and not data.get(REUSE + key)
+            ):
+                self.add_error(
+                    UPLOAD + key, _("Pilih berkas yang pernah Anda kirim atau unggah yang baru.")
+                )
+        return data
+
+    @property
+    def documents(self) -> list:
+        found = super().documents
+        given = {key for key, _label, _content in found}
+        for item in self.letter_type.uploads:
+            chosen = self.cleaned_data.get(REUSE + item["key"])
+            if item["key"] not in given and chosen:
+                found.append((item["key"], item["label"], self.reusable[chosen].copy()))
+        return found
+
+
+def _reuse_label(document) -> str:
+    day = timezone.localtime(document.uploaded_at).strftime("%d/%m/%Y")
+    return _("%(label)s, dikirim %(day)s untuk %(type)s") % {
+        "label": document.label,
+        "day": day,
+        "type": document.request.letter_type.name,
+    }

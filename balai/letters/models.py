@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,7 @@ from balai.letters.choices import (
     Step,
 )
 from balai.lib import tracking
+from balai.lib.numbers import format_number
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -173,6 +175,12 @@ class LetterSettings(models.Model):
         _("format nomor"), max_length=80, default=numbering.DEFAULT_FORMAT
     )
     paper = models.CharField(_("ukuran kertas"), max_length=2, choices=Paper, default=Paper.A4)
+    logo = models.FileField(
+        _("logo kabupaten"),
+        upload_to="letters/logo/",
+        blank=True,
+        help_text=_("Dicetak di kop surat setiap desa. PNG atau JPG, maksimal 1 MB."),
+    )
 
     class Meta:
         verbose_name = _("pengaturan surat kabupaten")
@@ -285,12 +293,42 @@ class RequestQuerySet(VillageScopedQuerySet):
     def overdue(self, now=None):
         return self.open().filter(due_at__lt=now or timezone.now())
 
+    def search(self, text: str):
+        """Requests by the start of a tracking code (read out over the phone), the
+        start of the resident's NIK (6+ digits) or the resident's name (as the
+        registry searches it: start, any word, sounding alike)."""
+        from balai.residents.models import MIN_NIK_PREFIX, Resident
+
+        text = (text or "").strip()
+        digits = text.replace(" ", "").replace(".", "")
+        if digits.isdigit():
+            if len(digits) < MIN_NIK_PREFIX:
+                return self.none()
+            return self.filter(resident__nik__startswith=digits[:16])
+        code = tracking.typed(text)
+        if code and len(code) >= TRACKING_PREFIX and any(ch.isdigit() for ch in code):
+            return self.filter(tracking_code__startswith=code)
+        if not text:
+            return self
+        return self.filter(resident__in=Resident.objects.search(text).values("pk"))
+
     def finished(self):
         return self.filter(status__in=FINISHED_STATUSES)
 
 
+# The fewest characters of a tracking code that find a request by its start.
+TRACKING_PREFIX = 4
+
+
 def new_tracking_code() -> str:
     return tracking.new_code()
+
+
+def new_short_ref() -> str:
+    """A short reference no request has yet (30 random bits: a clash is rare, not impossible)."""
+    return tracking.unused_short_ref(
+        lambda ref: LetterRequest.objects.filter(short_ref=ref).exists()
+    )
 
 
 class LetterRequest(models.Model):
@@ -298,6 +336,17 @@ class LetterRequest(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     tracking_code = models.CharField(max_length=28, unique=True, default=new_tracking_code)
+    # Read over the phone (lib.tracking short references); opens the request only
+    # with the last four digits of its phone number.
+    short_ref = models.CharField(
+        _("kode singkat"),
+        max_length=8,
+        unique=True,
+        null=True,
+        blank=True,
+        default=new_short_ref,
+        editable=False,
+    )
     # From the form the resident submitted: a second submission of the same form
     # finds the first request instead of making another.
     idempotency_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
@@ -340,8 +389,32 @@ class LetterRequest(models.Model):
         return tracking.grouped(self.tracking_code)
 
     @property
+    def grouped_short_ref(self) -> str:
+        return tracking.grouped(self.short_ref or "")
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def phone_international(self) -> str:
+        """The contact number as 62..., digits only ("" without a number)."""
+        digits = "".join(ch for ch in self.phone if ch.isdigit())
+        if digits.startswith("0"):
+            digits = "62" + digits[1:]
+        elif digits.startswith("8"):
+            digits = "62" + digits
+        return digits
+
+    @property
+    def whatsapp_url(self) -> str:
+        number = self.phone_international
+        return f"https://wa.me/{number}" if number else ""
+
+    @property
+    def tel_url(self) -> str:
+        number = self.phone_international
+        return f"tel:+{number}" if number else ""
 
     def is_overdue(self, now=None) -> bool:
         return self.is_open and self.due_at is not None and self.due_at < (now or timezone.now())
@@ -355,12 +428,25 @@ class LetterRequest(models.Model):
                 import datetime as dt
 
                 value = placeholders.date_id(dt.date.fromisoformat(value))
+            elif value != "" and field.get("kind") == FieldKind.NUMBER:
+                value = format_number(value)  # "1.500.000", "2,5": as Indonesians write them
             rows.append((field["label"], str(value) if value != "" else "-"))
         return rows
 
 
 def requirement_path(instance, filename: str) -> str:
     return f"letters/requirements/{instance.request.submitted_at:%Y/%m}/{filename}"
+
+
+class RequestDocumentQuerySet(models.QuerySet):
+    def given_by(self, resident, limit: int = 20):
+        """What `resident` gave with their own requests, newest first: offered
+        again to them when signed in with their PIN (and to nobody else)."""
+        return (
+            self.filter(request__resident=resident)
+            .select_related("request__letter_type")
+            .order_by("-uploaded_at")[:limit]
+        )
 
 
 class RequestDocument(models.Model):
@@ -373,11 +459,18 @@ class RequestDocument(models.Model):
     file = models.FileField(upload_to=requirement_path)
     uploaded_at = models.DateTimeField(default=timezone.now)
 
+    objects = RequestDocumentQuerySet.as_manager()
+
     class Meta:
         ordering = ["uploaded_at"]
 
     def __str__(self) -> str:
         return self.label
+
+    def copy(self) -> ContentFile:
+        """The stored file's content, to attach to another request of the same resident."""
+        with self.file.open("rb") as stored:
+            return ContentFile(stored.read(), name=self.file.name.rsplit("/", 1)[-1])
 
 
 class RequestStep(models.Model):

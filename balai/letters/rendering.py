@@ -85,6 +85,8 @@ class LetterData:
     signer_authority: Sequence[str] = ()
     signer_nip: str = ""
     paper: str = "A4"
+    # The documents the resident gave, printed as "Lampiran": only those given.
+    attachments: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         if self.paper not in PAPER:
@@ -129,14 +131,21 @@ def clean_text(value: object) -> str:
 _UNPRINTED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
 
 
-def _payload(data: LetterData, *, preview: bool, logo: str | None) -> dict[str, Any]:
+ATTACHMENTS_LABEL = "Lampiran"
+PREVIEW_MARK = "CONTOH"  # a type's template on sample data
+DRAFT_MARK = "PRATINJAU"  # a resident's letter before it is signed
+
+
+def _payload(
+    data: LetterData, *, preview: bool, logo: str | None, watermark: str = PREVIEW_MARK
+) -> dict[str, Any]:
     kop = data.letterhead
     width, height = PAPER[data.paper]
     url = data.verification_url
     t = clean_text
     return {
         "preview": preview,
-        "watermark": "CONTOH",
+        "watermark": watermark,
         "page": {"width": width, "height": height},
         "document_title": t(f"{data.title} {data.number}".strip()),
         "document_author": t(f"{kop.regency} - {kop.village}"),
@@ -153,6 +162,8 @@ def _payload(data: LetterData, *, preview: bool, logo: str | None) -> dict[str, 
         "body": [t(p) for p in data.body],
         "fields": [{"label": t(k), "value": t(v)} for k, v in data.fields],
         "fields_after": max(0, data.fields_after),
+        "attachments_label": ATTACHMENTS_LABEL,
+        "attachments": [t(a) for a in data.attachments],
         "place_and_date": t(f"{data.place}, {format_date_id(data.date)}"),
         "signer_name": t(data.signer_name),
         "signer_position": t(data.signer_position),
@@ -218,9 +229,13 @@ class _Renderer:
         """The logo's path inside Typst's root, written on first use."""
         if not png:
             return None
-        if not png.startswith(b"\x89PNG\r\n\x1a\n"):
-            raise ValueError("the letterhead logo must be a PNG image")
-        path = f"/logos/{hashlib.sha256(png).hexdigest()}.png"
+        if png.startswith(b"\x89PNG\r\n\x1a\n"):
+            extension = "png"
+        elif png.startswith(b"\xff\xd8\xff"):
+            extension = "jpg"
+        else:
+            raise ValueError("the letterhead logo must be a PNG or JPEG image")
+        path = f"/logos/{hashlib.sha256(png).hexdigest()}.{extension}"
         with self._lock:
             _compiler, root = self._ready()
             file = root / path.lstrip("/")
@@ -273,13 +288,17 @@ def _is_safe(ch: str) -> bool:
     return code < 0x0530 or 0x1E00 <= code < 0x2200
 
 
-def render_letter(data: LetterData, *, preview: bool = False) -> bytes:
-    """The letter as PDF/A-2b bytes; `preview` marks it CONTOH (template previews).
+def render_letter(
+    data: LetterData, *, preview: bool = False, watermark: str = PREVIEW_MARK
+) -> bytes:
+    """The letter as PDF/A-2b bytes; `preview` marks it with `watermark` across the
+    page (CONTOH for template previews, PRATINJAU for a letter before it is signed).
 
     A character no font can show (an emoji in a purpose typed on a phone, a script
     the fonts lack) is printed as "?" rather than failing the letter.
     """
-    payload = _payload(data, preview=preview, logo=_renderer.logo(data.letterhead.logo_png))
+    logo = _renderer.logo(data.letterhead.logo_png)
+    payload = _payload(data, preview=preview, logo=logo, watermark=watermark)
     missing: set[str] = set()
     for _attempt in range(3):
         try:

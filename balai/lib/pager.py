@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.http import QueryDict
 
 PARAM = "hal"
@@ -49,7 +50,10 @@ def _number(raw) -> int:
 
 
 def _total(queryset) -> int:
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # .none() or an empty `__in`: nothing to count
+        return 0
     key = "pager:count:" + hashlib.sha256(f"{sql}|{params}".encode()).hexdigest()
     found = cache.get(key)
     if found is None:

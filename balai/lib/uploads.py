@@ -135,6 +135,30 @@ _ENCODINGS = {
 }
 
 
+THUMB_SIDE = 320  # lists and the timeline
+MEDIUM_SIDE = 1280  # a staff page: enough to read a sign or a house number
+
+
+def resized(stored, side: int) -> ContentFile:
+    """A JPEG copy of an already cleaned photo, its long edge at most `side` pixels.
+
+    Made once at upload, so pages never send an original of several MB to a phone
+    (docs/security.md: the original was re-encoded from pixels by clean_image).
+    """
+    stored.seek(0)
+    with Image.open(stored) as image:
+        image.thumbnail((side, side))
+        copy = image.convert("RGB")
+    for quality in (80, 78, 76):  # as clean_image: never a copy a browser could sniff
+        out = io.BytesIO()
+        copy.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+        if not _SNIFFABLE.search(out.getvalue(), 0, SNIFFED_BYTES):
+            break
+    else:
+        raise UploadError(_("Foto ini tidak dapat diproses; kirim foto lain."), code="not_image")
+    return ContentFile(out.getvalue(), name=f"{secrets.token_hex(16)}.jpg")
+
+
 # A scan of a few pages needs none of this; each limit is checked before the work it bounds.
 PDF_MAX_PAGES = 50
 PDF_MAX_OBJECTS = 20_000

@@ -2,6 +2,7 @@ from functools import partial
 
 from django.db import IntegrityError, transaction
 
+from balai.lib import phones
 from balai.notifications.choices import Channel
 from balai.notifications.models import Notification
 from balai.notifications.sealing import key_digest
@@ -30,8 +31,11 @@ def notify(
     targets = []
     if email:
         targets.append((Channel.EMAIL, email))
-    if phone:
-        targets.append((Channel.WHATSAPP if whatsapp else Channel.SMS, phone))
+    # The gateway gets one form, 628... (balai/lib/phones.py), whatever was stored;
+    # a number that is none (typed before the forms checked) is not sent to.
+    number = phones.normalise_or_none(phone, mobile=True) if phone else None
+    if number:
+        targets.append((Channel.WHATSAPP if whatsapp else Channel.SMS, number))
     created = []
     for channel, recipient in targets:
         try:

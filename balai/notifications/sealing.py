@@ -7,37 +7,20 @@ HMAC, from `cryptography`), under a key derived from SECRET_KEY, so a copy of
 the database alone reads nothing; once sent or given up it is erased.
 """
 
-import base64
 import hashlib
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from django.conf import settings
+from balai.lib import sealing
 
 PURPOSE = b"balai.notifications.body:"
 
 
-def _fernet(secret: str) -> Fernet:
-    digest = hashlib.sha256(PURPOSE + secret.encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(digest))
-
-
-def _keys() -> MultiFernet:
-    # The current key seals; fallbacks still open what was sealed before a rotation.
-    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    return MultiFernet([_fernet(s) for s in secrets])
-
-
 def seal(text: str) -> str:
-    return _keys().encrypt(text.encode()).decode() if text else ""
+    return sealing.seal(text, PURPOSE)
 
 
 def unseal(token: str) -> str:
-    if not token:
-        return ""
-    try:
-        return _keys().decrypt(token.encode()).decode()
-    except InvalidToken:
-        return ""  # sealed under a key no longer configured: nothing to send
+    # "" when sealed under a key no longer configured: nothing to send.
+    return sealing.unseal(token, PURPOSE)
 
 
 def key_digest(key: str) -> str:

@@ -38,8 +38,9 @@ def seed(stdout) -> None:
                 "address": f"Jl. Raya {village.name} No. {rng.randint(1, 60)}, "
                 f"Kec. {village.district.name}",
                 "office_hours": "Senin-Kamis 08.00-15.00, Jumat 08.00-11.00",
-                "phone": f"(0334) {rng.randint(100000, 999999)}",
-                "whatsapp": f"0812 {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}",
+                # The one stored form of every phone (balai/lib/phones.py).
+                "phone": f"62334{rng.randint(100000, 999999)}",
+                "whatsapp": f"62812{rng.randint(1000, 9999)}{rng.randint(1000, 9999)}",
                 "email": f"pemdes@{slug}.desa.id",
                 "latitude": f"{-8.13 - rng.random() * 0.25:.6f}",
                 "longitude": f"{112.95 + rng.random() * 0.35:.6f}",

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.http.request import validate_host
 from django.utils.translation import gettext_lazy as _
 
+from balai.lib.phones import PhoneField
 from balai.lib.uploads import ImageField
 from balai.portal.actions import ANNOUNCEMENT_FIELDS, PROFILE_FIELDS
 from balai.portal.hosts import host_name
@@ -29,22 +30,19 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class ProfileForm(forms.ModelForm):
+    # One stored form, 62..., for both (balai/lib/phones.py); shown as 0812-3456-7890.
+    phone = PhoneField(label=_("telepon"), mobile=False, required=False)
+    whatsapp = PhoneField(
+        label=_("WhatsApp"), required=False, help_text=_("Contoh: 0812 3456 7890")
+    )
+
     class Meta:
         model = VillageProfile
         fields = PROFILE_FIELDS
         widgets = {
             "about": forms.Textarea(attrs={"rows": 6}),
-            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
-            "whatsapp": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
         }
         help_texts = {"latitude": _("Contoh: -8.354. Salin dari peta (klik kanan, koordinat).")}
-
-    def clean_whatsapp(self):
-        value = self.cleaned_data["whatsapp"].strip()
-        digits = re.sub(r"[\s\-+().]", "", value)
-        if value and not (digits.isdigit() and 9 <= len(digits) <= 15):
-            raise forms.ValidationError(_("Nomor WhatsApp hanya angka, 9 sampai 15 digit."))
-        return value
 
 
 class AnnouncementForm(forms.ModelForm):

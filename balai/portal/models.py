@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from balai.accounts.access import VillageScopedQuerySet
 from balai.accounts.choices import VILLAGE_ROLES, Role
+from balai.lib import phones
 
 # A village's public face is edited by its own staff; host names by the regency admin.
 EDITORS = tuple(VILLAGE_ROLES)
@@ -89,13 +90,10 @@ class VillageProfile(models.Model):
 
     @property
     def whatsapp_link(self) -> str:
-        """A wa.me link for the WhatsApp number (Indonesian 08... becomes 628...)."""
-        digits = "".join(ch for ch in self.whatsapp if ch.isdigit())
-        if not digits:
-            return ""
-        if digits.startswith("0"):
-            digits = "62" + digits[1:]
-        return f"https://wa.me/{digits}"
+        """A wa.me link for the WhatsApp number (stored as 628..., balai/lib/phones.py;
+        numbers typed before that are read the same way)."""
+        digits = phones.normalise_or_none(self.whatsapp)
+        return f"https://wa.me/{digits}" if digits else ""
 
     @property
     def map_link(self) -> str:

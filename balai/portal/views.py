@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from balai.accounts.access import get_for_user_or_404, require_role
 from balai.accounts.ratelimit import is_ratelimited
+from balai.lib import fuzzy
 from balai.lib.uploads import upload_response
 from balai.portal import actions, pages, services
 from balai.portal.access import staff_profile_or_404
@@ -40,14 +40,17 @@ def _village_not_found(request, code: str):
     return render(request, "portal/village_404.html", context, status=404)
 
 
+def village_names(village: Village) -> tuple[tuple[str, float], ...]:
+    return ((village.name, 1.0), (village.district.name, 0.95))
+
+
 def home(request):
     """The regency portal: onboarded villages by district, searchable, with their services."""
     form = SearchForm(request.GET or None)
     villages = Village.objects.active().select_related("district").order_by("district", "name")
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    if query:
-        villages = villages.filter(Q(name__icontains=query) | Q(district__name__icontains=query))
-    villages = list(villages)
+    # Typos, spaces and district names alike, ranked (balai/lib/fuzzy.py says why in Python).
+    villages = fuzzy.rank(query, villages, village_names) if query else list(villages)
     offered = services.services_by_village(villages)
     for village in villages:
         village.services = offered.get(village.code, [])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from django.db import transaction
@@ -153,6 +154,7 @@ def run_import_job(job: ResidentImport, progress=None) -> ResidentImport:
         job.created, job.updated, job.unchanged = result.created, result.updated, result.unchanged
         job.errors = [list(p) for p in result.problems]
         job.error_count = result.error_count
+        job.conflicts, job.conflict_count = result.conflicts, result.conflict_count
         notes = list(result.notes)
         if not result.ok:
             notes.insert(
@@ -165,6 +167,15 @@ def run_import_job(job: ResidentImport, progress=None) -> ResidentImport:
             )
         elif job.dry_run:
             notes.insert(0, _("Uji coba: berkas sah, tidak ada data yang disimpan."))
+        if result.conflict_count:
+            notes.insert(
+                1 if notes and not result.ok else 0,
+                _(
+                    "%(n)s baris memakai NIK penduduk lain (nama dan tanggal lahir berbeda): "
+                    "data lama tidak ditimpa; putuskan di bawah."
+                )
+                % {"n": result.conflict_count},
+            )
         job.message = " ".join(notes)
     job.finished_at = timezone.now()
     # The uploaded file holds personal data: keep only the outcome.
@@ -295,3 +306,159 @@ def record_import_report(job, *, user=None, fmt: str) -> None:
         user=user,
         detail={"format": fmt, "rows": len(job.errors)},
     )
+
+
+# --- corrections ----------------------------------------------------------------------
+
+
+class Refused(Exception):
+    """A change that cannot be made as asked; the message is for people."""
+
+
+# What staff may correct on a resident's record, and on a family.
+RESIDENT_FIELDS = ("occupation", "marital_status", "phone", "education", "religion")
+FAMILY_FIELDS = ("address", "dusun", "rt", "rw")
+# What an import row may replace when staff take it over a conflicting record.
+CONFLICT_FIELDS = (
+    "name", "sex", "birth_place", "birth_date", "religion", "education", "occupation",
+    "marital_status", "relationship", "citizenship", "blood_type", "father_name",
+    "father_nik", "mother_name", "mother_nik", "status",
+)  # fmt: skip
+
+
+def snapshot(obj, fields) -> dict:
+    """Plain values of `fields`, for an audit row's before and after."""
+    out = {}
+    for name in fields:
+        value = getattr(obj, name)
+        out[name] = value if value is None or isinstance(value, int | str) else str(value)
+    return out
+
+
+def _changes(before: dict, after: dict) -> dict:
+    changed = [k for k in after if before.get(k) != after[k]]
+    return {
+        "before": {k: before.get(k) for k in changed},
+        "after": {k: after[k] for k in changed},
+    }
+
+
+@transaction.atomic
+def decide_conflict(job: ResidentImport, index: int, take_new: bool, *, user) -> dict:
+    """Staff decide one import conflict: keep the registered resident as they are, or
+    take the file's row over them (before and after audited). Decided once."""
+    job = ResidentImport.objects.select_for_update().get(pk=job.pk)
+    if job.dry_run or not 0 <= index < len(job.conflicts):
+        raise Refused(_("Konflik ini tidak ada."))
+    conflict = job.conflicts[index]
+    if conflict.get("decision"):
+        raise Refused(_("Konflik ini sudah diputuskan."))
+    resident = (
+        Resident.objects.select_for_update()
+        .filter(pk=conflict["resident"], village=job.village, nik=conflict["nik"])
+        .first()
+    )
+    if resident is None:
+        raise Refused(_("Penduduk dengan NIK ini tidak lagi terdaftar di desa ini."))
+    detail: dict = {"job": str(job.uuid), "row": conflict["row"]}
+    if take_new:
+        detail.update(_take_row(resident, conflict["new"], job.village))
+    conflict["decision"] = "take" if take_new else "keep"
+    conflict["decided_by"] = user.get_username()
+    job.save(update_fields=["conflicts"])
+    action = "resident.import_conflict_taken" if take_new else "resident.import_conflict_kept"
+    audit.record(action, resident, user=user, detail=detail)
+    return conflict
+
+
+def _take_row(resident: Resident, new: dict, village) -> dict:
+    from balai.residents.models import Family
+
+    fields = (*CONFLICT_FIELDS, "family_id")
+    before = snapshot(resident, fields)
+    for name in CONFLICT_FIELDS:
+        setattr(resident, name, new.get(name))
+    resident.birth_date = dt.date.fromisoformat(new["birth_date"])
+    address, dusun, rt, rw = new["family"]
+    family, _created = Family.objects.get_or_create(
+        no_kk=new["no_kk"],
+        village=village,
+        defaults={"address": address, "dusun": dusun, "rt": rt, "rw": rw},
+    )
+    resident.family = family
+    resident.full_clean()
+    resident.save()
+    stats.rebuild_counts(village)
+    return _changes(before, snapshot(resident, fields))
+
+
+@transaction.atomic
+def correct_resident(resident: Resident, data: dict, *, user) -> Resident:
+    """Staff correct a resident's record (RESIDENT_FIELDS); audited with before and after."""
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)  # as stored
+    before = snapshot(resident, RESIDENT_FIELDS)
+    for name in RESIDENT_FIELDS:
+        if name in data:
+            setattr(resident, name, data[name])
+    after = snapshot(resident, RESIDENT_FIELDS)
+    if after == before:
+        return resident
+    resident.save(update_fields=[k for k in RESIDENT_FIELDS if before[k] != after[k]])
+    if any(before[k] != after[k] for k in RESIDENT_FIELDS if k != "phone"):
+        stats.rebuild_counts(resident.village)  # the statistics count these
+    audit.record("resident.corrected", resident, user=user, detail=_changes(before, after))
+    return resident
+
+
+@transaction.atomic
+def correct_family(family, data: dict, *, user):
+    """Staff correct a family's address (FAMILY_FIELDS); audited with before and after."""
+    family = type(family).objects.select_for_update().get(pk=family.pk)  # as stored
+    before = snapshot(family, FAMILY_FIELDS)
+    for name in FAMILY_FIELDS:
+        if name in data:
+            setattr(family, name, data[name])
+    after = snapshot(family, FAMILY_FIELDS)
+    if after == before:
+        return family
+    family.save(update_fields=[k for k in FAMILY_FIELDS if before[k] != after[k]] + ["updated_at"])
+    audit.record("family.corrected", family, user=user, detail=_changes(before, after))
+    return family
+
+
+@transaction.atomic
+def split_family(family, members, *, no_kk: str, head: Resident, user, address=None):
+    """Move `members` of `family` to a new KK `no_kk` with `head` at its head (a member
+    moving out to a KK of their own is a split of one). Audited with each member's
+    KK and relationship before and after; the new family keeps the old address
+    unless `address` (FAMILY_FIELDS) is given."""
+    from balai.residents.choices import Relationship
+    from balai.residents.models import Family
+
+    members = list(members)
+    if not members or head not in members:
+        raise Refused(_("Pilih anggota yang pindah dan kepala keluarga barunya di antara mereka."))
+    if any(m.family_id != family.pk for m in members):
+        raise Refused(_("Hanya anggota keluarga ini yang dapat dipindahkan."))
+    if Family.objects.filter(no_kk=no_kk).exists():
+        raise Refused(_("Nomor KK ini sudah terdaftar."))
+    values = address or snapshot(family, FAMILY_FIELDS)
+    new = Family(no_kk=no_kk, village_id=family.village_id, **values)
+    new.full_clean()
+    new.save()
+    fields = ("family_id", "relationship")
+    moved = []
+    for member in members:
+        before = snapshot(member, fields)
+        member.family = new
+        if member.pk == head.pk:
+            member.relationship = Relationship.HEAD
+        member.save(update_fields=["family", "relationship"])
+        moved.append({"nik": mask(member.nik), **_changes(before, snapshot(member, fields))})
+    audit.record(
+        "family.split",
+        family,
+        user=user,
+        detail={"from": mask(family.no_kk), "to": mask(no_kk), "members": moved},
+    )
+    return new

@@ -9,7 +9,7 @@ from ninja.errors import HttpError
 from balai.accounts.access import require_role, village_for_user_or_404
 from balai.accounts.api_auth import TokenAuth, require_scope
 from balai.accounts.choices import Scope
-from balai.lib.listparams import PageNumber, Text
+from balai.lib.listparams import CursorPage, CursorParams, Text, cursor_page
 from balai.regions.codes import level_of
 from balai.regions.models import District, Village
 from balai.residents import stats
@@ -34,14 +34,14 @@ class ResidentOut(Schema):
     village: str
 
 
-class ResidentPage(Schema):
+class ResidentPage(CursorPage):
+    """One page of residents by name; `count` is every match."""
+
     count: int
-    page: int
-    page_size: int
-    results: list[ResidentOut]
+    items: list[ResidentOut]
 
 
-class ResidentFilter(PageNumber):
+class ResidentFilter(CursorParams):
     village: Text
     q: Text = ""
 
@@ -89,13 +89,11 @@ def _search(request, filters: ResidentFilter) -> dict:
     if filters.q:
         qs = qs.search(filters.q)
     count = qs.count()
-    start = (filters.page - 1) * filters.page_size
-    rows = qs.select_related("family").order_by("name_key", "id")[start : start + filters.page_size]
+    rows, next_cursor = cursor_page(qs.select_related("family").order_by("name_key", "pk"), filters)
     return {
         "count": count,
-        "page": filters.page,
-        "page_size": filters.page_size,
-        "results": [
+        "next_cursor": next_cursor,
+        "items": [
             {
                 "id": str(r.uuid),
                 "nik": r.masked_nik,

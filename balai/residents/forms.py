@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from balai.lib.fields import DateInput, DigitsField
 from balai.residents.choices import EventKind, Sex, Status
 from balai.residents.importing import MAX_FILE_BYTES
-from balai.residents.models import Resident
+from balai.residents.models import MIN_NIK_PREFIX, Family, Resident
 
 SORTS = {
     "nama": ("name_key", "id"),
@@ -53,6 +54,19 @@ class ResidentFilterForm(forms.Form):
         ],
     )
 
+    def clean_q(self):
+        q = self.cleaned_data["q"].strip()
+        digits = q.replace(" ", "").replace(".", "")
+        if digits.isdigit() and not (MIN_NIK_PREFIX <= len(digits) <= 16):
+            raise forms.ValidationError(
+                _(
+                    "Ketik paling sedikit %(n)s angka awal NIK, atau 16 angka NIK/no. KK "
+                    "lengkap (ada %(got)s angka)."
+                )
+                % {"n": MIN_NIK_PREFIX, "got": len(digits)}
+            )
+        return q
+
     def clean(self):
         data = super().clean()
         low, high = data.get("umur_min"), data.get("umur_max")
@@ -98,7 +112,7 @@ class EventForm(forms.Form):
             (EventKind.MOVE_IN, EventKind.MOVE_IN.label),
         ],
     )
-    date = forms.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Tanggal"), widget=DateInput())
     note = forms.CharField(label=_("Keterangan"), required=False, max_length=255)
 
     def clean_date(self):
@@ -129,9 +143,7 @@ class ResidentForm(forms.ModelForm):
             (EventKind.MOVE_IN, EventKind.MOVE_IN.label),
         ],
     )
-    event_date = forms.DateField(
-        label=_("Tanggal peristiwa"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    event_date = forms.DateField(label=_("Tanggal peristiwa"), widget=DateInput())
 
     class Meta:
         model = Resident
@@ -140,7 +152,9 @@ class ResidentForm(forms.ModelForm):
             "occupation", "marital_status", "relationship", "blood_type", "father_name",
             "father_nik", "mother_name", "mother_nik", "phone", "nik_mismatch_reason",
         ]  # fmt: skip
-        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"birth_date": DateInput()}
+        # "NIK terdiri dari 16 angka; Anda mengetik 15." (balai/lib/fields.py)
+        field_classes = {"nik": DigitsField}
         help_texts = {
             "nik_mismatch_reason": _(
                 "Isi hanya jika NIK tidak cocok dengan tanggal lahir atau jenis kelamin."
@@ -202,3 +216,61 @@ class ResidentForm(forms.ModelForm):
 
     def validate_unique(self):
         pass  # clean_nik says it in words; the database constraint still holds
+
+
+class CorrectionForm(forms.ModelForm):
+    """What staff correct on a resident's record (actions.RESIDENT_FIELDS)."""
+
+    class Meta:
+        model = Resident
+        fields = ["occupation", "marital_status", "education", "religion", "phone"]
+
+
+class FamilyForm(forms.ModelForm):
+    class Meta:
+        model = Family
+        fields = ["address", "dusun", "rt", "rw"]
+
+    def clean(self):
+        data = super().clean()
+        for key in ("rt", "rw"):
+            if data.get(key) and data[key].isdigit():
+                data[key] = data[key].zfill(3)
+        return data
+
+
+class SplitForm(forms.Form):
+    """Members of a family who move to a new KK, and who heads it."""
+
+    no_kk = forms.CharField(label=_("Nomor KK baru"), min_length=16, max_length=16)
+    members = forms.ModelMultipleChoiceField(
+        label=_("Anggota yang pindah ke KK baru"),
+        queryset=Resident.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Pilih paling sedikit satu anggota.")},
+    )
+    head = forms.ModelChoiceField(
+        label=_("Kepala keluarga di KK baru"),
+        queryset=Resident.objects.none(),
+        empty_label=_("Pilih kepala keluarga"),
+    )
+
+    def __init__(self, *args, family, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = family.members.order_by("relationship", "birth_date")
+        self.fields["members"].queryset = members
+        self.fields["head"].queryset = members
+
+    def clean_no_kk(self):
+        from balai.residents.nik import kk_errors
+
+        no_kk = self.cleaned_data["no_kk"].replace(" ", "")
+        if problems := kk_errors(no_kk):
+            raise forms.ValidationError(problems)
+        return no_kk
+
+    def clean(self):
+        data = super().clean()
+        if data.get("head") and data.get("members") and data["head"] not in data["members"]:
+            self.add_error("head", _("Kepala keluarga baru harus salah satu anggota yang pindah."))
+        return data

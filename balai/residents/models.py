@@ -127,30 +127,47 @@ class Family(models.Model):
         return mask(self.no_kk)
 
 
+# The fewest digits of a NIK that search by its start (the district code).
+MIN_NIK_PREFIX = 6
+
+
 class ResidentQuerySet(CodeScopedQuerySet):
     def alive(self):
         return self.filter(status=Status.ALIVE)
 
     def search(self, text: str):
-        """NIK or no. KK (16 digits, exact) or name (folded prefix, else phonetic prefix)."""
+        """NIK or no. KK (16 digits, exact), the start of a NIK (6-15 digits), or a name:
+        folded prefix, else any word of it starting as typed (a surname), else sounding alike.
+        """
         text = (text or "").strip()
         digits = text.replace(" ", "").replace(".", "")
         if digits.isdigit():
-            if len(digits) != 16:
-                return self.none()
-            # The family first: an OR across the join would scan every resident.
-            families = list(Family.objects.filter(no_kk=digits).values_list("pk", flat=True))
-            return self.filter(Q(nik=digits) | Q(family_id__in=families))
+            return self._search_number(digits)
         folded = names.fold(text)
         if not folded:
             return self
-        # Names that start as typed; only when there are none, names that sound
-        # alike (typos, old spellings). One index range each, so the list stays
-        # sorted by its index instead of sorting thousands of matches.
-        exact = self.filter(prefix_q("name_key", folded))
-        if exact.exists():
-            return exact
-        return self.filter(prefix_q("name_sound", names.sound_folded(folded)))
+        # Names that start as typed; only when there are none, a later word that
+        # does (a surname), then names that sound alike (typos, old spellings).
+        # The prefixes are one index range each, so the list stays sorted by its
+        # index instead of sorting thousands of matches.
+        for query in (
+            prefix_q("name_key", folded),
+            Q(name_key__contains=" " + folded),
+            prefix_q("name_sound", names.sound_folded(folded)),
+        ):
+            found = self.filter(query)
+            if found.exists():
+                return found
+        return self.filter(name_sound__contains=" " + names.sound_folded(folded))
+
+    def _search_number(self, digits: str):
+        if len(digits) == 16:
+            # The family first: an OR across the join would scan every resident.
+            families = list(Family.objects.filter(no_kk=digits).values_list("pk", flat=True))
+            return self.filter(Q(nik=digits) | Q(family_id__in=families))
+        if MIN_NIK_PREFIX <= len(digits) < 16:
+            return self.filter(nik__startswith=digits)
+        return self.none()
 
 
 class Resident(models.Model):
@@ -313,6 +330,10 @@ class ResidentImport(models.Model):
     # [[row, column, value, reason], ...], capped; the full report is built from it.
     errors = models.JSONField(default=list, blank=True)
     error_count = models.PositiveIntegerField(default=0)
+    # Rows whose NIK is another person's (see importing.writer): never written by the
+    # import; each {row, nik, resident, existing, new, decision} waits for staff.
+    conflicts = models.JSONField(default=list, blank=True)
+    conflict_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -323,6 +344,10 @@ class ResidentImport(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+    @property
+    def undecided(self) -> int:
+        return sum(1 for c in self.conflicts if not c.get("decision"))
 
 
 class PopulationCount(models.Model):

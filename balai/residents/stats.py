@@ -184,3 +184,33 @@ def population(code: str, today=None) -> dict:
         for label in (_group_label(low, high) for low, high in AGE_GROUPS)
     ]
     return result
+
+
+def bar_chart(items):
+    """SVG geometry (viewBox 0 0 100 H) of a horizontal bar chart, largest first."""
+    items = sorted(items, key=lambda i: -(i["count"] or 0))[:12]
+    top = max((i["count"] or 0 for i in items), default=0) or 1
+    rows = [
+        {**item, "y": n * 10 + 1, "width": round(100 * (item["count"] or 0) / top, 2)}
+        for n, item in enumerate(items)
+    ]
+    return {"rows": rows, "height": len(rows) * 10}
+
+
+def pyramid(groups):
+    """SVG geometry (viewBox 0 0 100 H) of a population pyramid: men left, women right."""
+    top = max((max(g["male"] or 0, g["female"] or 0) for g in groups), default=0) or 1
+    rows = []
+    for i, g in enumerate(reversed(groups)):
+        rows.append(
+            {
+                **g,
+                "y": i * 22,
+                "male_w": round(45 * (g["male"] or 0) / top, 2),
+                "female_w": round(45 * (g["female"] or 0) / top, 2),
+            }
+        )
+    for row in rows:
+        row["male_x"] = round(50 - row["male_w"], 2)
+    visible = any(g["male"] or g["female"] for g in groups)
+    return {"rows": rows, "height": len(rows) * 22, "visible": visible}

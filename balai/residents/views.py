@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from balai.accounts.access import get_for_user_or_404, require_role, village_for_user_or_404
 from balai.accounts.ratelimit import ratelimit
@@ -26,12 +26,16 @@ from balai.residents.choices import ImportStatus, Sex, Status
 from balai.residents.exports import EXPORT_HEADERS, export_row, own_data_rows
 from balai.residents.forms import (
     SORTS,
+    CorrectionForm,
     EventForm,
+    FamilyForm,
     ImportForm,
     MismatchForm,
     ResidentFilterForm,
     ResidentForm,
+    SplitForm,
 )
+from balai.residents.importing.template import TEMPLATE_COLUMNS, example_row
 from balai.residents.models import Family, Resident, ResidentImport, age
 from balai.residents.nik import has_id_number, mask, mask_numbers, nik_mismatches
 from balai.residents.roles import EXPORTERS, READERS, WRITERS
@@ -55,7 +59,12 @@ def filtered_residents(user, data):
         qs = qs.filter(village_id=data["desa"])
     if data.get("q"):
         qs = qs.search(data["q"])
-    for key, lookup in (("dusun", "family__dusun"), ("rw", "family__rw"), ("rt", "family__rt")):
+    # Dusun names are typed in any case ("KRAJAN", "Krajan"); RT and RW are digits.
+    for key, lookup in (
+        ("dusun", "family__dusun__iexact"),
+        ("rw", "family__rw"),
+        ("rt", "family__rt"),
+    ):
         if data.get(key):
             qs = qs.filter(**{lookup: data[key]})
     if data.get("sex"):
@@ -211,6 +220,56 @@ def add_member(request, uuid):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def resident_edit(request, uuid):
+    """Correct occupation, marital status, education, religion, phone."""
+    require_role(request.user, *WRITERS)
+    resident = get_for_user_or_404(Resident.objects, request.user, uuid=uuid)
+    form = CorrectionForm(request.POST or None, instance=resident)
+    if request.method == "POST" and form.is_valid():
+        actions.correct_resident(resident, form.cleaned_data, user=request.user)
+        messages.success(request, _("Data penduduk diperbarui."))
+        return redirect("residents:detail", uuid=resident.uuid)
+    context = {"form": form, "resident": resident}
+    return render(request, "residents/edit.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def family_edit(request, uuid):
+    """Correct a family's address, dusun, RT and RW."""
+    require_role(request.user, *WRITERS)
+    family = get_for_user_or_404(Family.objects, request.user, uuid=uuid)
+    form = FamilyForm(request.POST or None, instance=family)
+    if request.method == "POST" and form.is_valid():
+        actions.correct_family(family, form.cleaned_data, user=request.user)
+        messages.success(request, _("Alamat keluarga diperbarui."))
+        return redirect("residents:family", uuid=family.uuid)
+    return render(request, "residents/edit.html", {"form": form, "family": family})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def family_split(request, uuid):
+    """Move members to a new KK (one member moving out, or a KK split in two)."""
+    require_role(request.user, *WRITERS)
+    family = get_for_user_or_404(Family.objects, request.user, uuid=uuid)
+    form = SplitForm(request.POST or None, family=family, initial=request.GET.dict() or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            new = actions.split_family(
+                family, data["members"], no_kk=data["no_kk"], head=data["head"], user=request.user
+            )
+        except actions.Refused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("Anggota dipindahkan ke KK baru."))
+            return redirect("residents:family", uuid=new.uuid)
+    return render(request, "residents/split.html", {"form": form, "family": family})
+
+
+@login_required
 @require_POST
 def record_event(request, uuid):
     require_role(request.user, *WRITERS)
@@ -347,8 +406,40 @@ def import_status(request, uuid):
                 (row, column, mask_numbers(str(value)), reason, level)
                 for row, column, value, reason, level in job.errors[:100]
             ],
+            "conflicts": [
+                {**c, "index": i, "masked": mask(c["nik"])} for i, c in enumerate(job.conflicts)
+            ],
         },
     )
+
+
+@login_required
+def import_template(request, fmt):
+    """An empty file with the columns the importer reads and one example row."""
+    require_role(request.user, *WRITERS)
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    row = example_row(request.user.village)
+    return _download(TEMPLATE_COLUMNS, [row], fmt, "contoh-impor-penduduk")
+
+
+@login_required
+@require_POST
+def decide_conflict(request, uuid, index):
+    """Keep the registered resident, or take the file's row over them."""
+    require_role(request.user, *WRITERS)
+    job = get_for_user_or_404(ResidentImport.objects, request.user, uuid=uuid)
+    take_new = request.POST.get("decision") == "take"
+    try:
+        actions.decide_conflict(job, index, take_new, user=request.user)
+    except actions.Refused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            _("Data dari berkas dipakai.") if take_new else _("Data lama dipertahankan."),
+        )
+    return redirect("residents:import-status", uuid=job.uuid)
 
 
 @login_required
@@ -397,39 +488,10 @@ def statistics(request, code=None):
             "level": level,
             "data": data,
             "children": children,
-            "pyramid": _pyramid(data["age_groups"]),
+            "pyramid": stats.pyramid(data["age_groups"]),
             "bars": {
-                dimension: _bars(data[dimension])
+                dimension: stats.bar_chart(data[dimension])
                 for dimension in ("religion", "education", "occupation", "marital_status")
             },
         },
     )
-
-
-def _bars(items):
-    """SVG geometry (viewBox 0 0 100 H) of a horizontal bar chart, largest first."""
-    items = sorted(items, key=lambda i: -(i["count"] or 0))[:12]
-    top = max((i["count"] or 0 for i in items), default=0) or 1
-    rows = [
-        {**item, "y": n * 10 + 1, "width": round(100 * (item["count"] or 0) / top, 2)}
-        for n, item in enumerate(items)
-    ]
-    return {"rows": rows, "height": len(rows) * 10}
-
-
-def _pyramid(groups):
-    top = max((max(g["male"] or 0, g["female"] or 0) for g in groups), default=0) or 1
-    rows = []
-    for i, g in enumerate(reversed(groups)):
-        rows.append(
-            {
-                **g,
-                "y": i * 22,
-                "male_w": round(45 * (g["male"] or 0) / top, 2),
-                "female_w": round(45 * (g["female"] or 0) / top, 2),
-            }
-        )
-    for row in rows:
-        row["male_x"] = round(50 - row["male_w"], 2)
-    visible = any(g["male"] or g["female"] for g in groups)
-    return {"rows": rows, "height": len(rows) * 22, "visible": visible}

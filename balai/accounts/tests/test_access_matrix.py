@@ -186,6 +186,28 @@ def notification(cast, village, agency):
     )
 
 
+def webhook_subscription(cast, village, agency):
+    from balai.accounts.models import ApiClient, User
+    from balai.webhooks.models import Subscription
+
+    n = next(_serial)
+    user = User.objects.create(
+        username=f"svc-{n}", role=Role.VILLAGE_OPERATOR, village=village, is_service=True
+    )
+    client = ApiClient.objects.create(name=f"klien-{n}", user=user)
+    return Subscription.objects.create(client=client, url="https://desa.example.id/", kinds=[])
+
+
+def webhook_delivery(cast, village, agency):
+    from balai.notifications.models import Event
+    from balai.webhooks.models import Delivery
+
+    event = Event.objects.create(kind="service.down", data={}, village=village)
+    return Delivery.objects.create(
+        subscription=webhook_subscription(cast, village, agency), event=event
+    )
+
+
 def complaint(cast, village, agency):
     from balai.complaints.models import Category, Complaint
 
@@ -250,6 +272,13 @@ def maintenance_window(cast, village, agency):
     )
 
 
+def catalogue_entry(cast, village, agency):
+    from balai.hub.models import Service
+
+    n = next(_serial)
+    return Service.objects.create(slug=f"layanan-{n}", name="Uji", description="Uji", agency=agency)
+
+
 def only_this_regency(make):
     """For tables that never hold another regency's rows (the registry: imports and
     registrations refuse them), so their scope need not exclude them."""
@@ -287,6 +316,13 @@ READS = {
     "letters.VillageLetterType": (village_letter_type, area(*VILLAGE_ROLES, Role.REGENCY_ADMIN)),
     "letters.ResidentPin": (resident_pin, VILLAGE_STAFF),
     "notifications.Notification": (notification, area(Role.REGENCY_ADMIN)),
+    # Integration is the regency's: its admin reads every client's, in the regency.
+    "webhooks.Subscription": (only_this_regency(webhook_subscription), area(Role.REGENCY_ADMIN)),
+    "webhooks.Delivery": (only_this_regency(webhook_delivery), area(Role.REGENCY_ADMIN)),
+    "notifications.Event": (
+        row_of("notifications.Event", kind="service.down", data={}),
+        area(Role.REGENCY_ADMIN),
+    ),
     "complaints.Complaint": (complaint, {**area(*EVERY_AREA), Role.AGENCY_STAFF: AGENCY}),
     "portal.VillageProfile": (row_of("portal.VillageProfile"), VILLAGE_STAFF),
     "portal.Announcement": (row_of("portal.Announcement", title="Uji", body="Uji"), VILLAGE_STAFF),
@@ -296,6 +332,12 @@ READS = {
     "cctv.CameraEvent": (camera_event, CAMERA_READERS),
     "cctv.CameraRollup": (camera_rollup, CAMERA_READERS),
     "cctv.MaintenanceWindow": (maintenance_window, CAMERA_READERS),
+    # Catalogue entries belong to an agency, not a village: agency staff edit
+    # their agency's, the regency admin every one (agencies are the regency's own).
+    "hub.Service": (
+        only_this_regency(catalogue_entry),
+        {Role.REGENCY_ADMIN: REGENCY, Role.AGENCY_STAFF: AGENCY},
+    ),
     "portal.EmbedOrigin": (
         row_of("portal.EmbedOrigin", origin="https://desa.example.id"),
         VILLAGE_STAFF,

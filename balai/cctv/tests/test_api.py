@@ -15,15 +15,15 @@ def test_the_list_is_scoped_and_filtered_and_never_carries_credentials(
     headers = api_token(cast.operator_a, Scope.CCTV_READ)
     response = client.get("/api/v1/cameras", headers=headers)
     assert response.status_code == 200
-    names = {c["name"] for c in response.json()}
+    names = {c["name"] for c in response.json()["items"]}
     assert names == {"Gerbang", "Pasar", "Lapangan", "Jalan raya"}
     assert b"s3cret" not in response.content and b"root" not in response.content
-    gate = next(c for c in response.json() if c["name"] == "Gerbang")
+    gate = next(c for c in response.json()["items"] if c["name"] == "Gerbang")
     assert gate["has_credentials"] is True and gate["site"] == str(cams.site.public_id)
-    owned = client.get("/api/v1/cameras?owner=dinas-pupr", headers=headers).json()
+    owned = client.get("/api/v1/cameras?owner=dinas-pupr", headers=headers).json()["items"]
     assert [c["name"] for c in owned] == ["Jalan raya"]
     everyone = api_token(cast.command_center, Scope.CCTV_READ)
-    assert len(client.get("/api/v1/cameras", headers=everyone).json()) == 5
+    assert len(client.get("/api/v1/cameras", headers=everyone).json()["items"]) == 5
 
 
 def test_scopes_are_enforced(cast, cams, client, api_token):

@@ -12,7 +12,7 @@ def test_the_list_holds_only_what_the_tokens_user_may_see(
     headers = api_token(cast.agency_officer, Scope.COMPLAINTS_READ)
     # Token, its last use, throttling (one counter upsert), then one query for the list.
     with django_assert_max_num_queries(10):
-        data = client.get("/api/v1/complaints", headers=headers).json()
+        data = client.get("/api/v1/complaints", headers=headers).json()["items"]
     assert sorted(c["id"] for c in data) == sorted(mine)
 
 
@@ -105,7 +105,7 @@ def test_listing_reporters_identities_through_the_api_is_audited_in_one_row(
     shown = [file_report()[0] for _ in range(3)]
     file_report(privacy=Privacy.ANONYMOUS)
     headers = api_token(cast.agency_officer, Scope.COMPLAINTS_READ)
-    assert len(client.get("/api/v1/complaints", headers=headers).json()) == 4
+    assert len(client.get("/api/v1/complaints", headers=headers).json()["items"]) == 4
     row = AuditLog.objects.get(action="complaint.identities_listed")
     assert sorted(row.detail["complaints"]) == sorted(c.public_id for c in shown)
     assert row.user == cast.agency_officer and "siti" not in str(row.detail).lower()

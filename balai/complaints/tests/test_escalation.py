@@ -101,8 +101,8 @@ def test_the_reporter_hears_of_every_public_change_once(
     assert subjects[0] == "Aduan diterima"
     assert any("Didisposisikan" in s for s in subjects)
     assert not any("internal" in m.body for m in sent)
-    assert Notification.objects.filter(recipient="081234567890", channel="whatsapp").exists()
-    codes = [m.body for m in sent if "Kode lacak" in m.body]
+    assert Notification.objects.filter(recipient="6281234567890", channel="whatsapp").exists()
+    codes = [m.body for m in sent if "Kode lacak:" in m.body]
     assert len(codes) == 1
 
 

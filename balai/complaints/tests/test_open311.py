@@ -313,7 +313,11 @@ def test_control_characters_in_a_stranger_s_text_never_break_the_xml_list(
 @pytest.mark.parametrize(
     ("fields", "open311_name", "message"),
     [
-        ({"phone": "bukan nomor"}, "phone", "Tulis nomor HP seperti 0812 3456 7890."),
+        (
+            {"phone": "bukan nomor"},
+            "phone",
+            "Nomor telepon tidak sah; tulis seperti 0812 3456 7890.",
+        ),
         ({"email": "bukan-email"}, "email", None),
         ({"address_string": "x" * 201}, "address_string", None),
         ({"lat": "-8.25", "long": ""}, None, "Isi lintang dan bujur, atau kosongkan keduanya."),

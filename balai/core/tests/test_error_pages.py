@@ -73,3 +73,25 @@ def test_a_failed_csrf_check_gets_the_styled_indonesian_page(db):
     page = response.content.decode()
     assert "Formulir kedaluwarsa" in page
     assert 'rel="stylesheet"' in page
+
+
+def test_the_proxys_error_pages_are_written_styled_and_in_indonesian(db, tmp_path):
+    from django.core.management import call_command
+
+    call_command("error_pages", str(tmp_path), "--limit-mb", "45")
+    pages = {p.stem: p.read_text() for p in tmp_path.glob("*.html")}
+    assert sorted(pages) == ["400", "408", "413", "429", "500", "502", "503", "504"]
+    for page in pages.values():
+        assert 'rel="stylesheet"' in page and '<html lang="id">' in page
+    assert "45 MB" in pages["413"] and "Layanan sedang tidak dapat dihubungi" in pages["502"]
+
+
+def test_a_rate_limit_is_answered_with_the_429_page(db, settings):
+    from django.test import RequestFactory
+
+    from balai.accounts.ratelimit import Ratelimited
+    from balai.core.views import error_403
+
+    response = error_403(RequestFactory().get("/"), Ratelimited())
+    assert response.status_code == 429
+    assert "Terlalu banyak permintaan" in response.content.decode()

@@ -137,3 +137,14 @@ def test_a_chunked_body_is_cut_off_at_the_limit(served):
         response = read_all(s)
     assert response.startswith(b"HTTP/1.1 413"), response[:200]
     assert sent < 20 * LIMIT_MB * 1024 * 1024
+
+
+def test_a_request_the_server_cannot_parse_gets_the_styled_indonesian_400(served):
+    with socket.create_connection(("127.0.0.1", served), timeout=5) as s:
+        s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header Without Colon\r\n\r\n")
+        response = read_all(s)
+    head, _, body = response.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400"), head
+    assert b"text/html" in head.lower()
+    assert "Permintaan tidak dapat diproses" in body.decode()
+    assert b'rel="stylesheet"' in body

@@ -102,7 +102,7 @@ def test_staff_list_needs_a_read_token_and_stays_in_the_village(client, world, a
     response = client.get(
         f"{API}/letter-requests?status=open", headers=api_token(world.operator_a, "letters:read")
     )
-    ids = [r["id"] for r in response.json()]
+    ids = [r["id"] for r in response.json()["items"]]
     assert str(mine.uuid) in ids and str(theirs.uuid) not in ids
     assert client.get(f"{API}/letter-requests").status_code == 401
     wrong_scope = client.get(
@@ -122,7 +122,7 @@ def test_staff_list_queries_do_not_grow_with_rows(
         submit(world)
     headers = api_token(world.operator_a, "letters:read")
     with django_assert_max_num_queries(10):  # token, throttle (one upsert), one list query
-        assert len(client.get(f"{API}/letter-requests", headers=headers).json()) == 10
+        assert len(client.get(f"{API}/letter-requests", headers=headers).json()["items"]) == 10
 
 
 def test_staff_steps_by_api(client, world, api_token, demo_pki):

@@ -41,7 +41,7 @@ def test_the_queue_page_and_the_api_list_the_same_requests_in_one_order(
     client, login_as, world, api_token, mixed, status
 ):
     headers = api_token(world.operator_a, "letters:read")
-    api = client.get(f"{API}/letter-requests", {"status": status}, headers=headers).json()
+    api = client.get(f"{API}/letter-requests", {"status": status}, headers=headers).json()["items"]
     login_as(world.operator_a)
     page = client.get(reverse("letters:staff-queue"), {"status": status}).context["page"]
     assert [r["id"] for r in api] == [str(r.uuid) for r in page]

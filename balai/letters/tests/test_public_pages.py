@@ -8,6 +8,7 @@ from balai.letters import actions
 from balai.letters.choices import Step
 from balai.letters.models import ResidentPin, VillageLetterSettings
 from balai.letters.tests.world import submit
+from balai.lib import tracking
 from balai.residents.choices import Status
 
 
@@ -32,7 +33,42 @@ def test_a_typed_code_is_read_forgivingly(client, world):
     response = client.get(reverse("letters:track-lookup"), {"kode": typed})
     assert response["Location"] == reverse("letters:track", args=[req.tracking_code])
     response = client.get(reverse("letters:track-lookup"), {"kode": "ABC"})
-    assert "28 huruf" in response.content.decode()
+    assert "seharusnya berisi 8" in response.content.decode()
+
+
+def test_a_short_reference_opens_the_request_with_the_phone_digits(client, world):
+    req = submit(world)
+    assert req.phone and len(req.short_ref) == 8
+    tail = tracking.phone_tail(req.phone)
+    lookup = reverse("letters:track-lookup")
+    refused = client.get(lookup, {"kode": req.grouped_short_ref, "hp": "0000"})
+    assert refused.status_code == 200 and req.tracking_code not in refused.content.decode()
+    found = client.get(lookup, {"kode": req.grouped_short_ref.lower(), "hp": tail})
+    assert found["Location"] == reverse("letters:track", args=[req.tracking_code])
+    page = client.get(found["Location"]).content.decode()
+    assert req.grouped_short_ref in page
+
+
+def test_a_mistyped_code_is_explained_and_lists_only_this_browsers_requests(client, world):
+    req = submit(world)
+    other = submit(world)
+    session = client.session
+    tracking.remember(session, "letters", str(req.pk))
+    session.save()
+    typo = req.tracking_code[:26] + "UU"
+    response = client.get(reverse("letters:track", args=[typo]))
+    html = response.content.decode()
+    assert response.status_code == 404 and "kelompok ke-7" in html
+    assert req.tracking_code in html and other.tracking_code not in html
+
+
+def test_the_resident_hears_the_short_reference_at_once(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        req = submit(world, email="siti@example.com")
+    bodies = [m.body for m in mailoutbox if req.grouped_short_ref in m.body]
+    assert bodies and req.tracking_code in bodies[0]
 
 
 def test_an_unknown_code_is_404(client, world):

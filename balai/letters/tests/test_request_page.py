@@ -99,7 +99,7 @@ def test_field_errors_are_indonesian_and_beside_their_fields(client, world):
 
 def test_a_bad_phone_number_is_refused_beside_the_field(client, world):
     response = client.post(url(world), form_data(client, world, phone="12ab"))
-    assert "081234567890" in response.context["form"].errors["phone"][0]
+    assert "0812 3456 7890" in response.context["form"].errors["phone"][0]
 
 
 def test_an_upload_that_is_not_a_photo_or_pdf_is_refused(client, world):
@@ -195,3 +195,17 @@ def test_the_start_page_lists_only_onboarded_villages(client, world):
 def test_a_village_code_that_is_no_path_segment_is_not_found_not_an_error(client, world):
     response = client.get(reverse("letters:start"), {"desa": "35.08/../admin"})
     assert response.status_code == 404
+
+
+def test_chosen_documents_survive_a_form_error(client, world):
+    broken = form_data(client, world, purpose="")
+    page = client.post(url(world), broken).content.decode()
+    assert not LetterRequest.objects.exists()
+    tokens = list(client.session["kept_uploads"])
+    assert len(tokens) == 2 and all(f'value="{t}"' in page for t in tokens)
+    fixed = form_data(client, world, kept_upload=tokens)
+    del fixed["syarat_ktp"], fixed["syarat_kk"]
+    assert client.post(url(world), fixed).status_code == 302
+    req = LetterRequest.objects.get()
+    assert sorted(d.key for d in req.documents.all()) == ["kk", "ktp"]
+    assert client.session["kept_uploads"] == {}

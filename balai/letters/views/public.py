@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from balai.accounts.ratelimit import client_key, hit
+from balai.accounts.ratelimit import client_key, hit, is_ratelimited
 from balai.letters import actions, identity, progress
 from balai.letters.choices import RequestStatus
 from balai.letters.forms import (
@@ -22,6 +22,7 @@ from balai.letters.forms import (
     LetterRequestForm,
     PinChangeForm,
     PinLoginForm,
+    SignedInRequestForm,
     VerifyUploadForm,
 )
 from balai.letters.models import (
@@ -32,8 +33,10 @@ from balai.letters.models import (
     VillageLetterSettings,
     VillageLetterType,
 )
-from balai.lib import tracking
+from balai.lib import drafts, tracking
 from balai.regions.models import Village
+from balai.residents.choices import Status
+from balai.residents.models import Resident
 
 PIN_SESSION = "letters_pin"
 PIN_STAMP = "letters_pin_stamp"
@@ -148,13 +151,17 @@ def request_letter(request, village, letter_type):
         return _refusal(request, village, letter_type)
     village, letter_type = offer
     client = client_key(request)
-    form = LetterRequestForm(
+    signed_in = signed_in_resident(request, village)  # PIN: no NIK, KK, birth date to type
+    draft = f"letter:{village.code}:{letter_type.code}"
+    posted = request.method == "POST"
+    form = (SignedInRequestForm if signed_in else LetterRequestForm)(
         request.POST or None,
-        request.FILES or None,
+        drafts.with_kept(request, draft) if posted else None,
         letter_type=letter_type,
         village=village,
         http_request=request,
         also_limits=[identity.submit_limit(client)],
+        **({"signed_in": signed_in} if signed_in else {}),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -162,23 +169,58 @@ def request_letter(request, village, letter_type):
         except actions.Refused as refused:
             form.add_error(None, refused.message)
         else:
+            drafts.discard(request, draft)
+            tracking.remember(request.session, "letters", str(req.pk))
             url = reverse("letters:track", args=[req.tracking_code])
             response = HttpResponseRedirect(url + "?baru=1")
-            form.throttle.trust_device(response)
+            if form.throttle is not None:  # None when signed in: nothing was identified
+                form.throttle.trust_device(response)
             return response
-    context = {"village": village, "letter_type": letter_type, "form": form}
+    context = {"village": village, "letter_type": letter_type, "form": form, "me": signed_in}
+    if posted:  # chosen documents that passed their checks survive the form's errors
+        context["kept_uploads"] = drafts.keep(request, draft, form)
     return render(request, "letters/request_form.html", context)
 
 
 def track_lookup(request):
+    """A long code opens its page; a short reference does with the phone's last four
+    digits (rate-limited: 30 random bits are not a secret alone). Anything else
+    gets help in place of a bare error (lib.tracking.explain)."""
     code = request.GET.get("kode")
     if code is None:
         return render(request, "letters/track_lookup.html")
     normal = tracking.normalise(code)
-    if normal is None:
-        error = _("Kode lacak terdiri dari 28 huruf dan angka, mis. ABCD-EFGH-....")
-        return render(request, "letters/track_lookup.html", {"error": error, "code": code})
-    return redirect("letters:track", code=normal)
+    if normal is not None:
+        return redirect("letters:track", code=normal)
+    if tracking.normalise_short(code) is not None:
+        if is_ratelimited(request, "letters:short-ref", key="ip", rate="30/h", increment=True):
+            error = _("Terlalu banyak percobaan. Coba lagi nanti.")
+            return render(request, "letters/track_lookup.html", {"error": error, "code": code})
+        found = actions.find_by_short_ref(code, request.GET.get("hp", "").strip())
+        if found is not None:
+            tracking.remember(request.session, "letters", str(found.pk))
+            return redirect("letters:track", code=found.tracking_code)
+    return _code_help(request, code, status=200)
+
+
+def _code_help(request, code: str, *, status: int):
+    """The lookup page explaining what looks wrong, with this browser's own requests."""
+    keys = tracking.remembered(request.session, "letters")
+    found = LetterRequest.objects.filter(pk__in=[int(k) for k in keys if k.isdigit()])
+    mine = [
+        {
+            "url": reverse("letters:track", args=[req.tracking_code]),
+            "label": f"{req.letter_type.name} · {req.submitted_at:%d/%m/%Y}",
+        }
+        for req in found.select_related("letter_type")
+    ]
+    context = {
+        "error": _("Kode tidak dikenal. Periksa kembali kode lacak Anda."),
+        "code": code,
+        "help": tracking.explain(code),
+        "mine": mine,
+    }
+    return render(request, "letters/track_lookup.html", context, status=status)
 
 
 def _by_code(code: str) -> LetterRequest:
@@ -198,6 +240,7 @@ def _by_code(code: str) -> LetterRequest:
 TRACK_FIELDS = (
     "pk",
     "tracking_code",
+    "short_ref",
     "status",
     "submitted_at",
     "due_at",
@@ -233,7 +276,7 @@ def track(request, code):
         else None
     )
     if values is None:
-        raise Http404
+        return _code_help(request, code, status=404)
     row = dict(zip(TRACK_FIELDS, values, strict=True))
     if code != row["tracking_code"]:
         return redirect("letters:track", code=row["tracking_code"])
@@ -249,6 +292,7 @@ def track(request, code):
     context = {
         "row": row,
         "grouped_code": tracking.grouped(row["tracking_code"]),
+        "grouped_short_ref": tracking.grouped(row["short_ref"] or ""),
         "status_label": RequestStatus(status).label,
         "badge": BADGES.get(status, ""),
         "next_step": progress.next_step(
@@ -381,6 +425,16 @@ def _pin_record(request) -> ResidentPin | None:
     return record
 
 
+def signed_in_resident(request, village: Village):
+    """The resident signed in with their PIN when they live in `village`, else None."""
+    record = _pin_record(request)
+    if record is None or record.must_change or record.resident.village_id != village.code:
+        return None
+    if record.resident.status != Status.ALIVE:
+        return None
+    return record.resident
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def pin_login(request):
@@ -425,6 +479,22 @@ def mine(request):
         .order_by("-submitted_at")
     )
     return render(request, "letters/mine.html", {"record": record, "requests": requests})
+
+
+@never_cache
+def my_data(request):
+    """What the registry holds about the signed-in resident and their family, read-only."""
+    record = _pin_record(request)
+    if record is None:
+        return redirect("letters:pin-login")
+    if record.must_change:
+        return redirect("letters:pin-change")
+    resident = Resident.objects.select_related("family", "village__district").get(
+        pk=record.resident_id
+    )
+    members = actions.read_own_data(resident)
+    context = {"resident": resident, "family": resident.family, "members": members}
+    return render(request, "letters/my_data.html", context)
 
 
 @require_http_methods(["POST"])

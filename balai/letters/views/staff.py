@@ -3,12 +3,17 @@ the regency admin: the letter types catalogue and its templates."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,9 +21,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from balai.accounts import audit
 from balai.accounts.access import get_for_user_or_404, require_role
 from balai.accounts.choices import Role
-from balai.letters import actions
+from balai.letters import actions, thumbnails
 from balai.letters.choices import RequestStatus
-from balai.letters.document import signer_authority
+from balai.letters.document import draft_pdf, signer_authority
 from balai.letters.forms import (
     CollectForm,
     LetterTypeForm,
@@ -39,23 +44,41 @@ from balai.letters.models import (
 from balai.lib.pager import paginate
 from balai.lib.uploads import upload_response
 from balai.residents.models import Resident
+from balai.residents.nik import has_id_number
 
 PAGE = 50
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def queue(request):
-    """Open requests first, oldest deadline first; filter by status."""
+    """Open requests first, oldest deadline first; filter by status, search by name,
+    tracking code or NIK. The search form posts, so a NIK never lands in a URL;
+    anything else comes back as a shareable GET URL."""
     require_role(request.user, *actions.QUEUE_ROLES)
-    status = request.GET.get("status", "open")
+    params = request.POST if request.method == "POST" else request.GET
+    status = params.get("status", "open")
+    q = " ".join(params.get("q", "").split())[:100]
+    if request.method == "POST" and not has_id_number(q):
+        kept = {k: v for k, v in (("status", status), ("q", q)) if v}
+        return redirect(reverse("letters:staff-queue") + "?" + urlencode(kept))
+    if request.method == "GET" and has_id_number(q):
+        q = ""  # a NIK in a URL (typed by hand) is not searched: it would be logged
     requests = (
         LetterRequest.objects.for_user(request.user)
         .queue(status)
+        .search(q)
         .select_related("letter_type", "village", "resident")
     )
+    shown = QueryDict(mutable=True)
+    shown.update({k: v for k, v in params.items() if k in ("status", "page")})
+    if q and not has_id_number(q):
+        shown["q"] = q
     context = {
-        "page": paginate(requests, request.GET, PAGE),
+        "page": paginate(requests, shown, PAGE),
         "status": status,
+        "q": q,
+        "search_problem": actions.queue_search_problem(q),
         "statuses": RequestStatus.choices,
         "now": timezone.now(),
     }
@@ -80,6 +103,7 @@ def detail(request, uuid):
     audit.record("letter_request.viewed", req)  # personal data was read
     letter = Letter.objects.filter(request=req).first()
     user = request.user
+    blocker = actions.sign_blocker(user, req)  # also when may_sign() says no
     context = {
         "req": req,
         "letter": letter,
@@ -96,13 +120,18 @@ def detail(request, uuid):
             and req.status == RequestStatus.AWAITING_CHECK,
             "sign": req.status == RequestStatus.AWAITING_SIGNATURE
             and user.role in actions.SIGN_ROLES
-            and actions.may_sign(user, req),
+            and not blocker,
             "handle": user.role in actions.HANDLE_ROLES and req.is_open,
             "collect": user.role in actions.HANDLE_ROLES and req.status == RequestStatus.READY,
             "revoke": user.role in actions.REVOKE_ROLES
             and letter is not None
             and not letter.is_revoked,
+            "preview": req.is_open and letter is None,
         },
+        "sign_blocker": blocker,
+        "pickup_requirements": [
+            r["label"] for r in req.letter_type.requirements if not r.get("upload")
+        ],
     }
     return render(request, "letters/staff/detail.html", context)
 
@@ -127,6 +156,43 @@ def document(request, uuid, document):
     doc = get_object_or_404(RequestDocument, request=req, uuid=document)
     audit.record("letter_request.document_viewed", req, detail={"key": doc.key})
     return upload_response(doc.file, download_name=doc.key)
+
+
+@login_required
+def document_thumbnail(request, uuid, document):
+    """A small JPEG of an uploaded document (a PDF's first page), or its icon."""
+    require_role(request.user, *actions.QUEUE_ROLES)
+    req = _request_for(request.user, uuid)
+    doc = get_object_or_404(RequestDocument, request=req, uuid=document)
+    name = thumbnails.thumbnail(doc)
+    if name is None:
+        return redirect(static("letters/document.svg"))
+    stored = default_storage.open(name)
+    return upload_response(stored, download_name="pratinjau", cache="private, max-age=3600")
+
+
+@never_cache
+@login_required
+def draft(request, uuid):
+    """The letter as it would be signed now, marked PRATINJAU: read before signing."""
+    require_role(request.user, *actions.QUEUE_ROLES)
+    req = _request_for(request.user, uuid)
+    if not req.is_open or Letter.objects.filter(request=req).exists():
+        raise Http404
+    audit.record("letter_request.previewed", req)
+    response = HttpResponse(draft_pdf(req, request.user), content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="pratinjau.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def regency_logo(request):
+    """The regency's letterhead logo as uploaded (shown on the settings page)."""
+    current = LetterSettings.current()
+    if not current.logo:
+        raise Http404
+    return upload_response(current.logo, download_name="logo", cache="private, max-age=300")
 
 
 @login_required
@@ -202,7 +268,13 @@ def issue_pin(request):
             form.add_error("nik", _("Tidak ada penduduk desa ini dengan NIK tersebut."))
         else:
             pin = actions.issue_pin(resident, request.user)
-    context = {"form": form, "pin": pin, "resident": resident}
+    context = {
+        "form": form if pin is None else PinIssueForm(),
+        "pin": pin,
+        "resident": resident,
+        "issued_on": timezone.localdate(),
+        "sign_in_url": settings.SITE_URL + reverse("letters:pin-login"),
+    }
     response = render(request, "letters/staff/pin.html", context)
     response["Cache-Control"] = "no-store"
     return response
@@ -216,9 +288,11 @@ def issue_pin(request):
 def type_list(request):
     require_role(request.user, Role.REGENCY_ADMIN)
     current = LetterSettings.current()
-    form = RegencySettingsForm(request.POST or None, instance=current)
+    form = RegencySettingsForm(request.POST or None, request.FILES or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        actions.save_regency_settings(form.save(commit=False), request.user, form.cleaned_data)
+        values = {k: form.cleaned_data[k] for k in ("number_format", "paper")}
+        values["logo_changed"] = "logo" in form.changed_data
+        actions.save_regency_settings(form.save(commit=False), request.user, values)
         messages.success(request, _("Pengaturan surat kabupaten disimpan."))
         return redirect("letters:type-list")
     letter_types = LetterType.objects.all()

@@ -73,7 +73,7 @@ def test_a_failing_gateway_still_has_the_message_for_each_retry(
     settings.BALAI_MESSAGE_GATEWAY_URL = httpserver.url_for("/send")
     httpserver.expect_request("/send").respond_with_data("down", status=503)
     with django_capture_on_commit_callbacks(execute=True):
-        notify(key="complaint:x:received", body="Kode pelacakan: WXYZ-2345.", phone="0812")
+        notify(key="complaint:x:received", body="Kode pelacakan: WXYZ-2345.", phone="081234567890")
     messages = [request.get_json()["message"] for request, _ in httpserver.log]
     assert messages == ["Kode pelacakan: WXYZ-2345."] * 5
     assert Notification.objects.get().status == Status.FAILED

@@ -33,7 +33,7 @@ def test_whatsapp_goes_to_the_gateway_with_its_token(
     [(request, _)] = httpserver.log
     assert json.loads(request.data) == {
         "channel": "whatsapp",
-        "to": "081234567890",
+        "to": "6281234567890",  # one form, whatever was typed (lib.phones)
         "message": "Aduan Anda selesai.",
     }
     assert Notification.objects.get().status == Status.SENT
@@ -53,9 +53,17 @@ def test_a_gateway_failure_is_recorded_and_retried_later(
     settings.BALAI_MESSAGE_GATEWAY_URL = httpserver.url_for("/send")
     httpserver.expect_request("/send").respond_with_data("down", status=503)
     with django_capture_on_commit_callbacks(execute=True):
-        notify(key="x", body="Halo.", phone="0812")
+        notify(key="x", body="Halo.", phone="081234567890")
     notification = Notification.objects.get()
     # Immediate backend in tests: retries run at once until the attempts run out.
     assert notification.status == Status.FAILED
     assert notification.attempts == 5
     assert "503" in notification.error
+
+
+def test_a_stored_number_that_is_no_phone_number_is_not_sent_to(db, settings):
+    settings.BALAI_MESSAGE_GATEWAY_URL = "http://127.0.0.1:9/never"
+    assert notify(key="old:1", body="Halo.", phone="12ab") == []
+    assert notify(key="old:2", body="Halo.", phone="0812 3456 7890")[0].recipient == (
+        "6281234567890"
+    )

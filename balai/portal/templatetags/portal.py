@@ -4,6 +4,8 @@ from django import template
 from django.utils.html import linebreaks, urlize
 from django.utils.safestring import SafeString, mark_safe
 
+from balai.lib import phones
+
 register = template.Library()
 
 
@@ -21,7 +23,10 @@ def plain_text(value: str) -> SafeString:
 
 @register.filter
 def tel(value: str) -> str:
-    """A number for a tel: link: digits and a leading +."""
+    """A number for a tel: link: +62... (balai/lib/phones.py), else digits and a leading +."""
     value = str(value or "").strip()
+    normal = phones.normalise_or_none(value)
+    if normal:
+        return "+" + normal
     digits = "".join(ch for ch in value if ch.isdigit())
     return ("+" + digits) if value.startswith("+") else digits

@@ -56,7 +56,7 @@ def test_the_village_page_reads_well_on_a_phone(cast, page, profile_a):
     assert page.get_by_role("heading", name="Pengumuman").is_visible()
     assert page.get_by_text("Posyandu").first.is_visible()
     assert (
-        page.get_by_role("link", name="0812 3456 7890")
+        page.get_by_role("link", name="0812-3456-7890")
         .get_attribute("href")
         .startswith("https://wa.me/62")
     )

@@ -15,7 +15,7 @@ def test_it_shows_the_village_profile(client, cast, profile_a):
     assert "Kecamatan Tempursari" in page
     assert "Sutrisno" in page and "Jl. Raya Tempursari No. 1" in page
     assert "Senin-Jumat 08.00-15.00" in page
-    assert 'href="tel:0334123456"' in page
+    assert 'href="tel:+62334123456"' in page  # one form: balai/lib/phones.py
     assert 'href="https://wa.me/6281234567890"' in page
     assert "mailto:pemdes@tempursari.desa.id" in page
     assert "openstreetmap.org/?mlat=-8.312500&amp;mlon=113.012300" in page

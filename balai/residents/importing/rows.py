@@ -37,6 +37,10 @@ from balai.residents.nik import (
 )
 
 MAX_KEPT_ERRORS = 5000
+# Conflicts kept with the new row's values for staff to decide; beyond this the
+# existing records stay as they are and the conflicts are only counted.
+MAX_KEPT_CONFLICTS = 500
+CONFLICT = "konflik"
 
 OPENSID_COLUMNS = [
     "alamat",
@@ -103,15 +107,24 @@ class ImportResult:
     # (column, value) of each number found registered in another village: each
     # such answer is counted and audited after the import (actions.import_residents)
     elsewhere: list[tuple[str, str]] = field(default_factory=list)
+    # Rows whose NIK is already another person's here (other name and birth date):
+    # never written; kept (capped) for staff to decide, each as a dict (see Conflict).
+    conflict_count: int = 0
+    conflicts: list[dict] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return self.error_count == 0
 
+    def add_conflict(self, conflict: dict) -> None:
+        self.conflict_count += 1
+        if len(self.conflicts) < MAX_KEPT_CONFLICTS:
+            self.conflicts.append(conflict)
+
     def add(self, row, column, value, reason, level="galat"):
         if level == "galat":
             self.error_count += 1
-        else:
+        elif level != CONFLICT:
             self.warning_count += 1
         if len(self.problems) < MAX_KEPT_ERRORS:
             self.problems.append((row, column, "" if value is None else str(value), reason, level))

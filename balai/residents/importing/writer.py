@@ -13,6 +13,7 @@ from balai.regions.codes import compact
 from balai.residents import names
 from balai.residents.choices import Relationship
 from balai.residents.importing.rows import (
+    CONFLICT,
     OPENSID_COLUMNS,
     REQUIRED_COLUMNS,
     RESIDENT_COLUMNS,
@@ -29,8 +30,7 @@ from balai.residents.models import Family, Resident, new_uuid
 BATCH = 2000
 SQLITE_CACHE_KB = 256 * 1024
 _PICK_VALUES = operator.itemgetter(*RESIDENT_COLUMNS[:-1])
-
-_PICK_VALUES = operator.itemgetter(*RESIDENT_COLUMNS[:-1])
+_NAME, _BIRTH = RESIDENT_COLUMNS.index("name"), RESIDENT_COLUMNS.index("birth_date")
 
 FAMILY_COLUMNS = (
     "uuid", "no_kk", "village_id", "address", "dusun", "rt", "rw", "created_at", "updated_at",
@@ -53,6 +53,15 @@ def _bulk_insert(cursor, table: str, columns, rows) -> None:
 
 class _Rollback(Exception):
     pass
+
+
+def _other_person(existing: tuple, new: dict) -> bool:
+    """Whether a row describes someone else than the registered resident: neither
+    the name (folded: case, accents, spacing) nor the birth date agree."""
+    return (
+        names.fold(existing[_NAME]) != names.fold(new["name"])
+        and existing[_BIRTH] != new["birth_date"]
+    )
 
 
 def import_sheets(
@@ -192,6 +201,7 @@ class _Importer:
         self._refuse_other_villages(batch)
         if not self.result.ok:
             return  # keep validating the rest of the file, write nothing more
+        batch = self._set_aside_conflicts(batch)
         self._write_families(batch)
         table = Resident._meta.db_table
         inserts, updates = [], []
@@ -241,6 +251,45 @@ class _Importer:
                     f"UPDATE {table} SET {assignments}, updated_at = %s WHERE id = %s",  # noqa: S608
                     [(*u[:-1], self.now, u[-1]) for u in updates],
                 )
+
+    def _set_aside_conflicts(self, batch: list[Parsed]) -> list[Parsed]:
+        """The batch without rows whose NIK is another person's here: a registered
+        resident with both another name and another birth date. Such a row is never
+        written over them; staff decide (balai.residents.actions.decide_conflict)."""
+        kept = []
+        for p in batch:
+            current = self.existing.get(p.nik)
+            if current is None or current[0] is None or not _other_person(current[1], p.values):
+                kept.append(p)
+                continue
+            existing = current[1]
+            self.result.add(
+                p.row,
+                "nik",
+                p.nik,
+                _(
+                    "NIK ini milik penduduk lain di desa ini (%(name)s, lahir %(birth)s): "
+                    "data lama dipertahankan sampai staf memutuskan."
+                )
+                % {"name": existing[_NAME], "birth": existing[_BIRTH]},
+                level=CONFLICT,
+            )
+            self.result.add_conflict(
+                {
+                    "row": p.row,
+                    "nik": p.nik,
+                    "resident": current[0],
+                    "existing": {"name": existing[_NAME], "birth_date": str(existing[_BIRTH])},
+                    "new": {
+                        **{k: v for k, v in p.values.items() if k != "birth_date"},
+                        "birth_date": str(p.values["birth_date"]),
+                        "no_kk": p.no_kk,
+                        "family": list(p.family),
+                    },
+                    "decision": "",
+                }
+            )
+        return kept
 
     def _db_row(self, row: tuple) -> tuple:
         values = list(row)

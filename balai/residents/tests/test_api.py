@@ -8,13 +8,11 @@ URL = "/api/v1/residents"
 
 def test_staff_tokens_list_a_villages_residents_masked_with_the_total(registry, client, api_token):
     headers = api_token(registry.operator_a, Scope.RESIDENTS_READ)
-    response = client.get(
-        URL, {"village": registry.village_a.code, "page_size": 10}, headers=headers
-    )
+    response = client.get(URL, {"village": registry.village_a.code, "limit": 10}, headers=headers)
     assert response.status_code == 200
     body = response.json()
-    assert body["count"] == 30 and len(body["results"]) == 10
-    nik = body["results"][0]["nik"]
+    assert body["count"] == 30 and len(body["items"]) == 10
+    nik = body["items"][0]["nik"]
     assert "••••••••" in nik and len(nik) == 16
     assert not Resident.objects.filter(nik=nik).exists()
 
@@ -45,9 +43,7 @@ def test_no_token_is_401(registry, client):
 
 def test_bad_paging_is_400(registry, client, api_token):
     headers = api_token(registry.operator_a, Scope.RESIDENTS_READ)
-    response = client.get(
-        URL, {"village": registry.village_a.code, "page_size": 1000}, headers=headers
-    )
+    response = client.get(URL, {"village": registry.village_a.code, "limit": 1000}, headers=headers)
     assert response.status_code == 400
 
 
@@ -105,7 +101,7 @@ def test_the_api_searches_by_nik_in_a_post_body(registry, client, api_token):
     )
     assert response.status_code == 200, response.content
     assert response.json()["count"] == 1
-    assert response.json()["results"][0]["id"] == str(resident.uuid)
+    assert response.json()["items"][0]["id"] == str(resident.uuid)
     assert resident.nik not in response.content.decode()
 
 
@@ -119,3 +115,25 @@ def test_post_search_keeps_the_same_access_rules(registry, client, api_token):
         headers=headers,
     )
     assert response.status_code == 404
+
+
+def test_a_list_pages_by_cursor_to_its_end_without_repeating(registry, client, api_token):
+    """Every row once, in name order, then no next page; a changed cursor is refused."""
+    headers = api_token(registry.operator_a, Scope.RESIDENTS_READ)
+    params = {"village": registry.village_a.code, "limit": 2}
+    seen, cursors = [], []
+    while True:
+        body = client.get(URL, params, headers=headers).json()
+        seen += [row["id"] for row in body["items"]]
+        if body["next_cursor"] is None:
+            break
+        cursors.append(body["next_cursor"])
+        params["cursor"] = body["next_cursor"]
+    everything = client.get(
+        URL, {"village": registry.village_a.code, "limit": 200}, headers=headers
+    ).json()["items"]
+    assert len(cursors) == 14 and seen == [row["id"] for row in everything]
+    forged = cursors[0][:-2] + ("A" if cursors[0][-2] != "A" else "B") + cursors[0][-1]
+    params["cursor"] = forged
+    response = client.get(URL, params, headers=headers)
+    assert response.status_code == 400 and "cursor" in response.json()["detail"]

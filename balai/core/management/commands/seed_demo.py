@@ -12,6 +12,7 @@ DEMO_STEPS = [
     "balai.letters.demo.seed",
     "balai.portal.demo.seed",
     "balai.cctv.demo.seed",
+    "balai.hub.demo.seed",
 ]
 
 

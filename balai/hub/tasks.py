@@ -1,0 +1,23 @@
+"""The services' probe round keeps itself going, as the cameras' does: each run
+queues the next one EVERY later (on the database backend `balai serve` runs)."""
+
+import datetime as dt
+
+from django_tasks import task
+
+from balai.cctv.tasks import schedule
+from balai.hub import health
+
+EVERY = dt.timedelta(seconds=60)
+
+
+@task()
+def probe_round() -> dict:
+    summary = health.probe_services()
+    schedule(probe_round, EVERY)
+    return {"services": summary.services, "counts": summary.counts, "changes": summary.changes}
+
+
+def start() -> None:
+    """Start the chain unless it is running (a health URL saved, the demo, the command)."""
+    schedule(probe_round, dt.timedelta(0))

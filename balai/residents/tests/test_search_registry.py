@@ -1,0 +1,50 @@
+"""Finding people in the registry: partial NIK, surname, any word of a name (issue 11, item 8)."""
+
+import pytest
+from django.urls import reverse
+
+from balai.residents.models import Resident
+
+
+def first(village):
+    return Resident.objects.filter(village=village).order_by("pk").first()
+
+
+@pytest.mark.parametrize("digits", ["3", "3508", "35080", "350801140", "35080114038"])
+def test_a_partial_nik_is_never_a_server_error(registry, client, login_as, digits):
+    login_as(registry.operator_a)
+    response = client.post(reverse("residents:list"), {"q": digits})
+    assert response.status_code == 200
+
+
+def test_a_nik_prefix_finds_the_resident(registry, client, login_as):
+    login_as(registry.operator_a)
+    resident = first(registry.village_a)
+    response = client.post(reverse("residents:list"), {"q": resident.nik[:12]})
+    assert response.status_code == 200
+    assert resident.name in response.content.decode()
+
+
+def test_too_few_digits_say_so(registry, client, login_as):
+    login_as(registry.operator_a)
+    response = client.post(reverse("residents:list"), {"q": "35"})
+    assert response.status_code == 200
+    assert "paling sedikit 6 angka" in response.content.decode()
+
+
+def test_a_surname_or_any_word_finds_the_resident(registry, client, login_as):
+    login_as(registry.operator_a)
+    resident = Resident.objects.filter(village=registry.village_a, name__contains=" ").first()
+    last = resident.name.split()[-1]
+    response = client.get(reverse("residents:list"), {"q": last.lower()})
+    assert response.status_code == 200
+    assert resident.name in response.content.decode()
+
+
+def test_filters_ignore_case(registry, client, login_as):
+    login_as(registry.operator_a)
+    resident = Resident.objects.filter(village=registry.village_a).select_related("family").first()
+    response = client.get(reverse("residents:list"), {"dusun": resident.family.dusun.upper()})
+    assert resident.name in response.content.decode()
+    response = client.get(reverse("residents:list"), {"dusun": resident.family.dusun.lower()})
+    assert resident.name in response.content.decode()
