@@ -60,4 +60,4 @@ def test_the_widget_keeps_the_tracking_answer_in_view(cast, page):
     # The page scrolled to the answer's section: the answer is inside the viewport.
     assert page.evaluate("window.scrollY") > 0
     box = page.get_by_text("Kode tidak ditemukan").bounding_box()
-    assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 420, box
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 420, box
