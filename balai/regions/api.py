@@ -59,6 +59,18 @@ class VillageAtPoint(Schema):
 
 
 class PlaceOut(Schema):
+    model_config = example(
+        {
+            "inside_regency": True,
+            "village": {
+                "code": "35.08.01.2001",
+                "name": "Tegalrejo",
+                "district": "Tempursari",
+                "is_active": True,
+            },
+        }
+    )
+
     inside_regency: bool | None
     village: VillageAtPoint | None
 
