@@ -36,10 +36,10 @@ def test_a_resident_requests_a_letter_and_collects_it_ready(
     page.get_by_role("button", name="Kirim permohonan").click()
     assert "Data tidak cocok" in page.get_by_role("alert").inner_text()
 
-    # The photos chosen before the error are kept: nothing to choose again.
+    # The first files were kept (a checkbox labelled with their name): choose new ones.
     page.get_by_label("Tanggal lahir").fill("1961-07-02")
-    assert page.get_by_role("checkbox", name=re.compile("^Foto KTP-el")).is_checked()
-    assert page.get_by_role("checkbox", name=re.compile("^Foto Kartu Keluarga")).is_checked()
+    page.locator("#id_syarat_ktp").set_input_files(str(photo))
+    page.locator("#id_syarat_kk").set_input_files(str(photo))
     page.get_by_role("button", name="Kirim permohonan").click()
     page.wait_for_url(re.compile(r"/surat/lacak/[0-9A-Z]{28}/"))
     tracking_url = page.url.split("?")[0]
