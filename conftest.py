@@ -172,3 +172,12 @@ def smtp_server(settings):
     settings.EMAIL_USE_TLS = False
     yield inbox
     controller.stop()
+
+
+@pytest.fixture
+def boundaries(cast):
+    """The bundled outlines of the cast's regency, districts and villages (docs/maps.md);
+    returns every bundled village feature by code."""
+    from balai.regions.tests.fixtures import load_known_boundaries
+
+    return load_known_boundaries()

@@ -213,8 +213,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        # data: for Leaflet's and Swagger UI's small images; the complaints map's tiles.
-        "img-src": [SELF, "data:", "https://tile.openstreetmap.org"],
+        # data: for Leaflet's and Swagger UI's small images. Maps draw from Balai's own
+        # boundaries (docs/maps.md): no tile server.
+        "img-src": [SELF, "data:"],
         "connect-src": [SELF],
         "font-src": [SELF],
         "object-src": [NONE],

@@ -26,6 +26,18 @@ class VillageField(forms.ModelChoiceField):
         return f"{obj.name} — {_('Kec.')} {obj.district.name}"
 
 
+def choose_labels(form) -> None:
+    """The empty choice of each list says what to pick."""
+    labels = {
+        "village": _("Pilih desa/kelurahan"),
+        "site": _("Pilih situs"),
+        "camera": _("Pilih kamera"),
+    }
+    for name, label in labels.items():
+        if name in form.fields:
+            form.fields[name].empty_label = label
+
+
 def manageable_villages(user):
     """Villages where `user` may place cameras (agency staff: anywhere in the regency)."""
     from balai.regions.models import Village
@@ -90,6 +102,7 @@ class CameraForm(forms.ModelForm):
         self.fields["site"].queryset = Site.objects.filter(village__in=villages).select_related(
             "village"
         )
+        choose_labels(self)
         if user.role == Role.REGENCY_ADMIN:
             self.fields["owner_agency"].queryset = Agency.objects.active()
             self.fields["owner_agency"].empty_label = _("Pemerintah desa")
@@ -134,6 +147,7 @@ class SiteForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = manageable_villages(user)
+        choose_labels(self)
 
     def clean_host(self):
         host = self.cleaned_data["host"].strip()
@@ -160,12 +174,14 @@ class CameraFilters(forms.Form):
         label=_("Kecamatan"),
         required=False,
         to_field_name="code",
+        empty_label=_("Semua kecamatan"),
     )
     pemilik = forms.ModelChoiceField(
         Agency.objects.active(),
         label=_("Pemilik (OPD)"),
         required=False,
         to_field_name="slug",
+        empty_label=_("Semua pemilik"),
     )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Semua")), *State.choices]
@@ -220,6 +236,7 @@ class MaintenanceForm(forms.ModelForm):
         self.fields["village"].queryset = villages
         self.fields["site"].queryset = Site.objects.filter(village__in=villages)
         self.fields["camera"].queryset = Camera.objects.for_user(user).select_related("village")
+        choose_labels(self)
 
     def clean(self):
         data = super().clean()

@@ -11,13 +11,13 @@ from balai.complaints.choices import Privacy, RejectReason, Status, UnitKind
 from balai.complaints.models import Category
 from balai.lib.phones import PhoneField
 from balai.lib.uploads import clean_image
+from balai.regions.geo import inside_regency, village_code_at
 from balai.regions.models import Village
 
 if TYPE_CHECKING:
     from balai.accounts.models import User
 
 MAX_PHOTOS = 5
-LUMAJANG_BOX = (-8.6, -7.8, 112.8, 113.5)  # a generous bounding box around the regency
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -78,12 +78,16 @@ class LocateForm(forms.Form):
         label=_("Kategori"),
         to_field_name="code",
         lookup=lookups.category,
+        empty_label=_("Pilih kategori"),
     )
     village = VillageChoiceField(
         Village.objects.none(),
         label=_("Desa/kelurahan"),
         to_field_name="code",
         lookup=lookups.village,
+        empty_label=_("Pilih desa/kelurahan"),
+        # Without a village, the map point's (clean): what a tap on the map suggests.
+        required=False,
     )
     latitude = forms.FloatField(
         label=_("Lintang (opsional)"), required=False, min_value=-90, max_value=90
@@ -106,11 +110,27 @@ class LocateForm(forms.Form):
         lat, lng = data.get("latitude"), data.get("longitude")
         if (lat is None) != (lng is None):
             raise ValidationError(_("Isi lintang dan bujur, atau kosongkan keduanya."))
-        if lat is not None:
-            south, north, west, east = LUMAJANG_BOX
-            if not (south <= lat <= north and west <= lng <= east):
-                self.add_error("latitude", _("Titik ini berada di luar wilayah kabupaten."))
+        # The regency's loaded boundary decides (docs/maps.md); none loaded: cannot tell.
+        if lat is not None and inside_regency(lng, lat) is False:
+            self.add_error("latitude", _("Titik ini berada di luar wilayah kabupaten."))
+        elif data.get("village") is None and "village" not in self.errors:
+            self._village_from_point(data, lat, lng)
         return data
+
+    def _village_from_point(self, data, lat, lng) -> None:
+        code = village_code_at(lng, lat) if lat is not None else None
+        village = lookups.village(code) if code else None
+        if village is not None:
+            data["village"] = village
+        elif code:
+            name = Village.objects.get(code=code)
+            self.add_error(
+                "village",
+                _("Titik ini berada di %(village)s, yang belum bergabung dengan Balai.")
+                % {"village": name},
+            )
+        else:
+            self.add_error("village", _("Pilih desa/kelurahan, atau tandai titiknya di peta."))
 
 
 class ReportForm(LocateForm):
@@ -149,7 +169,7 @@ class ReportForm(LocateForm):
 
 class TrackForm(forms.Form):
     code = forms.CharField(
-        label=_("Kode pelacakan"),
+        label=_("Kode lacak"),
         max_length=60,
         help_text=_("Kode lacak panjang (28 huruf/angka) atau kode singkat (8 huruf/angka)."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
@@ -353,7 +373,11 @@ class QueueFilterForm(forms.Form):
         label=_("Status"), required=False, choices=[("", _("Semua yang terbuka")), *Status.choices]
     )
     category = forms.ModelChoiceField(
-        Category.objects.all(), label=_("Kategori"), required=False, to_field_name="code"
+        Category.objects.all(),
+        label=_("Kategori"),
+        required=False,
+        to_field_name="code",
+        empty_label=_("Semua kategori"),
     )
     overdue = forms.BooleanField(label=_("Lewat batas waktu"), required=False)
     mine = forms.BooleanField(label=_("Ditugaskan ke saya"), required=False)

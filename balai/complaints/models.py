@@ -363,8 +363,9 @@ class Complaint(models.Model):
 
     @property
     def unit_label(self) -> str:
-        if self.unit_kind == UnitKind.AGENCY and self.agency_id:
-            return str(self.agency)
+        # The agency's full name, as on "who handles what": one name form in public.
+        if self.unit_kind == UnitKind.AGENCY and self.agency is not None:
+            return self.agency.name
         if self.unit_kind == UnitKind.VILLAGE:
             return str(self.village)
         return str(UnitKind.COMMAND_CENTER.label)
@@ -403,6 +404,15 @@ class Complaint(models.Model):
         return first
 
 
+# Reasons the system records on events (actions.py), as the public reads them.
+EVENT_REASONS = {
+    "returned": _("Dikembalikan ke command center untuk disposisi ulang"),
+    "confirmed": _("Pelapor menyatakan masalahnya sudah selesai"),
+    "reopened": _("Pelapor menyatakan masalahnya belum selesai"),
+    "no_reply": _("Pelapor tidak menjawab dalam batas waktu"),
+}
+
+
 class ComplaintEvent(models.Model):
     """One line of a report's timeline: who did what, when, and why."""
 
@@ -426,6 +436,26 @@ class ComplaintEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.to_status}"
+
+    @property
+    def title(self) -> str:
+        """What happened, said once: a status change or a dispatch by the new status
+        ("Didisposisikan", not "Disposisi: Didisposisikan"); a dispatch that returned the
+        report to the command center as "Disposisi: <status>"."""
+        if self.kind == EventKind.STATUS or self.to_status == Status.DISPATCHED:
+            return self.get_to_status_display()
+        if self.kind == EventKind.DISPATCH and self.to_status:
+            return f"{self.get_kind_display()}: {self.get_to_status_display()}"
+        return self.get_kind_display()
+
+    @property
+    def reason_display(self) -> str:
+        """The reason in words: the system's codes translated, staff's own text as written."""
+        if self.reason in EVENT_REASONS:
+            return str(EVENT_REASONS[self.reason])
+        if self.reason in RejectReason.values:
+            return str(RejectReason(self.reason).label)
+        return self.reason
 
 
 def photo_path(instance, filename: str) -> str:

@@ -63,7 +63,7 @@ def status_changed(complaint, event) -> None:
     }
     if event.note:
         body += "\n" + event.note
-    body += "\n" + _("Lihat dengan kode pelacakan Anda di %(url)s") % {"url": track_url()}
+    body += "\n" + _("Lihat dengan kode lacak Anda di %(url)s") % {"url": track_url()}
     _send(
         key=f"complaint:{complaint.public_id}:event:{event.pk}",
         subject=_("Perkembangan aduan: %(status)s") % {"status": complaint.get_status_display()},

@@ -88,7 +88,9 @@ def report(request):
     )
     # A sensitive category is confidential whatever is picked: the form says so.
     privacy = actions.privacy_for(data["category"], Privacy.PUBLIC)
-    form = forms.ReportForm(initial={**request.GET.dict(), "privacy": privacy})
+    # The village may come from the map point (LocateForm.clean): step 2 shows it.
+    initial = {**request.GET.dict(), "privacy": privacy, "village": data["village"].code}
+    form = forms.ReportForm(initial=initial)
     return render(
         request,
         "complaints/report.html",
@@ -212,7 +214,7 @@ def _tracked(request, form) -> tuple[Complaint, str] | None:
     else:
         complaint = actions.find_by_short_ref(text, form.cleaned_data["phone_tail"])
     if complaint is None:
-        form.add_error("code", _("Kode tidak dikenal. Periksa kembali kode pelacakan Anda."))
+        form.add_error("code", _("Kode tidak dikenal. Periksa kembali kode lacak Anda."))
         return None
     return complaint, code or ""
 

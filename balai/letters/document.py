@@ -161,7 +161,7 @@ def letter_data(
     fields = [
         ("Nama", values["penduduk.nama"]),
         ("NIK", values["penduduk.nik"]),
-        ("Tempat/Tgl. Lahir", values["penduduk.tempat_tanggal_lahir"]),
+        ("Tempat, Tanggal Lahir", values["penduduk.tempat_tanggal_lahir"]),
         ("Jenis Kelamin", values["penduduk.jenis_kelamin"]),
         ("Agama", values["penduduk.agama"]),
         ("Pekerjaan", values["penduduk.pekerjaan"]),

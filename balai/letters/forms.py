@@ -89,7 +89,7 @@ def extra_form_field(spec: dict) -> forms.Field:
     if kind == FieldKind.DATE:
         return DateField(label=label, required=required)
     if kind == FieldKind.CHOICE:
-        choices = [("", "—")] + [(c, c) for c in spec.get("choices", [])]
+        choices = [("", _("Pilih salah satu"))] + [(c, c) for c in spec.get("choices", [])]
         return forms.ChoiceField(label=label, required=required, choices=choices)
     return forms.CharField(label=label, required=required, max_length=200)
 
@@ -316,7 +316,10 @@ class VerifyUploadForm(forms.Form):
     pdf = forms.FileField(
         label=_("Berkas PDF surat"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
-        help_text=_("Kami hanya menghitung sidik SHA-256; berkas tidak disimpan."),
+        help_text=_(
+            "Balai membandingkan isi berkas dengan surat yang diterbitkan: satu huruf saja "
+            "berubah, hasilnya tidak cocok. Berkas tidak disimpan."
+        ),
     )
 
     def clean_pdf(self):

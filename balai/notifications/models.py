@@ -34,7 +34,7 @@ class Notification(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
     attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.CharField(_("galat"), max_length=300, blank=True)
+    error = models.CharField(_("kesalahan"), max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 

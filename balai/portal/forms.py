@@ -132,7 +132,7 @@ class SearchForm(forms.Form):
 
 class TrackForm(forms.Form):
     kode = forms.CharField(
-        label=_("Kode pelacakan"),
+        label=_("Kode lacak"),
         max_length=60,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )

@@ -19,7 +19,7 @@ ANNOUNCEMENTS_SHOWN = 5
 
 
 # Raise when the cached value changes shape, so a deployment never reads old entries.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 def _key(code: str, language: str) -> str:

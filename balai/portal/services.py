@@ -68,12 +68,28 @@ def _requirement(item: dict) -> str:
     return label if item.get("required", True) else _("%(label)s (bila ada)") % {"label": label}
 
 
-def letter_services(village) -> list[LetterService]:
-    """The letters this village offers, in the catalogue's order."""
-    from balai.letters.models import LetterType
+POPULAR_WINDOW = timedelta(days=365)  # "most requested" counts the last year's requests
 
+
+def letter_services(village) -> list[LetterService]:
+    """The letters this village offers, the most requested in the last year first (in
+    one query), then in the catalogue's order."""
+    from django.db.models import Count
+
+    from balai.letters.models import LetterRequest, LetterType
+
+    asked = dict(
+        LetterRequest.objects.filter(
+            village=village, submitted_at__gte=timezone.now() - POPULAR_WINDOW
+        )
+        .values_list("letter_type_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    types = list(LetterType.objects.enabled_in(village))
+    types.sort(key=lambda t: -asked.get(t.pk, 0))  # stable: the catalogue's order after
     services = []
-    for letter_type in LetterType.objects.enabled_in(village):
+    for letter_type in types:
         days = letter_type.sla_days
         services.append(
             LetterService(

@@ -302,6 +302,8 @@ def staff_embed(request, code: str):
             "origins": EmbedOrigin.objects.for_user(request.user).filter(village=village),
             "page_url": site + reverse("portal:village", args=[code]),
             "widget_url": site + reverse("portal:widget", args=[code]),
+            # The same box framed here (its frame-ancestors include Balai itself).
+            "widget_preview_url": reverse("portal:widget", args=[code]),
         },
     )
 

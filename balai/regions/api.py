@@ -2,9 +2,10 @@ from typing import cast
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from balai.lib.examples import example
+from balai.regions import geo
 from balai.regions.codes import level_of
 from balai.regions.models import District, Province, Regency, Village
 
@@ -43,6 +44,59 @@ class RegionOut(Schema):
     name: str
     level: str
     children: list[RegionRef]
+
+
+class PointQuery(Schema):
+    lon: float = Field(ge=-180, le=180, description="longitude (WGS 84)")
+    lat: float = Field(ge=-90, le=90, description="latitude (WGS 84)")
+
+
+class VillageAtPoint(Schema):
+    code: str
+    name: str
+    district: str
+    is_active: bool
+
+
+class PlaceOut(Schema):
+    model_config = example(
+        {
+            "inside_regency": True,
+            "village": {
+                "code": "35.08.01.2001",
+                "name": "Tegalrejo",
+                "district": "Tempursari",
+                "is_active": True,
+            },
+        }
+    )
+
+    inside_regency: bool | None
+    village: VillageAtPoint | None
+
+
+@router.get(
+    "/at",
+    response=PlaceOut,
+    auth=None,
+    url_name="region-at",
+    summary="The village of this regency at a point",
+)
+def region_at(request, point: Query[PointQuery]):
+    """Whether the point lies in this deployment's regency (null: no boundary loaded) and
+    the village it lies in, from the loaded boundaries (docs/maps.md). Declared before
+    `/{code}`, which would take "at" for a code."""
+    village = geo.village_at(point.lon, point.lat)
+    return {
+        "inside_regency": geo.inside_regency(point.lon, point.lat),
+        "village": village
+        and {
+            "code": village.code,
+            "name": str(village),
+            "district": village.district.name,
+            "is_active": village.is_active,
+        },
+    }
 
 
 @router.get("/{code}", response=RegionOut, auth=None, summary="A region and its children")

@@ -160,7 +160,7 @@ def run_import_job(job: ResidentImport, progress=None) -> ResidentImport:
             notes.insert(
                 0,
                 _(
-                    "%(n)s galat ditemukan; tidak ada data yang disimpan. "
+                    "%(n)s kesalahan ditemukan; tidak ada data yang disimpan. "
                     "Perbaiki lalu unggah ulang."
                 )
                 % {"n": result.error_count},

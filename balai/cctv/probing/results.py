@@ -47,7 +47,7 @@ PROBLEM_TEXT = {
     Problem.NOT_AN_IMAGE: _("Alamat snapshot tidak mengirim gambar."),
     Problem.TOO_LARGE: _("Snapshot kamera melebihi batas ukuran."),
     Problem.LOW_FPS: _("Laju gambar kamera terlalu rendah."),
-    Problem.HTTP_ERROR: _("Alamat pemeriksaan menjawab dengan galat HTTP."),
+    Problem.HTTP_ERROR: _("Alamat pemeriksaan menjawab dengan kesalahan HTTP."),
 }
 
 # Severity: which problems make a camera down, which only degraded.

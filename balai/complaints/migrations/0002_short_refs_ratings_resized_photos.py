@@ -9,18 +9,7 @@ import balai.complaints.models
 def fill_short_refs(apps, schema_editor):
     from balai.lib import tracking
 
-    Complaint = apps.get_model("complaints", "Complaint")
-    used = set(Complaint.objects.exclude(short_ref=None).values_list("short_ref", flat=True))
-    # In batches: one UPDATE per row took minutes on a year of a regency's rows.
-    batch = []
-    for row in Complaint.objects.filter(short_ref=None).only("pk").iterator(chunk_size=2000):
-        row.short_ref = tracking.unused_short_ref(used.__contains__)
-        used.add(row.short_ref)
-        batch.append(row)
-        if len(batch) == 2000:
-            Complaint.objects.bulk_update(batch, ["short_ref"])
-            batch = []
-    Complaint.objects.bulk_update(batch, ["short_ref"])
+    tracking.fill_short_refs(apps.get_model("complaints", "Complaint"))
 
 
 class Migration(migrations.Migration):

@@ -28,7 +28,7 @@ def test_a_resident_files_a_report_on_a_phone_and_follows_it(cast, cats, page):
     actions.start_progress(complaint, cast.agency_officer, "Tim survei berangkat besok.")
 
     page.goto("/aduan/lacak/")
-    page.get_by_label("Kode pelacakan").fill(code.lower().replace("-", " "))
+    page.get_by_label("Kode lacak").fill(code.lower().replace("-", " "))
     page.get_by_role("button", name="Lihat").click()
     body = page.locator("main").inner_text()
     assert "Ditindaklanjuti" in body

@@ -150,7 +150,7 @@ def test_posting_with_a_wrong_or_missing_api_key_is_403_in_the_error_format(clie
         {"attribute[privacy]": "secret"},
     ],
 )
-def test_bad_requests_are_400(client, cats, key, fields):
+def test_bad_requests_are_400(client, cats, key, boundaries, fields):
     response = post(client, key, **fields)
     assert response.status_code == 400
     assert xml(response).find("./error/code").text == "400"
@@ -325,7 +325,7 @@ def test_control_characters_in_a_stranger_s_text_never_break_the_xml_list(
     ],
 )
 def test_a_post_is_checked_by_the_pages_report_form(
-    client, cats, key, fields, open311_name, message
+    client, cats, key, boundaries, fields, open311_name, message
 ):
     """Open311 goes through the page's ReportForm: its rules and words, Open311's names."""
     [error] = post(client, key, fmt="json", **fields).json()

@@ -10,7 +10,6 @@ Where no chromium is installed these tests skip with a message saying so, and
 fail when CI=true (.ci/run installs it).
 """
 
-import io
 import os
 from collections.abc import Callable
 
@@ -155,29 +154,14 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 
 
-def tile_png() -> bytes:
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("RGB", (256, 256), (200, 220, 200)).save(out, "PNG")
-    return out.getvalue()
-
-
 @pytest.fixture
 def watched(page) -> Callable[[str], None]:
-    """`watched(path)` opens path in the tab and fails on any CSP violation it reports;
-    OpenStreetMap tiles are served locally (no network in tests)."""
+    """`watched(path)` opens path in the tab and fails on any CSP violation it reports."""
     page.add_init_script(LISTEN)
     messages: list[str] = []
     page.on(
         "console",
         lambda m: messages.append(m.text) if "Content Security Policy" in m.text else None,
-    )
-    # The map's tiles, served here instead of openstreetmap.org (no network in tests).
-    png = tile_png()
-    page.route(
-        "https://tile.openstreetmap.org/**",
-        lambda route: route.fulfill(status=200, content_type="image/png", body=png),
     )
 
     def visit(path: str) -> None:

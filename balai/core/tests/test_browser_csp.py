@@ -22,11 +22,11 @@ def test_public_pages_run_without_violations(cast, watched, page):
         watched(path)
 
 
-def test_the_complaints_map_draws_leaflet_and_its_tiles(cast, watched, page):
+def test_the_complaints_map_draws_leaflet_and_the_village_outlines(cast, boundaries, watched, page):
     watched("/aduan/peta/")
     assert page.locator("#map.leaflet-container").is_visible()
     assert page.locator(".leaflet-control-zoom-in").is_visible()
-    page.wait_for_selector("img.leaflet-tile-loaded")
+    page.wait_for_selector("#map path.leaflet-interactive")
 
 
 def test_the_widget_runs_inside_a_frame_policy_of_its_own(cast, watched, page):

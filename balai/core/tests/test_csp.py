@@ -34,9 +34,10 @@ def test_pages_carry_the_strict_policy(client, cast):
         assert "unsafe-inline" not in header and "unsafe-eval" not in header, (path, header)
 
 
-def test_the_map_may_load_openstreetmap_tiles_only(client, cast):
+def test_maps_load_no_image_from_another_host(client, cast):
+    """Maps draw from Balai's own boundaries (docs/maps.md): no tile server."""
     policy = directives(client.get("/aduan/peta/")["Content-Security-Policy"])
-    assert policy["img-src"].split() == ["'self'", "data:", "https://tile.openstreetmap.org"]
+    assert policy["img-src"].split() == ["'self'", "data:"]
 
 
 class InlineCode(HTMLParser):

@@ -82,7 +82,7 @@ def test_the_widget_works_inside_a_registered_site(cast, page, live_server, othe
     frame = page.frame_locator("iframe")
     heading = frame.get_by_role("heading", level=1)
     assert heading.inner_text() == "Layanan Desa Tempursari"
-    frame.get_by_label("Kode pelacakan").fill("ABCD-EFGH-JKMN")
+    frame.get_by_label("Kode lacak").fill("ABCD-EFGH-JKMN")
     frame.get_by_role("button", name="Lacak").click()
     from playwright.sync_api import expect
 

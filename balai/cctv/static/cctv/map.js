@@ -9,11 +9,8 @@
   var markers = JSON.parse(data.textContent);
   if (!markers.length) return;
   wrap.hidden = false;  // shown before Leaflet measures it
-  var map = L.map(el);
-  L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
-    maxZoom: 18,
-    attribution: "&copy; OpenStreetMap",
-  }).addTo(map);
+  // The regency's village outlines as the base layer: no tiles from the internet.
+  var map = window.balaiBasemap ? window.balaiBasemap(el, false).map : L.map(el);
   var bounds = [];
   markers.forEach(function (m) {
     var circle = L.circleMarker([m.lat, m.lon], {radius: 8, weight: 2, className: "cam-marker state-" + m.state});

@@ -1,12 +1,10 @@
-// The public map: open public reports with a point, from peta.geojson.
+// The public map: open public reports with a point (peta.geojson) over the regency's
+// village outlines (balai/basemap.js): no tiles from the internet.
 (function () {
   var el = document.getElementById("map");
-  if (!el || !window.L) return;
-  var map = L.map(el).setView([-8.13, 113.22], 10);
-  L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
-    maxZoom: 18,
-    attribution: "&copy; OpenStreetMap",
-  }).addTo(map);
+  if (!el || !window.L || !window.balaiBasemap) return;
+  var map = window.balaiBasemap(el).map;
+  el.balaiMap = map;
   fetch(el.dataset.geojson).then(function (r) { return r.json(); }).then(function (data) {
     L.geoJSON(data, {
       onEachFeature: function (feature, layer) {
