@@ -314,6 +314,8 @@ class Complaint(models.Model):
         # Queues list open reports by deadline: partial indexes hold only those.
         indexes = [
             models.Index(fields=["village", "-created_at"], name="complaint_village"),
+            # Dashboards and open data count reports by the period received in.
+            models.Index(fields=["created_at"], name="complaint_created"),
             models.Index(
                 fields=["agency", "next_due"],
                 name="complaint_agency_queue",

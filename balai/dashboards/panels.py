@@ -87,7 +87,7 @@ class Builder:
 def letters(scope: Scope, period: Period) -> dict:
     b = Builder(scope, period)
     requests = scope.requests()
-    both = [letter_stats.period_figures(requests, p.start, p.end) for p in (period, b.before)]
+    both = letter_stats.periods_figures(requests, b.bounds)  # one query for both
     figures = [
         b.figure("L", LETTERS, _("Permohonan surat"), both, "submitted"),
         b.figure("L", LETTERS, _("Surat terbit"), both, "issued", "submitted"),
@@ -173,7 +173,7 @@ def _letter_backlog(b: Builder, requests) -> Table:
 def complaints(scope: Scope, period: Period) -> dict:
     b = Builder(scope, period)
     reports = scope.complaints()
-    both = [complaint_stats.period_figures(reports, p.start, p.end) for p in (period, b.before)]
+    both = complaint_stats.periods_figures(reports, b.bounds)  # one query for both
     figures = [
         b.figure("C", COMPLAINTS, _("Aduan masuk"), both, "received"),
         b.figure("C", COMPLAINTS, _("Selesai ditangani"), both, "resolved", "received"),

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -379,6 +380,9 @@ class LetterRequest(models.Model):
         indexes = [
             models.Index(fields=["village", "status", "due_at"], name="letterreq_queue"),
             models.Index(fields=["resident", "-submitted_at"], name="letterreq_resident"),
+            # Dashboards and open data count requests by the period submitted in.
+            models.Index(fields=["submitted_at"], name="letterreq_submitted"),
+            models.Index(fields=["village", "submitted_at"], name="letterreq_village_submitted"),
         ]
 
     def __str__(self) -> str:
@@ -487,6 +491,12 @@ class RequestStep(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        # The "returned" measure of letters.stats looks up returned requests.
+        indexes = [
+            models.Index(
+                fields=["request"], name="requeststep_returned", condition=Q(step="returned")
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_step_display()} {self.at:%Y-%m-%d %H:%M}"

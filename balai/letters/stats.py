@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 
 from balai.letters.choices import OPEN_STATUSES, RequestStatus, Step
@@ -26,15 +26,17 @@ ISSUED_STATUSES = (RequestStatus.READY, RequestStatus.COLLECTED)
 # The letter is issued (ready) when it is signed: Letter.issued_at.
 READY_AT = "letter__issued_at"
 HAS_LETTER = Q(letter__isnull=False)
-WAS_RETURNED = Exists(
-    RequestStep.objects.filter(request=OuterRef("pk"), step=Step.RETURNED).order_by()
+# Uncorrelated on purpose: PostgreSQL reads the returned steps once into a hash
+# (a correlated EXISTS ran one index probe per counted request: ~2 s a year).
+WAS_RETURNED = Q(
+    pk__in=RequestStep.objects.filter(step=Step.RETURNED).order_by().values("request_id")
 )
 
 # Figures about the requests submitted in a period.
 MEASURES: dict[str, Q] = {
     "submitted": Q(),
     "issued": Q(status__in=ISSUED_STATUSES),
-    "returned": Q(WAS_RETURNED),
+    "returned": WAS_RETURNED,
     "rejected": Q(status=RequestStatus.REJECTED),
     "within_sla": HAS_LETTER & (Q(due_at__isnull=True) | Q(letter__issued_at__lte=F("due_at"))),
     "late": HAS_LETTER & Q(due_at__isnull=False, letter__issued_at__gt=F("due_at")),
