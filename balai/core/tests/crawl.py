@@ -40,7 +40,11 @@ SKIPPED_ROUTES = {
     "letters:pdf",
     "residents:export",
 }
-LINKS = """() => Array.from(document.querySelectorAll("a[href]"), (a) => a.href)"""
+# getAttribute, not a.href: a link inside an SVG map has an SVGAnimatedString href.
+LINKS = """() => Array.from(
+    document.querySelectorAll("a[href]"),
+    (a) => new URL(a.getAttribute("href"), document.baseURI).href
+)"""
 
 
 def route_of(path: str) -> str | None:

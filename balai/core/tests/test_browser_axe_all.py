@@ -20,6 +20,8 @@ from balai.core.demo import DEMO_PASSWORD
 from balai.core.tests.axe import axe_violations, describe
 from balai.core.tests.browser import log_in
 from balai.core.tests.crawl import crawl
+from balai.letters import catalogue
+from balai.letters.models import LetterType
 from balai.regions.boundaries import bundled_files
 from balai.regions.codes import DATA_DIR
 from balai.regions.loading import load_regions
@@ -38,6 +40,8 @@ def demo(tmp_path, settings):
         kept = [lines[0]] + [line for line in lines[1:] if line.startswith(prefix)]
         (tmp_path / name).write_text("\n".join(kept) + "\n", encoding="utf-8")
     load_regions(tmp_path)
+    # The letter types come with a migration: an earlier transactional test flushed them.
+    catalogue.load(LetterType)
     call_command("load_boundaries", *bundled_files(), stdout=io.StringIO())
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
