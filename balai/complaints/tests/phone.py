@@ -63,5 +63,6 @@ def fill_report(page, photos: list[Path], description: str) -> None:
 def send_report(page) -> None:
     """Press send once the phone has made the photos smaller (when its script runs)."""
     if page.locator("#photo-resize").is_visible():
-        page.locator("p[role=status]", has_text="MB").wait_for(timeout=60_000)
+        # Generous: on a CI machine busy with other browsers, the canvas work is slow.
+        page.locator("p[role=status]", has_text="MB").wait_for(timeout=180_000)
     page.get_by_role("button", name="Kirim aduan").click(no_wait_after=True)
