@@ -17,7 +17,8 @@ def test_two_phone_photos_arrive_over_a_slow_link(cast, cats, page, tmp_path):
     assert all(p.stat().st_size > 800_000 for p in photos)
     fill_report(page, photos, "Jalan berlubang di depan SD, dua foto.")
     note = page.locator("#photo-resize")
-    assert note.is_visible() and "diperkecil" in note.inner_text()
+    note.wait_for(timeout=60_000)  # shown by the page's script once the files are chosen
+    assert "diperkecil" in note.inner_text()
     slow_link(page)
     send_report(page)
     page.wait_for_url("**/aduan/lacak/**", timeout=120_000)
