@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from balai.cctv import alerts, health, rollups, rounds
+from balai.lib.tasks import schedule_once
 
 DIGEST_HOUR = 7  # local time
 
@@ -38,14 +39,14 @@ def start_round() -> int:
         probe_shard.enqueue(shard, shards)
     health.prune()
     rollups.prune()
-    schedule(start_round, dt.timedelta(seconds=settings.BALAI_CCTV_ROUND_SECONDS))
+    schedule_once(start_round, dt.timedelta(seconds=settings.BALAI_CCTV_ROUND_SECONDS))
     return shards
 
 
 @task()
 def daily_digest() -> int:
     sent = alerts.send_digest()
-    schedule(daily_digest, until_next_digest())
+    schedule_once(daily_digest, until_next_digest())
     return sent
 
 
@@ -57,22 +58,7 @@ def until_next_digest(now=None) -> dt.timedelta:
     return due - local
 
 
-def schedule(chosen, delay: dt.timedelta) -> bool:
-    """Queue `chosen` after `delay` unless one is waiting already; True if queued."""
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
-
-    if not isinstance(chosen.get_backend(), DatabaseBackend):
-        return False  # only the database worker runs deferred tasks
-    path = f"{chosen.func.__module__}.{chosen.func.__qualname__}"
-    if DBTaskResult.objects.filter(task_path=path, status=TaskResultStatus.READY).exists():
-        return False
-    chosen.using(run_after=timezone.now() + delay).enqueue()
-    return True
-
-
 def start() -> None:
     """Start both chains if they are not running (`balai probe-cameras` without --once)."""
-    schedule(start_round, dt.timedelta(0))
-    schedule(daily_digest, until_next_digest())
+    schedule_once(start_round, dt.timedelta(0))
+    schedule_once(daily_digest, until_next_digest())

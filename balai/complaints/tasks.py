@@ -8,10 +8,10 @@ escalate-complaints` runs it at once, e.g. from cron.
 
 from datetime import timedelta
 
-from django.utils import timezone
 from django_tasks import task
 
 from balai.complaints import escalation, notify
+from balai.lib.tasks import schedule_once
 
 EVERY = timedelta(minutes=5)
 
@@ -26,18 +26,7 @@ def escalate_complaints() -> dict:
 
 def schedule_escalation() -> bool:
     """Queue the next check unless one is waiting already; True if queued."""
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
-
-    if not isinstance(escalate_complaints.get_backend(), DatabaseBackend):
-        return False  # only the database worker runs deferred tasks
-    path = f"{escalate_complaints.func.__module__}.{escalate_complaints.func.__qualname__}"
-    waiting = DBTaskResult.objects.filter(task_path=path, status=TaskResultStatus.READY)
-    if waiting.exists():
-        return False
-    escalate_complaints.using(run_after=timezone.now() + EVERY).enqueue()
-    return True
+    return schedule_once(escalate_complaints, EVERY)
 
 
 @task()

@@ -5,8 +5,8 @@ import datetime as dt
 
 from django_tasks import task
 
-from balai.cctv.tasks import schedule
 from balai.hub import health
+from balai.lib.tasks import schedule_once
 
 EVERY = dt.timedelta(seconds=60)
 
@@ -14,10 +14,10 @@ EVERY = dt.timedelta(seconds=60)
 @task()
 def probe_round() -> dict:
     summary = health.probe_services()
-    schedule(probe_round, EVERY)
+    schedule_once(probe_round, EVERY)
     return {"services": summary.services, "counts": summary.counts, "changes": summary.changes}
 
 
 def start() -> None:
     """Start the chain unless it is running (a health URL saved, the demo, the command)."""
-    schedule(probe_round, dt.timedelta(0))
+    schedule_once(probe_round, dt.timedelta(0))
