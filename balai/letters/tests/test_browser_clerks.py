@@ -15,6 +15,13 @@ from balai.portal.models import VillageProfile
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+# Resolves when the image has loaded (or failed), however long a busy machine takes.
+LOADED = """img => img.complete && img.naturalWidth > 0 ? true : new Promise(done => {
+    img.addEventListener("load", () => done(img.naturalWidth > 0));
+    img.addEventListener("error", () => done(false));
+})"""
+
+
 def fits_the_phone(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
@@ -54,7 +61,8 @@ def test_the_head_finds_previews_and_signs_a_request(world, demo_pki, page, brow
         "https://wa.me/6281234567890"
     )
     thumb = page.locator("ul.thumbs img")
-    assert thumb.evaluate("img => img.complete && img.naturalWidth > 0")
+    thumb.scroll_into_view_if_needed()  # lazy: it loads once on screen, rendered on request
+    assert thumb.evaluate(LOADED)
     preview = page.get_by_role("link", name="Pratinjau surat (PDF, belum ditandatangani)")
     response = page.request.get(preview.get_attribute("href"))
     assert response.headers["content-type"] == "application/pdf"
