@@ -16,7 +16,7 @@ import io
 import json
 import tarfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import IO, Any
@@ -25,6 +25,7 @@ FORMAT = 1
 MANIFEST = "manifest.json"
 MEDIA = "media/"
 DATABASE_MEMBERS = {"postgresql": "database.pgdump", "sqlite": "database.sqlite3"}
+VENDOR_OF_MEMBER = {member: vendor for vendor, member in DATABASE_MEMBERS.items()}
 CHUNK = 1024 * 1024
 # A manifest names every media file once: generous, but a bound before json.loads.
 MANIFEST_MAX_BYTES = 2 * 1024 * 1024 * 1024
@@ -69,7 +70,7 @@ def add_stream(tar: tarfile.TarFile, name: str, source: IO[bytes], size: int) ->
     info.mtime = int(time.time())
     info.mode = 0o600
     reader = HashingReader(source)
-    tar.addfile(info, reader)  # type: ignore[arg-type]  # tarfile only calls read()
+    tar.addfile(info, reader)  # tarfile only calls read()
     if reader.size != size:
         raise BackupError(f"{name}: read {reader.size} bytes where {size} were expected")
     return reader.hexdigest()
@@ -91,7 +92,7 @@ class Member:
     stream: IO[bytes]
 
 
-def members(path: str) -> Iterator[Member]:
+def members(path: str) -> Generator[Member, None, None]:
     """Every regular member of the archive at `path`, in order, its content as a stream.
 
     A damaged or truncated archive raises BackupError, never a tarfile error.
@@ -100,7 +101,7 @@ def members(path: str) -> Iterator[Member]:
         with tarfile.open(path, "r:") as tar:
             while (info := tar.next()) is not None:
                 # tarfile keeps every header it has read: memory would grow with the media.
-                tar.members.clear()
+                tar.members.clear()  # type: ignore[attr-defined]  # not in typeshed
                 if not info.isfile() or not safe_name(info.name):
                     raise BackupError(f"{path}: unexpected member {info.name!r}")
                 stream = tar.extractfile(info)

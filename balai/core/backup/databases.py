@@ -101,7 +101,7 @@ def read_facts(
         rows.execute(
             f"SELECT {quote(column)} FROM {quote(table)} WHERE {quote(column)} <> ''"  # noqa: S608
         )
-        names = []
+        names: list[str] = []
         while batch := rows.fetchmany(2000):
             names.extend(row[0] for row in batch)
         rows.close()
@@ -184,9 +184,7 @@ class PostgreSQL:
             command, env = self.command(
                 pg_dump, ["--format=custom", f"--snapshot={snapshot_id}", f"--file={dump}"]
             )
-            dumping = subprocess.Popen(
-                command, env=env, stdout=subprocess.DEVNULL, stderr=errors
-            )
+            dumping = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
             try:
                 facts = read_facts(cursor, self.tables(cursor), self.columns_of, self.row_cursor)
             except BaseException:
@@ -293,6 +291,7 @@ def verification_sql(schema: str, tables: Counts) -> str:
         return "'" + text.replace("'", "''") + "'"
 
     rows = ",\n    ".join(f"({literal(name)}, {int(count)})" for name, count in tables.items())
+    # Quoted literals and integers only (literal(), int()).
     return f"""DO $verify$
 DECLARE
   expected record;
@@ -309,7 +308,7 @@ BEGIN
   END LOOP;
 END
 $verify$;
-"""
+"""  # noqa: S608
 
 
 # SQLite ------------------------------------------------------------------------

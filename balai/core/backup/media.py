@@ -52,11 +52,11 @@ def archive_media(tar: tarfile.TarFile, storage: Storage, work: Path) -> dict[st
             source = storage.open(name, "rb")
         except FileNotFoundError:
             continue  # deleted since listed; if a row of the snapshot names it, we fail later
-        with source, tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, dir=work) as spool:
+        with source, tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, dir=str(work)) as spool:
             shutil.copyfileobj(source, spool, CHUNK)
             size = spool.tell()
             spool.seek(0)
-            sha256 = add_stream(tar, media_member(name), spool, size)  # type: ignore[arg-type]
+            sha256 = add_stream(tar, media_member(name), spool, size)
         copied[name] = {"sha256": sha256, "size": size}
     return copied
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +24,9 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
 from balai.core.backup.archive import (
-    DATABASE_MEMBERS,
     MANIFEST,
     MANIFEST_MAX_BYTES,
+    VENDOR_OF_MEMBER,
     BackupError,
     media_member,
     members,
@@ -43,7 +44,9 @@ def restore_backup(archive: Path, say: Callable[[str], object]) -> dict[str, Any
     database = for_connection(connection)
     if not archive.is_file():
         raise BackupError(f"there is no archive at {archive}")
-    # Refused before reading a large archive: a database that is not empty.
+    # Refused before reading a large archive: another vendor (before connecting), a
+    # database that is not empty.
+    _check_vendor(first_member_vendor(str(archive)), database.vendor)
     _check_empty(database)
     with tempfile.TemporaryDirectory(prefix=".balai-restore-", dir=database.work_dir()) as work:
         dump = Path(work) / "database"
@@ -67,14 +70,13 @@ def _verified_manifest(archive: str, dump: Path, vendor: str) -> dict[str, Any]:
     """Read every member once; the database member is staged at `dump`."""
     hashes: dict[str, str] = {}
     manifest_data = bytearray()
-    database_members = {member: v for v, member in DATABASE_MEMBERS.items()}
     for member in members(archive):
         if member.name == MANIFEST:
             if member.size > MANIFEST_MAX_BYTES:
                 raise BackupError("the manifest is larger than any Balai writes: not a backup")
             read_all(member, manifest_data.extend)
-        elif member.name in database_members:
-            _check_vendor(database_members[member.name], vendor)
+        elif member.name in VENDOR_OF_MEMBER:
+            _check_vendor(VENDOR_OF_MEMBER[member.name], vendor)
             with dump.open("wb") as out:
                 hashes[member.name] = read_all(member, out.write)
         else:
@@ -94,6 +96,15 @@ def _verified_manifest(archive: str, dump: Path, vendor: str) -> dict[str, Any]:
             f"SHA-256 (e.g. {', '.join(wrong[:5])}). Nothing was restored."
         )
     return manifest
+
+
+def first_member_vendor(archive: str) -> str:
+    """The vendor of the database member, which `balai backup` writes first."""
+    with closing(members(archive)) as found:
+        first = next(found, None)
+    if first is None or first.name not in VENDOR_OF_MEMBER:
+        raise BackupError("the archive does not start with a database: not a Balai backup")
+    return VENDOR_OF_MEMBER[first.name]
 
 
 def _check_vendor(archived: str, here: str) -> None:
