@@ -32,6 +32,10 @@ from balai.letters.tests.world import submit
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WAIT = 300  # seconds: generous, the machine may be busy
+# The memory test archives a file this large and allows the process to grow this much.
+# Larger than the whole peak of starting Django (about 240 MB here), so that reading it
+# whole could not hide under that peak.
+LARGE_MB, SLACK_MB = 320, 64
 
 
 def database_url(db: dict) -> str:
@@ -360,3 +364,48 @@ def test_a_failed_backup_leaves_the_old_file_and_nothing_else(one_letter, tmp_pa
     assert "letters.Letter.pdf" in result.stderr
     assert archive.read_bytes() == b"yesterday's backup"
     assert [p.name for p in backups.iterdir()] == ["balai.tar"]
+
+
+# Memory ------------------------------------------------------------------------------
+
+MEASURE_PEAK = (
+    "import resource, subprocess, sys; done = subprocess.run(sys.argv[1:]); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(done.returncode)"
+)
+
+
+def peak_kib(command: str, archive: Path, data_dir: Path, url: str) -> int:
+    """The peak resident memory of one `balai` run, in KiB (its own process only)."""
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURE_PEAK, sys.executable, "-m", "balai", command, str(archive)],
+        capture_output=True,
+        text=True,
+        timeout=WAIT,
+        env={**os.environ, **balai_env(data_dir, url)},
+    )
+    assert result.returncode == 0, result.stderr
+    return int(result.stdout.strip().splitlines()[-1])
+
+
+def test_memory_does_not_grow_with_the_media(one_letter, target, tmp_path):
+    url = database_url(connection.settings_dict)
+    (tmp_path / "backups").mkdir()
+    small, big = tmp_path / "backups" / "small.tar", tmp_path / "backups" / "big.tar"
+    backing_up = peak_kib("backup", small, tmp_path, url)
+    large = Path(settings.MEDIA_ROOT) / "imports" / "large.bin"
+    large.parent.mkdir(parents=True)
+    block = os.urandom(1024 * 1024)
+    with large.open("wb") as f:
+        for _ in range(LARGE_MB):
+            f.write(block)
+    backing_up_large = peak_kib("backup", big, tmp_path, url)
+    assert manifest_of(big)["media"]["imports/large.bin"]["size"] == LARGE_MB * 1024 * 1024
+
+    restoring = target()
+    restoring_large = target()
+    restore_peak = peak_kib("restore", small, restoring.data_dir, restoring.url)
+    restore_large_peak = peak_kib("restore", big, restoring_large.data_dir, restoring_large.url)
+    assert sha256(restoring_large.media / "imports" / "large.bin") == sha256(large)
+    # Reading the file whole would add LARGE_MB; streaming adds at most the spool and buffers.
+    assert backing_up_large - backing_up < SLACK_MB * 1024, (backing_up, backing_up_large)
+    assert restore_large_peak - restore_peak < SLACK_MB * 1024, (restore_peak, restore_large_peak)
