@@ -152,7 +152,7 @@ def sha256(path: Path) -> str:
 class Traffic:
     """Threads that sign letters, request letters and file complaints until stopped."""
 
-    def __init__(self, world, cats):
+    def __init__(self, world, categories):
         from balai.complaints.actions import submit_complaint
 
         def sign():
@@ -164,7 +164,7 @@ class Traffic:
 
         def report():
             submit_complaint(
-                category=cats.road,
+                category=categories.road,
                 village=world.village_a,
                 description="Jalan berlubang di depan balai desa.",
                 photos=[jpeg_upload()],
@@ -213,7 +213,11 @@ class Traffic:
 
 
 def test_a_backup_under_traffic_restores_every_row_and_every_letter(
-    world, demo_pki, cats, target, tmp_path
+    world,
+    demo_pki,
+    cats,
+    target,
+    tmp_path,  # noqa: F811 - the imported fixture
 ):
     archive = tmp_path / "backups" / "balai.tar"
     archive.parent.mkdir()
