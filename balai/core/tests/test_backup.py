@@ -87,7 +87,7 @@ class Target:
     def admin(self, sql: str) -> None:
         source = connection.settings_dict
         with psycopg.connect(database_url({**source, "NAME": "postgres"}), autocommit=True) as db:
-            db.execute(sql)  # type: ignore[arg-type]  # fixed statements of this test
+            db.execute(sql)
 
     def query(self, sql: str) -> list[tuple]:
         if self.vendor == "sqlite":
@@ -96,7 +96,7 @@ class Target:
             with sqlite3.connect(self.path) as db:
                 return db.execute(sql).fetchall()
         with psycopg.connect(self.url) as db:
-            return db.execute(sql).fetchall()  # type: ignore[arg-type]
+            return db.execute(sql).fetchall()
 
     def tables(self) -> list[str]:
         if self.vendor == "sqlite":
@@ -215,9 +215,9 @@ class Traffic:
 def test_a_backup_under_traffic_restores_every_row_and_every_letter(
     world,
     demo_pki,
-    cats,
+    cats,  # noqa: F811 - the fixture imported above
     target,
-    tmp_path,  # noqa: F811 - the imported fixture
+    tmp_path,
 ):
     archive = tmp_path / "backups" / "balai.tar"
     archive.parent.mkdir()
@@ -345,7 +345,7 @@ def test_a_restore_that_fails_half_way_leaves_nothing(archive, target):
     # and the restore fails after it has created tables.
     name = "letters_letter_id_seq"
     with psycopg.connect(restored.url, autocommit=True) as db:
-        db.execute(f'CREATE SEQUENCE "{name}"')  # type: ignore[arg-type]
+        db.execute(f'CREATE SEQUENCE "{name}"')
     result = restored.restore(archive)
     assert result.returncode != 0
     assert "rolled back" in result.stderr
