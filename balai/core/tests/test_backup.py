@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import secrets
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -24,6 +25,7 @@ from django.conf import settings
 from django.db import connection
 
 from balai.complaints.tests.conftest import _fresh_lookups, cats, jpeg_upload  # noqa: F401
+from balai.core.tests.tools import missing_tool
 from balai.letters import actions
 from balai.letters.models import Letter
 from balai.letters.tests.conftest import *  # noqa: F403 - data_dir, demo_pki, world
@@ -144,6 +146,14 @@ def manifest_of(archive: Path) -> dict:
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(autouse=True)
+def _postgresql_client():
+    if connection.vendor == "postgresql":
+        for tool in ("pg_dump", "pg_restore", "psql"):
+            if shutil.which(tool) is None:
+                missing_tool(f"{tool} is not installed (Debian's postgresql-client)")
 
 
 # Under traffic -------------------------------------------------------------------
