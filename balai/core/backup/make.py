@@ -46,6 +46,9 @@ def make_backup(target: Path, say: Callable[[str], object]) -> dict[str, Any]:
         raise BackupError(f"{target.parent} is not a directory")
     if target.is_dir():
         raise BackupError(f"{target} is a directory: name the archive file")
+    media_root = getattr(default_storage, "location", None)  # a local disk's media folder
+    if media_root and target.parent.resolve().is_relative_to(Path(media_root).resolve()):
+        raise BackupError(f"{target} is inside the media folder it would copy: write it elsewhere")
     partial = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
     # Staging files beside the archive: same disk, and not a small tmpfs.
     with tempfile.TemporaryDirectory(prefix=".balai-backup-", dir=target.parent) as work:

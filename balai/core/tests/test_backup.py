@@ -380,6 +380,14 @@ def test_a_failed_backup_leaves_the_old_file_and_nothing_else(one_letter, tmp_pa
     assert [p.name for p in backups.iterdir()] == ["balai.tar"]
 
 
+def test_a_backup_is_not_written_into_the_media_it_copies(one_letter, tmp_path):
+    inside = Path(settings.MEDIA_ROOT) / "balai.tar"
+    result = run_backup(tmp_path, inside)
+    assert result.returncode != 0
+    assert "inside the media folder" in result.stderr
+    assert not inside.exists()
+
+
 # Memory ------------------------------------------------------------------------------
 
 MEASURE_PEAK = (
