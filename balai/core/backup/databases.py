@@ -54,6 +54,7 @@ class Database(Protocol):
     def work_dir(self) -> Path | None: ...
     def snapshot(self, work: Path) -> Snapshot: ...
     def existing_tables(self) -> list[str]: ...
+    def check_tools(self) -> None: ...
     def check_restore(self, manifest: dict[str, Any]) -> None: ...
     def restore(self, dump: Path, manifest: dict[str, Any], work: Path) -> None: ...
 
@@ -236,6 +237,10 @@ class PostgreSQL:
             )
             return [row[0] for row in cursor.fetchall()]
 
+    def check_tools(self) -> None:
+        for name in ("pg_restore", "psql"):
+            self.tool(name, at_least=self.server_major())
+
     def check_restore(self, manifest: dict[str, Any]) -> None:
         dumped_by = int(manifest["database"]["client_major"])
         needed = max(dumped_by, self.server_major())
@@ -369,8 +374,11 @@ class SQLite:
         finally:
             db.close()
 
-    def check_restore(self, manifest: dict[str, Any]) -> None:
+    def check_tools(self) -> None:
         return None  # Python's own sqlite3 reads every SQLite 3 file
+
+    def check_restore(self, manifest: dict[str, Any]) -> None:
+        return None
 
     def restore(self, dump: Path, manifest: dict[str, Any], work: Path) -> None:
         staged = sqlite3.connect(dump)

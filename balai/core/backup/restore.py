@@ -45,9 +45,10 @@ def restore_backup(archive: Path, say: Callable[[str], object]) -> dict[str, Any
     if not archive.is_file():
         raise BackupError(f"there is no archive at {archive}")
     # Refused before reading a large archive: another vendor (before connecting), a
-    # database that is not empty.
+    # database that is not empty, missing client programs.
     _check_vendor(first_member_vendor(str(archive)), database.vendor)
     _check_empty(database)
+    database.check_tools()
     with tempfile.TemporaryDirectory(prefix=".balai-restore-", dir=database.work_dir()) as work:
         dump = Path(work) / "database"
         manifest = _verified_manifest(str(archive), dump, database.vendor)

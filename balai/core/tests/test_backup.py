@@ -380,6 +380,27 @@ def test_a_failed_backup_leaves_the_old_file_and_nothing_else(one_letter, tmp_pa
     assert [p.name for p in backups.iterdir()] == ["balai.tar"]
 
 
+def test_a_backup_refuses_a_pg_dump_older_than_the_server(one_letter, tmp_path):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite needs no client program; the PostgreSQL run tests this")
+    old = tmp_path / "old-client"
+    old.mkdir()
+    (old / "pg_dump").write_text("#!/bin/sh\necho 'pg_dump (PostgreSQL) 9.6.24'\n")
+    (old / "pg_dump").chmod(0o755)
+    archive = tmp_path / "balai.tar"
+    result = run_balai(
+        "backup",
+        str(archive),
+        data_dir=tmp_path,
+        url=database_url(connection.settings_dict),
+        PATH=f"{old}:{os.environ['PATH']}",
+    )
+    assert result.returncode != 0
+    assert "pg_dump 9 is older than PostgreSQL" in result.stderr
+    assert "postgresql-client-" in result.stderr
+    assert not archive.exists()
+
+
 def test_a_backup_is_not_written_into_the_media_it_copies(one_letter, tmp_path):
     inside = Path(settings.MEDIA_ROOT) / "balai.tar"
     result = run_backup(tmp_path, inside)
