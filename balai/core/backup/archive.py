@@ -130,11 +130,10 @@ def parse_manifest(data: bytes) -> dict[str, Any]:
         manifest = json.loads(data)
     except ValueError:
         raise BackupError("the manifest is damaged (not JSON)") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+    if not isinstance(manifest, dict):
+        raise BackupError("the manifest is damaged (not an object)")
+    if manifest.get("format") != FORMAT:
         raise BackupError(
-            f"not a Balai backup this version can read (format {manifest.get('format')!r}, "
-            f"expected {FORMAT})"
-            if isinstance(manifest, dict)
-            else "the manifest is damaged"
+            f"archive format {manifest.get('format')!r}: this Balai reads format {FORMAT} only"
         )
     return manifest

@@ -132,12 +132,6 @@ def tool_major(path: str) -> int:
     return int(found.group(1))
 
 
-def run_with_errors(command: list[str], what: str, **kwargs: Any) -> None:
-    result = subprocess.run(command, capture_output=True, text=True, check=False, **kwargs)
-    if result.returncode:
-        raise BackupError(f"{what} failed: {result.stderr.strip()}")
-
-
 class PostgreSQL:
     vendor = "postgresql"
 
@@ -148,7 +142,8 @@ class PostgreSQL:
         self.connection.ensure_connection()
         return int(self.connection.pg_version) // 10000  # type: ignore[attr-defined]
 
-    def tool(self, name: str, at_least: int) -> str:
+    def tool(self, name: str, at_least: int) -> tuple[str, int]:
+        """The program's path and major version, refused when missing or too old."""
         path = shutil.which(name)
         if path is None:
             raise BackupError(
@@ -160,7 +155,7 @@ class PostgreSQL:
                 f"{name} {major} is older than PostgreSQL {at_least} here: install "
                 + CLIENT_PACKAGE.format(major=at_least)
             )
-        return path
+        return path, major
 
     def command(self, path: str, options: list[str]) -> tuple[list[str], dict[str, str]]:
         """`path options... <connection options> dbname` and its environment (password etc.)."""
@@ -172,7 +167,7 @@ class PostgreSQL:
 
     def snapshot(self, work: Path) -> Snapshot:
         server = self.server_major()
-        pg_dump = self.tool("pg_dump", at_least=server)
+        pg_dump, client_major = self.tool("pg_dump", at_least=server)
         dump = work / "database.pgdump"
         with (
             transaction.atomic(using=self.connection.alias),
@@ -204,7 +199,7 @@ class PostgreSQL:
             counts,
             migrations,
             references,
-            {"schema": schema, "server": version, "client_major": tool_major(pg_dump)},
+            {"schema": schema, "server": version, "client_major": client_major},
         )
 
     def tables(self, cursor: Any) -> list[str]:
@@ -241,16 +236,16 @@ class PostgreSQL:
         for name in ("pg_restore", "psql"):
             self.tool(name, at_least=self.server_major())
 
+    def restore_tools(self, manifest: dict[str, Any]) -> tuple[str, str]:
+        """pg_restore and psql, as new as the server and the pg_dump that wrote the dump."""
+        needed = max(int(manifest["database"]["client_major"]), self.server_major())
+        return self.tool("pg_restore", at_least=needed)[0], self.tool("psql", at_least=needed)[0]
+
     def check_restore(self, manifest: dict[str, Any]) -> None:
-        dumped_by = int(manifest["database"]["client_major"])
-        needed = max(dumped_by, self.server_major())
-        self.tool("pg_restore", at_least=needed)
-        self.tool("psql", at_least=needed)
+        self.restore_tools(manifest)
 
     def restore(self, dump: Path, manifest: dict[str, Any], work: Path) -> None:
-        needed = max(int(manifest["database"]["client_major"]), self.server_major())
-        pg_restore = self.tool("pg_restore", at_least=needed)
-        psql = self.tool("psql", at_least=needed)
+        pg_restore, psql = self.restore_tools(manifest)
         verify = work / "verify.sql"
         verify.write_text(verification_sql(manifest["database"]["schema"], manifest["tables"]))
         load, env = self.command(
