@@ -14,7 +14,11 @@ import pytest
 
 # Browser fixtures (`page`, `browser_login`, `browser_url`) for every app; real camera
 # peers on loopback (`camera_servers`, `rtsp_server`) for the CCTV probes.
-pytest_plugins = ["balai.core.tests.browser", "balai.cctv.tests.servers"]
+pytest_plugins = [
+    "balai.core.tests.browser",
+    "balai.core.tests.faults",
+    "balai.cctv.tests.servers",
+]
 
 os.environ.setdefault("BALAI_REGENCY", "35.08")
 

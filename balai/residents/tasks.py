@@ -27,14 +27,18 @@ def read_progress(job: ResidentImport) -> tuple[int, int]:
 def import_residents_task(job_id: int) -> None:
     job = ResidentImport.objects.select_related("village", "uploaded_by").get(pk=job_id)
     path = progress_path(job)
-    path.parent.mkdir(parents=True, exist_ok=True)
 
     def progress(done: int, total: int) -> None:
         # A file, not the database: the import's transaction would hide (SQLite:
         # block) a progress row until the end.
+        # A courtesy to the page: a full disk must not fail the import itself.
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"done": done, "total": total}))
-        tmp.replace(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps({"done": done, "total": total}))
+            tmp.replace(path)
+        except OSError:
+            tmp.unlink(missing_ok=True)
 
     try:
         run_import_job(job, progress=progress)
