@@ -1,51 +1,68 @@
-"""Keeping the task worker alive: `balai serve` restarts it when it dies.
+"""Keeping task workers alive, and closing what a dead one held (docs/faults.md).
 
-Before each start, work the dead worker held is closed: its task results are
-marked failed and each app's interrupted jobs are failed with a message (a
-residents import deletes its uploaded file). One worker runs at a time, so
-whatever is "running" then belongs to no process.
+Each worker has a stable id (`balai worker --id`, one per systemd unit or
+`balai serve`'s one). Before a worker starts, the tasks its previous run left
+"running" are failed and their apps resume or clean up after them
+(lib.tasks.on_interrupted: an import fails and loses its files, the webhook
+dispatcher and probe rounds are queued again); files written by processes
+killed before their rows committed are swept. Only that id's tasks are
+touched: other workers, on this server or another, keep theirs.
 """
 
 from __future__ import annotations
 
 import logging
+import socket
 import subprocess
 import sys
 import time
 
 logger = logging.getLogger(__name__)
 
-WORKER_COMMAND = [sys.executable, "-m", "balai", "db_worker"]
+
+def default_worker_id() -> str:
+    return socket.gethostname()[:56] or "worker"
 
 
-def recover_interrupted_work() -> None:
+def worker_command(worker_id: str) -> list[str]:
+    return [sys.executable, "-m", "balai", "worker", "--id", worker_id]
+
+
+def recover_interrupted_work(worker_id: str) -> int:
+    """Fail and hand back to their apps the tasks `worker_id` was running; returns how many."""
     from django.db import connection, connections
     from django_tasks_db.models import DBTaskResult
 
-    from balai.residents.actions import fail_interrupted_imports
+    from balai.core.media import sweep_orphans
+    from balai.lib.tasks import recover_interrupted
 
-    for result in DBTaskResult.objects.running():
-        result.set_failed(RuntimeError("the task worker stopped while running this task"))
-    fail_interrupted_imports()
+    interrupted = [
+        result
+        for result in DBTaskResult.objects.running()
+        if result.worker_ids and result.worker_ids[-1] == worker_id
+    ]
+    for result in interrupted:
+        logger.warning("task %s (%s) was interrupted; recovering", result.pk, result.task_path)
+        recover_interrupted(result)
+    sweep_orphans()
     if not connection.in_atomic_block:
         # `balai serve` recovers again maybe days later: a fresh connection then.
         connections.close_all()
+    return len(interrupted)
 
 
 class WorkerSupervisor:
-    """Starts the worker, and starts it again (after recovery) whenever it has died."""
+    """Starts the worker, and starts it again whenever it has died (it recovers itself)."""
 
-    def __init__(
-        self, command=WORKER_COMMAND, recover=recover_interrupted_work, backoff=1.0
-    ) -> None:
-        self.command, self.recover, self.backoff = list(command), recover, backoff
+    def __init__(self, command: list[str] | None = None, backoff: float = 1.0) -> None:
+        self.command = command or worker_command(f"{default_worker_id()}-serve")
+        self.backoff = backoff
         self.process: subprocess.Popen | None = None
         self.restarts = 0
         self.started = 0.0
         self.stopping = False
 
     def start(self) -> subprocess.Popen:
-        self.recover()
         self.started = time.monotonic()
         self.process = subprocess.Popen(self.command)
         return self.process

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -184,27 +185,36 @@ def run_import_job(job: ResidentImport, progress=None) -> ResidentImport:
     return job
 
 
-def fail_interrupted_imports() -> int:
-    """Imports a dead task worker held: failed, with a message, their files deleted.
+def progress_path(job: ResidentImport) -> Path:
+    """Where a running import writes its progress for the page (residents/tasks.py)."""
+    return Path(settings.MEDIA_ROOT) / "residents" / "progress" / f"{job.uuid}.json"
 
-    Called before a task worker starts (`balai serve` runs one): an import still
-    "running" then belongs to no process. Its transaction was rolled back with
-    the process; only the job row and the uploaded personal data remain.
+
+def fail_interrupted_import(job_id: int) -> None:
+    """An import whose task worker died: failed, with a message, its files deleted.
+
+    Its transaction was rolled back with the process; only the job row, the
+    uploaded personal data and the progress file remain. Not run again: a file
+    that killed the worker (out of memory) would kill the next one too.
     """
-    count = 0
-    for job in ResidentImport.objects.filter(status=ImportStatus.RUNNING):
-        with transaction.atomic():
-            job.status = ImportStatus.FAILED
-            job.message = _(
-                "Impor terhenti karena proses latar berhenti mendadak; data penduduk tidak "
-                "berubah dan berkas yang diunggah sudah dihapus. Silakan unggah ulang."
-            )
-            job.finished_at = timezone.now()
-            job.file.delete(save=False)
-            job.save()
-            audit.record("residents.import_interrupted", job)
-        count += 1
-    return count
+    with transaction.atomic():
+        job = (
+            ResidentImport.objects.select_for_update()
+            .filter(pk=job_id, status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING))
+            .first()
+        )
+        if job is None:
+            return  # finished after all
+        job.status = ImportStatus.FAILED
+        job.message = _(
+            "Impor terhenti karena proses latar berhenti mendadak; data penduduk tidak "
+            "berubah dan berkas yang diunggah sudah dihapus. Silakan unggah ulang."
+        )
+        job.finished_at = timezone.now()
+        job.file.delete(save=False)
+        progress_path(job).unlink(missing_ok=True)
+        job.save()
+        audit.record("residents.import_interrupted", job)
 
 
 # Which status an event may start from: nobody dies twice or moves out while gone.

@@ -1,17 +1,12 @@
 """Long imports run as a task; the page polls the progress file."""
 
 import json
-from pathlib import Path
 
-from django.conf import settings
 from django_tasks import task
 
-from balai.residents.actions import run_import_job
+from balai.lib.tasks import on_interrupted
+from balai.residents.actions import fail_interrupted_import, progress_path, run_import_job
 from balai.residents.models import ResidentImport
-
-
-def progress_path(job: ResidentImport) -> Path:
-    return Path(settings.MEDIA_ROOT) / "residents" / "progress" / f"{job.uuid}.json"
 
 
 def read_progress(job: ResidentImport) -> tuple[int, int]:
@@ -44,3 +39,7 @@ def import_residents_task(job_id: int) -> None:
         run_import_job(job, progress=progress)
     finally:
         path.unlink(missing_ok=True)
+
+
+# A worker killed in an import: the job failed, its files removed.
+on_interrupted(import_residents_task)(fail_interrupted_import)
