@@ -17,6 +17,7 @@ import pytest
 pytest_plugins = [
     "balai.core.tests.browser",
     "balai.core.tests.faults",
+    "balai.core.tests.processes",
     "balai.cctv.tests.servers",
 ]
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balai.accounts import audit, ratelimit
+from balai.lib.faults import pause_point
 from balai.residents import stats
 from balai.residents.choices import EventKind, ImportStatus, Status
 from balai.residents.importing import FileProblem, ImportResult, import_file, import_sheets
@@ -36,6 +37,7 @@ def import_residents(
     show_other = user is not None and getattr(user, "sees_whole_regency", False)
 
     def finish(result: ImportResult) -> None:
+        pause_point("residents.import.before-commit")
         if result.created or result.updated:
             stats.rebuild_counts(village)
         audit.record(

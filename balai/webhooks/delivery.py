@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from balai.accounts import audit
+from balai.lib.faults import pause_point
 from balai.notifications.models import Event
 from balai.webhooks.choices import DeliveryStatus, DisabledReason
 from balai.webhooks.models import Attempt, Delivery, Subscription
@@ -220,6 +221,7 @@ def _save(run: Run) -> None:
         )
         health.setdefault(delivery.subscription_id, []).append(outcome)
     succeeded = [d.pk for d, o in finished if o.ok]
+    pause_point("webhooks.dispatch.answered")
     with transaction.atomic():
         Attempt.objects.bulk_create(attempts)
         # The usual case in one statement; failures (few) one by one.
