@@ -1,4 +1,5 @@
-"""Fixtures for fault tests (docs/faults.md): a media disk that fills up.
+"""Fixtures for fault tests (docs/faults.md): a media disk that fills up, a
+PostgreSQL server of the test's own that it may restart.
 
 `small_media_disk` mounts a tmpfs of its own as MEDIA_ROOT (tests run as
 root, in CI too); `disk.fill(leave=n)` fills it up to `n` free bytes and
@@ -10,6 +11,7 @@ import errno
 import os
 import shutil
 import subprocess
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -69,3 +71,92 @@ def small_media_disk(settings, tmp_path):
         yield SmallDisk(root)
     finally:
         subprocess.run([umount, "--lazy", str(root)], check=True)
+
+
+def on_postgresql() -> bool:
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+class PrivatePostgres:
+    """A PostgreSQL instance of the test's own, which it may stop and start:
+    the machine's shared server is never restarted."""
+
+    def __init__(self, bindir: Path, root: Path, port: int):
+        self.bindir, self.root, self.port = bindir, root, port
+        self.data, self.logfile = root / "data", root / "postgres.log"
+        # initdb and postgres refuse to run as root: as the postgres user then.
+        self.as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+
+    def _pg_ctl(self, *args: str) -> None:
+        command = [*self.as_owner, str(self.bindir / "pg_ctl"), "-D", str(self.data), *args]
+        subprocess.run(command, check=True, capture_output=True, timeout=300)
+
+    def init(self) -> None:
+        command = [*self.as_owner, str(self.bindir / "initdb"), "-D", str(self.data)]
+        subprocess.run(
+            [*command, "-A", "trust", "-U", "postgres", "-E", "UTF8"],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1"
+        self._pg_ctl("-l", str(self.logfile), "-w", "-t", "300", "-o", options, "start")
+
+    def stop(self) -> None:
+        # fast: what systemd's restart does (clients are disconnected, work rolled back)
+        self._pg_ctl("-w", "-t", "300", "-m", "fast", "stop")
+
+    def url(self, name: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+
+
+@pytest.fixture
+def private_postgres(transactional_db):
+    """A private, migrated PostgreSQL the test's default connection is pointed at:
+    fixtures requested after this one make their rows there."""
+    import glob
+    import socket
+    import sys
+    import tempfile
+
+    import psycopg
+    from django.db import connections
+
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not found or shutil.which("runuser") is None:
+        missing_tool("PostgreSQL's server programs (Debian's postgresql) and runuser")
+    root = Path(tempfile.mkdtemp(prefix="balai-pg-", dir="/tmp"))
+    shutil.chown(root, "postgres", "postgres")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = PrivatePostgres(Path(found[-1]).parent, root, port)
+    server.init()
+    server.start()
+    connection = connections["default"]
+    saved = dict(connection.settings_dict)
+    try:
+        with psycopg.connect(server.url("postgres"), autocommit=True) as admin:
+            admin.execute("CREATE DATABASE balai")
+        env = {**os.environ, "DATABASE_URL": server.url("balai")}
+        subprocess.run(
+            [sys.executable, "-m", "balai", "migrate", "--no-input"],
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=900,
+        )
+        connection.close()
+        connection.settings_dict.update(HOST="127.0.0.1", PORT=str(port), NAME="balai")
+        yield server
+    finally:
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(saved)
+        with suppress(subprocess.CalledProcessError):
+            server._pg_ctl("-m", "immediate", "stop")
+        shutil.rmtree(root, ignore_errors=True)
