@@ -96,15 +96,16 @@ class Processes:
         self.started.append(process)
         return process
 
-    def web(self, pause_at: str | None = None) -> int:
-        """A web server (gunicorn, one uvicorn worker) answering; returns its port."""
+    def web(self, pause_at: str | None = None, workers: int = 1) -> int:
+        """A web server (gunicorn with uvicorn workers) answering; returns its port."""
         port = free_port()
         argv = [
             sys.executable, "-m", "gunicorn", "balai.asgi:application",
-            "--worker-class", "balai.core.web.Worker", "--workers", "1",
+            "--worker-class", "balai.core.web.Worker", "--workers", str(workers),
             "--bind", f"127.0.0.1:{port}",
         ]  # fmt: skip
         process = self._start(argv, "web.log", pause_at)
+        self.web_master = process
 
         def answering():
             if process.poll() is not None:
@@ -117,6 +118,12 @@ class Processes:
     def worker(self, worker_id: str, pause_at: str | None = None) -> subprocess.Popen:
         argv = [sys.executable, "-m", "balai", "worker", "--id", worker_id, "--interval", "0.2"]
         return self._start(argv, f"worker-{worker_id}.log", pause_at)
+
+    def web_workers(self) -> list[int]:
+        """The pids of the web server's worker processes (gunicorn's master forks them)."""
+        pid = self.web_master.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return [int(child) for child in children]
 
     def paused(self, step: str) -> int:
         """Wait until a process stands at `step`; its pid."""
