@@ -47,9 +47,9 @@ def on_interrupted(*chosen):
     return register
 
 
-def recover_interrupted(result) -> None:
-    """Mark a task result whose worker died failed, then let its app resume or clean up."""
-    result.set_failed(RuntimeError("the task worker stopped while running this task"))
+def after_interrupted(result) -> None:
+    """Let the app of a task whose worker died (its result already failed) resume
+    or clean up."""
     try:
         result.task  # imports the task's module, which registers its handler  # noqa: B018
     except (ImportError, SuspiciousOperation):

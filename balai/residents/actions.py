@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.conf import settings
@@ -192,31 +193,36 @@ def progress_path(job: ResidentImport) -> Path:
     return Path(settings.MEDIA_ROOT) / "residents" / "progress" / f"{job.uuid}.json"
 
 
-def fail_interrupted_import(job_id: int) -> None:
-    """An import whose task worker died: failed, with a message, its files deleted.
+def fail_interrupted_imports(job_ids: Iterable[int]) -> int:
+    """Imports whose task a dead task worker held: failed, with a message, their files
+    deleted (balai/core/worker.py decides which worker is dead).
 
-    Its transaction was rolled back with the process; only the job row, the
-    uploaded personal data and the progress file remain. Not run again: a file
-    that killed the worker (out of memory) would kill the next one too.
+    The import's transaction was rolled back with the process; only the job row
+    and the uploaded personal data remain. A job already finished, or failed by
+    another worker's recovery, is left alone.
     """
-    with transaction.atomic():
-        job = (
-            ResidentImport.objects.select_for_update()
-            .filter(pk=job_id, status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING))
-            .first()
-        )
-        if job is None:
-            return  # finished after all
-        job.status = ImportStatus.FAILED
-        job.message = _(
-            "Impor terhenti karena proses latar berhenti mendadak; data penduduk tidak "
-            "berubah dan berkas yang diunggah sudah dihapus. Silakan unggah ulang."
-        )
-        job.finished_at = timezone.now()
-        job.file.delete(save=False)
-        progress_path(job).unlink(missing_ok=True)
-        job.save()
-        audit.record("residents.import_interrupted", job)
+    count = 0
+    for job_id in job_ids:
+        with transaction.atomic():
+            job = (
+                ResidentImport.objects.select_for_update()
+                .filter(pk=job_id, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING])
+                .first()
+            )
+            if job is None:
+                continue
+            job.status = ImportStatus.FAILED
+            job.message = _(
+                "Impor terhenti karena proses latar berhenti mendadak; data penduduk tidak "
+                "berubah dan berkas yang diunggah sudah dihapus. Silakan unggah ulang."
+            )
+            job.finished_at = timezone.now()
+            job.file.delete(save=False)
+            progress_path(job).unlink(missing_ok=True)
+            job.save()
+            audit.record("residents.import_interrupted", job)
+        count += 1
+    return count
 
 
 # Which status an event may start from: nobody dies twice or moves out while gone.

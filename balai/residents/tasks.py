@@ -5,7 +5,7 @@ import json
 from django_tasks import task
 
 from balai.lib.tasks import on_interrupted
-from balai.residents.actions import fail_interrupted_import, progress_path, run_import_job
+from balai.residents.actions import fail_interrupted_imports, progress_path, run_import_job
 from balai.residents.models import ResidentImport
 
 
@@ -42,4 +42,6 @@ def import_residents_task(job_id: int) -> None:
 
 
 # A worker killed in an import: the job failed, its files removed.
-on_interrupted(import_residents_task)(fail_interrupted_import)
+@on_interrupted(import_residents_task)
+def _interrupted(job_id: int) -> None:
+    fail_interrupted_imports([job_id])

@@ -1,28 +1,31 @@
-"""Task workers are kept alive, and what a dead one held is failed or resumed."""
+"""Task workers: `balai serve` keeps its worker alive; a worker closes the work of dead ones,
+and only theirs."""
 
-import datetime as dt
 import os
 import signal
+import socket
+import subprocess
 import sys
-import time
+from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from balai.accounts.models import AuditLog
-from balai.core.media import sweep_orphans
+from balai.core.models import TaskWorker
 from balai.core.worker import WorkerSupervisor, recover_interrupted_work
-from balai.residents.actions import progress_path
 from balai.residents.choices import ImportStatus
 from balai.residents.models import ResidentImport
 from balai.residents.tasks import import_residents_task
 
-SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
-
 
 def test_a_dead_worker_is_started_again():
-    supervisor = WorkerSupervisor(command=SLEEPER, backoff=0)
+    supervisor = WorkerSupervisor(
+        command=[sys.executable, "-c", "import time; time.sleep(60)"], backoff=0
+    )
     first = supervisor.start()
     try:
         supervisor.check()  # alive: nothing happens
@@ -39,12 +42,9 @@ def test_a_dead_worker_is_started_again():
     assert supervisor.process.poll() is not None
 
 
-@pytest.fixture
-def database_tasks(settings):
+@pytest.mark.django_db
+def test_recovery_fails_the_imports_and_tasks_a_dead_worker_held(cast, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
-
-
-def running_import(cast, worker_id):
     job = ResidentImport.objects.create(
         village=cast.village_a,
         uploaded_by=cast.operator_a,
@@ -52,61 +52,161 @@ def running_import(cast, worker_id):
         status=ImportStatus.RUNNING,
     )
     job.file.save(f"{job.uuid}.bin", ContentFile(b"personal data"), save=True)
-    progress_path(job).parent.mkdir(parents=True, exist_ok=True)
-    progress_path(job).write_text('{"done": 1, "total": 9}')
-    result = import_residents_task.enqueue(job.pk)
-    DBTaskResult.objects.get(pk=result.id).claim(worker_id)
-    return job, result
-
-
-@pytest.mark.django_db
-def test_recovery_fails_the_imports_the_dead_worker_held_and_removes_their_files(
-    cast, database_tasks
-):
-    job, result = running_import(cast, "w1")
     stored = job.file.path
-    others, others_result = running_import(cast, "w2")  # a live worker's
     waiting = ResidentImport.objects.create(
         village=cast.village_a, uploaded_by=cast.operator_a, file_name="antre.csv"
     )
+    result = import_residents_task.enqueue(job.pk)
+    DBTaskResult.objects.get(pk=result.id).claim("dead-worker")
 
-    assert recover_interrupted_work("w1") == 1
+    recover_interrupted_work()
 
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED
     assert "unggah ulang" in job.message
     assert not job.file and not os.path.exists(stored)
-    assert not progress_path(job).exists()
     assert AuditLog.objects.filter(
         action="residents.import_interrupted", object_id=str(job.pk)
     ).exists()
     assert DBTaskResult.objects.get(pk=result.id).status == "FAILED"
-    others.refresh_from_db()
-    assert others.status == ImportStatus.RUNNING and others.file
-    assert DBTaskResult.objects.get(pk=others_result.id).status == "RUNNING"
     waiting.refresh_from_db()
-    assert waiting.status == ImportStatus.QUEUED  # still waiting: a worker takes it
+    assert waiting.status == ImportStatus.QUEUED  # still waiting: the new worker takes it
+
+
+def dead_pid() -> int:
+    """The pid of a process that has exited (and been reaped)."""
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
 
 
 @pytest.mark.django_db
-def test_recovery_queues_the_chains_a_dead_worker_broke_again(cast, database_tasks):
+def test_recovery_touches_only_the_work_of_dead_workers(cast, settings):
+    """Several workers run at once (`balai worker` under systemd): a worker starting,
+    or one that has outlived another, fails only what the dead held."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+    here = socket.gethostname()
+    TaskWorker.objects.create(worker_id="alive", hostname=here, pid=os.getpid())
+    TaskWorker.objects.create(worker_id="killed", hostname=here, pid=dead_pid())
+    # On another server: its pid means nothing here, only its heartbeat tells.
+    silent = TaskWorker.objects.create(worker_id="silent", hostname="elsewhere", pid=1)
+    TaskWorker.objects.filter(pk=silent.pk).update(seen_at=timezone.now() - timedelta(hours=1))
+    TaskWorker.objects.create(worker_id="beating", hostname="elsewhere", pid=1)
+
+    jobs, results = {}, {}
+    for worker_id in ("alive", "killed", "silent", "beating", "unknown"):
+        jobs[worker_id] = ResidentImport.objects.create(
+            village=cast.village_a,
+            uploaded_by=cast.operator_a,
+            file_name=f"{worker_id}.csv",
+            status=ImportStatus.RUNNING,
+        )
+        result = import_residents_task.enqueue(jobs[worker_id].pk)
+        DBTaskResult.objects.get(pk=result.id).claim(worker_id)
+        results[worker_id] = result.id
+
+    recover_interrupted_work()
+
+    for worker_id, expected in (
+        ("alive", "RUNNING"),
+        ("beating", "RUNNING"),
+        ("killed", "FAILED"),
+        ("silent", "FAILED"),
+        ("unknown", "FAILED"),  # claimed by a worker that never registered
+    ):
+        assert DBTaskResult.objects.get(pk=results[worker_id]).status == expected, worker_id
+        jobs[worker_id].refresh_from_db()
+        job_status = ImportStatus.RUNNING if expected == "RUNNING" else ImportStatus.FAILED
+        assert jobs[worker_id].status == job_status, worker_id
+    assert set(TaskWorker.objects.values_list("worker_id", flat=True)) == {"alive", "beating"}
+
+    recover_interrupted_work()  # a second recoverer finds nothing more to do
+    assert AuditLog.objects.filter(action="residents.import_interrupted").count() == 3
+
+
+@pytest.mark.deployment
+def test_a_restarted_worker_fails_the_killed_ones_tasks_not_its_neighbours(
+    deployment, cast, settings
+):
+    """Real `balai worker` processes: kill -9 one while it holds an import; when it is
+    started again, that import is failed and the other worker's is left running."""
+    site = deployment(web=1, workers=2)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+    registered = dict(TaskWorker.objects.values_list("pid", "worker_id"))
+    killed, neighbour = (registered[process.pid] for process in site.workers)
+
+    jobs, results = {}, {}
+    for worker_id in (killed, neighbour):
+        # Claimed in the same transaction, so the running workers never see it ready.
+        with transaction.atomic():
+            jobs[worker_id] = ResidentImport.objects.create(
+                village=cast.village_a,
+                uploaded_by=cast.operator_a,
+                file_name="warga.csv",
+                status=ImportStatus.RUNNING,
+            )
+            result = import_residents_task.enqueue(jobs[worker_id].pk)
+            DBTaskResult.objects.get(pk=result.id).claim(worker_id)
+            results[worker_id] = result.id
+
+    site.workers[0].kill()
+    site.workers[0].start()  # ready once it has recovered
+
+    assert DBTaskResult.objects.get(pk=results[killed]).status == "FAILED"
+    assert DBTaskResult.objects.get(pk=results[neighbour]).status == "RUNNING"
+    jobs[killed].refresh_from_db()
+    jobs[neighbour].refresh_from_db()
+    assert (jobs[killed].status, jobs[neighbour].status) == (
+        ImportStatus.FAILED,
+        ImportStatus.RUNNING,
+    )
+    assert killed not in TaskWorker.objects.values_list("worker_id", flat=True)
+    assert TaskWorker.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_recovery_removes_an_interrupted_imports_progress_file(cast, settings):
+    from balai.residents.actions import progress_path
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+    job = ResidentImport.objects.create(
+        village=cast.village_a,
+        uploaded_by=cast.operator_a,
+        file_name="warga.xlsx",
+        status=ImportStatus.RUNNING,
+    )
+    progress_path(job).parent.mkdir(parents=True, exist_ok=True)
+    progress_path(job).write_text('{"done": 1, "total": 9}')
+    DBTaskResult.objects.get(pk=import_residents_task.enqueue(job.pk).id).claim("dead-worker")
+
+    recover_interrupted_work()
+
+    assert not progress_path(job).exists()
+
+
+@pytest.mark.django_db
+def test_recovery_queues_the_chains_a_dead_worker_broke_again(cast, settings):
+    """Each run of the webhook dispatcher and the probe rounds queues the next:
+    a run that died with its worker would have ended the chain."""
     from balai.cctv.tasks import probe_shard, start_round
     from balai.webhooks.tasks import deliver_due
 
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
     for chosen, args in ((deliver_due, ()), (probe_shard, (0, 1))):
-        DBTaskResult.objects.get(pk=chosen.enqueue(*args).id).claim("w1")
+        DBTaskResult.objects.get(pk=chosen.enqueue(*args).id).claim("dead-worker")
     assert not DBTaskResult.objects.ready().exists()
 
-    recover_interrupted_work("w1")
+    recover_interrupted_work()
 
     ready = set(DBTaskResult.objects.ready().values_list("task_path", flat=True))
-    path = "{0.func.__module__}.{0.func.__qualname__}".format
-    assert {path(deliver_due), path(start_round)} <= ready
+    assert {deliver_due.module_path, start_round.module_path} <= ready
 
 
 @pytest.mark.django_db
 def test_files_no_row_names_are_swept_once_old(cast, settings):
     from pathlib import Path
+
+    from balai.core.media import sweep_orphans
 
     root = Path(settings.MEDIA_ROOT)
     job = ResidentImport.objects.create(
@@ -117,11 +217,11 @@ def test_files_no_row_names_are_swept_once_old(cast, settings):
     orphan, young, partial = folder / "orphan.bin", folder / "young.bin", folder / ".ab.partial"
     for path in (orphan, young, partial):
         path.write_bytes(b"personal data")
-    old = time.time() - 2 * 3600
+    old = timezone.now().timestamp() - 2 * 3600
     for path in (orphan, partial, Path(job.file.path)):
         os.utime(path, (old, old))
 
-    removed = sweep_orphans(dt.timedelta(hours=1))
+    removed = sweep_orphans(timedelta(hours=1))
 
     assert sorted(removed) == sorted([orphan, partial])
     assert young.exists() and Path(job.file.path).exists()
