@@ -160,3 +160,56 @@ def private_postgres(transactional_db):
         with suppress(subprocess.CalledProcessError):
             server._pg_ctl("-m", "immediate", "stop")
         shutil.rmtree(root, ignore_errors=True)
+
+
+# Pause points (balai.lib.faults) in the deployment's processes ---------------------
+
+WAIT = 180  # seconds: generous, for a busy two-core machine
+
+
+def wait_until(condition, what: str, timeout: float = WAIT):
+    """Poll `condition` until it returns something true; that value."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = condition()
+        if found:
+            return found
+        time.sleep(0.1)
+    pytest.fail(f"waited {timeout} s for {what}")
+
+
+def pause_env(directory: Path, step: str) -> dict[str, str]:
+    """The environment that makes Balai's processes stop at `step`."""
+    directory.mkdir(exist_ok=True)
+    return {"BALAI_PAUSE_AT": step, "BALAI_PAUSE_DIR": str(directory)}
+
+
+def paused(directory: Path, step: str) -> int:
+    """Wait until a process stands at `step`; its pid. It waits there to be killed
+    (removing the marker would let it go on)."""
+    marker = directory / step
+    return int(wait_until(lambda: marker.exists() and marker.read_text(), f"a pause at {step}"))
+
+
+def call(site, method: str, path: str, headers: dict | None = None):
+    """(status, body) through the deployment's nginx, or the error when no answer came."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    address = urlsplit(site.url)
+    connection = http.client.HTTPSConnection(
+        address.hostname, address.port, timeout=WAIT, context=site.tls
+    )
+    body = b"{}" if method == "POST" else None
+    try:
+        connection.request(
+            method, path, body=body, headers={**(headers or {}), "Content-Type": "application/json"}
+        )
+        response = connection.getresponse()
+        return response.status, response.read()
+    except OSError as error:
+        return error, b""
+    finally:
+        connection.close()

@@ -1,92 +1,117 @@
-"""The web process killed (SIGKILL) in the middle of signing, just before the
-transaction commits: no letter, no burnt number, no PDF left once swept; the
-next signature takes the same number (docs/faults.md)."""
+"""The web process killed (SIGKILL) while signing, in the production layout
+(nginx in front, balai/core/tests/deployment.py): no letter without its PDF,
+no number burnt or given twice, no PDF left once swept (docs/faults.md)."""
 
 import datetime as dt
 import hashlib
+import os
 import random
+import signal
 import threading
-import time
 
 import pytest
 
 from balai.core.media import sweep_orphans
-from balai.core.tests.processes import request
-from balai.letters import actions
+from balai.core.tests.faults import call, pause_env, paused
+from balai.letters import actions, pki
 from balai.letters.choices import RequestStatus
 from balai.letters.models import Letter, LetterRequest, NumberCounter
 from balai.letters.tests.world import submit
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.deployment]
+
+STEP = "letters.sign.before-commit"
+
+
+def sign_path(req_or_code) -> str:
+    code = getattr(req_or_code, "tracking_code", req_or_code)
+    return f"/api/v1/letter-requests/{code}/sign"
+
+
+def share_pki(site) -> None:
+    """The processes sign with the test's demo PKI."""
+    (site.data_dir / "pki").symlink_to(pki.pki_dir())
 
 
 def test_a_web_process_killed_while_signing_leaves_no_trace(
-    world, demo_pki, processes, api_token, settings
+    world, demo_pki, deployment, api_token, settings, tmp_path
 ):
     req = actions.verify_request(submit(world), world.operator_a)
     token = api_token(world.head_a, "letters:write")
-    port = processes.web(pause_at="letters.sign.before-commit")
-    path = f"/api/v1/letter-requests/{req.tracking_code}/sign"
+    pauses = tmp_path / "pauses"
+    site = deployment(web=1, workers=0, env=pause_env(pauses, STEP))
+    share_pki(site)
     answers = []
-
-    signing = threading.Thread(target=lambda: answers.append(request(port, "POST", path, token)[0]))
+    signing = threading.Thread(
+        target=lambda: answers.append(call(site, "POST", sign_path(req), token))
+    )
     signing.start()
-    processes.kill(processes.paused("letters.sign.before-commit"))
-    signing.join(timeout=300)
-    assert answers and not (isinstance(answers[0], int) and answers[0] < 500), answers
+    os.kill(paused(pauses, STEP), signal.SIGKILL)  # the gunicorn worker, in the transaction
+    signing.join()
+    assert answers[0][0] == 502  # nginx: the process went away; not a success
 
     req.refresh_from_db()
     assert req.status == RequestStatus.AWAITING_SIGNATURE
     assert not Letter.objects.exists()
     assert not NumberCounter.objects.filter(last__gt=0).exists()
-    media = settings.MEDIA_ROOT
-    written = list((media / "letters" / "issued").rglob("*.pdf"))
+    written = list((settings.MEDIA_ROOT / "letters" / "issued").rglob("*.pdf"))
     assert len(written) == 1  # the PDF is written before the row: complete, named by no row
     assert sweep_orphans(dt.timedelta(0)) == written
 
-    port = processes.web()  # a fresh process, no pause
-    assert request(port, "POST", path, token)[0] == 200
+    web = site.web[0]
+    web.kill()
+    web.env = {**site.env, "BALAI_PAUSE_AT": ""}
+    web.start()
+    assert call(site, "POST", sign_path(req), token)[0] == 200
     letter = Letter.objects.get()
     assert letter.sequence == 1
     assert hashlib.sha256(letter.pdf.read()).hexdigest() == letter.sha256
 
 
-def test_web_workers_killed_at_random_while_signing_lose_nothing(
-    world, demo_pki, processes, api_token, settings
+def kill_at_random(processes, done: threading.Event, times: int) -> int:
+    """SIGKILL one of `processes` now and then until `done` (at most `times`),
+    starting it again at once, as systemd would; the others serve meanwhile."""
+    chance = random.Random()
+    kills = 0
+    while kills < times and not done.wait(chance.uniform(0.2, 1.5)):
+        victim = chance.choice(processes)
+        victim.kill()
+        kills += 1
+        victim.start()  # returns once it answers again
+    return kills
+
+
+def test_web_processes_killed_at_random_while_signing_lose_nothing(
+    world, demo_pki, deployment, api_token, settings
 ):
-    """Kill at random points, repeatedly, under traffic: whatever the moment,
-    each request ends with one letter and its PDF, and the numbers run 1..N."""
+    """Kill at random moments, repeatedly, under traffic through nginx: whatever
+    the moment, each request ends with one letter and its PDF, numbers 1..N."""
     count = 16
     pending = [actions.verify_request(submit(world), world.operator_a) for _ in range(count)]
     token = api_token(world.head_a, "letters:write")
-    port = processes.web(workers=2)
+    site = deployment(web=2, workers=0)
+    share_pki(site)
     answers: dict[str, list] = {r.tracking_code: [] for r in pending}
     done = threading.Event()
 
     def traffic():
+        # A client that sends again what got no success, as real ones do.
         for code in answers:
             while True:
-                status = request(port, "POST", f"/api/v1/letter-requests/{code}/sign", token)[0]
+                status = call(site, "POST", sign_path(code), token)[0]
                 answers[code].append(status)
                 if status in (200, 409):
                     break
-                time.sleep(0.1)  # the master is forking a new worker
         done.set()
 
     signing = threading.Thread(target=traffic)
     signing.start()
-    chance = random.Random()
-    kills = 0
-    while not done.wait(chance.uniform(0.2, 1.5)):
-        workers = processes.web_workers()
-        if workers:
-            processes.kill(chance.choice(workers))
-            kills += 1
+    assert kill_at_random(site.web, done, times=6) >= 1
     signing.join()
-    assert kills >= 1
 
     for code, statuses in answers.items():
-        assert {s for s in statuses if isinstance(s, int)} <= {200, 409}, (code, statuses)
+        # 502/504: nginx lost the process; never a 500.
+        assert set(statuses) <= {200, 409, 502, 504}, (code, statuses)
         req = LetterRequest.objects.get(tracking_code=code)
         assert req.status == RequestStatus.READY, (code, statuses)
         assert Letter.objects.filter(request=req).count() == 1
