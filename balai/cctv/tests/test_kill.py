@@ -7,16 +7,22 @@ from django_tasks_db.models import DBTaskResult
 
 from balai.cctv import tasks
 from balai.cctv.models import Camera, Round
-from balai.core.tests.processes import wait_for
+from balai.core.tests.faults import pause_env, paused, wait_until
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.deployment]
+
+STEP = "cctv.round.probed"
 
 
 def test_a_worker_killed_mid_round_is_followed_by_whole_rounds(
-    cast, camera_servers, processes, settings
+    cast, camera_servers, deployment, settings, tmp_path
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
-    processes.env.update(BALAI_CCTV_ROUND_SECONDS="2")
+    pauses = tmp_path / "pauses"
+    site = deployment(
+        web=1, workers=1, env={"BALAI_CCTV_ROUND_SECONDS": "2", **pause_env(pauses, STEP)}
+    )
+    worker = site.workers[0]
     camera = Camera.objects.create(
         name="Gerbang",
         village=cast.village_a,
@@ -26,14 +32,15 @@ def test_a_worker_killed_mid_round_is_followed_by_whole_rounds(
     )
     tasks.start()
 
-    processes.worker("w1", pause_at="cctv.round.probed")
-    processes.kill(processes.paused("cctv.round.probed"))
+    paused(pauses, STEP)
+    worker.kill()
     assert not Round.objects.exists()
     camera.refresh_from_db()
     assert camera.last_checked_at is None  # probed, but nothing was recorded
 
-    processes.worker("w1")
-    wait_for(Round.objects.exists, "a whole round after the restart")
+    worker.env = {**site.env, "BALAI_PAUSE_AT": ""}
+    worker.start()
+    wait_until(Round.objects.exists, "a whole round after the restart")
     camera.refresh_from_db()
     assert camera.last_checked_at is not None
     shards = DBTaskResult.objects.filter(task_path="balai.cctv.tasks.probe_shard")

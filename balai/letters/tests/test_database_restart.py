@@ -13,15 +13,15 @@ import threading
 import pytest
 from django.db import connection
 
-from balai.core.tests.faults import on_postgresql
-from balai.core.tests.processes import request, wait_for
-from balai.letters import actions
+from balai.core.tests.faults import call, on_postgresql, wait_until
+from balai.letters import actions, pki
 from balai.letters.choices import RequestStatus
 from balai.letters.models import Letter, LetterRequest
 from balai.letters.tests.world import submit
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.deployment,
     pytest.mark.skipif(
         not on_postgresql(),
         reason="restarts a database server; SQLite is a file inside the process",
@@ -32,11 +32,12 @@ REQUESTS = 24
 
 
 def test_a_postgresql_restart_during_signing_loses_nothing(
-    private_postgres, world, demo_pki, processes, api_token
+    private_postgres, world, demo_pki, deployment, api_token
 ):
     pending = [actions.verify_request(submit(world), world.operator_a) for _ in range(REQUESTS)]
     token = api_token(world.head_a, "letters:write")
-    port = processes.web()
+    site = deployment(web=1, workers=0)
+    (site.data_dir / "pki").symlink_to(pki.pki_dir())
     answers: dict[str, list] = {r.tracking_code: [] for r in pending}
     outage_answers: list[bytes] = []
 
@@ -44,7 +45,7 @@ def test_a_postgresql_restart_during_signing_loses_nothing(
         # A client that retries what was not answered with success, as real ones do.
         for code in answers:
             while True:
-                status, body = request(port, "POST", f"/api/v1/letter-requests/{code}/sign", token)
+                status, body = call(site, "POST", f"/api/v1/letter-requests/{code}/sign", token)
                 answers[code].append(status)
                 if status in (200, 409):
                     break
@@ -53,9 +54,9 @@ def test_a_postgresql_restart_during_signing_loses_nothing(
 
     signing = threading.Thread(target=traffic)
     signing.start()
-    wait_for(lambda: sum(200 in a for a in answers.values()) >= 4, "the first letters signed")
+    wait_until(lambda: sum(200 in a for a in answers.values()) >= 4, "the first letters signed")
     private_postgres.stop()
-    wait_for(lambda: outage_answers, "an answer while the database is away")
+    wait_until(lambda: outage_answers, "an answer while the database is away")
     private_postgres.start()
     signing.join(timeout=600)
     assert not signing.is_alive()
