@@ -158,6 +158,14 @@ CACHES = {
         }
     )
 }
+# With Redis, sessions are read from it (every request reads one) and written
+# through to the database (sign-ins are rare): a Redis restart or eviction
+# signs nobody out (docs/scale-out.md). Without it, the database alone.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if _redis_url
+    else "django.contrib.sessions.backends.db"
+)
 
 TASKS = {
     "default": {
