@@ -14,11 +14,12 @@ import pytest
 
 # Browser fixtures (`page`, `browser_login`, `browser_url`) for every app; real camera
 # peers on loopback (`camera_servers`, `rtsp_server`) for the CCTV probes; a private
-# Redis (`redis_url`).
+# Redis (`redis_url`) and real RQ workers (`rq_workers`).
 pytest_plugins = [
     "balai.core.tests.browser",
     "balai.cctv.tests.servers",
     "balai.core.tests.redisserver",
+    "balai.core.tests.taskworkers",
 ]
 
 os.environ.setdefault("BALAI_REGENCY", "35.08")

@@ -167,12 +167,27 @@ SESSION_ENGINE = (
     else "django.contrib.sessions.backends.db"
 )
 
-TASKS = {
-    "default": {
-        "BACKEND": env_str("BALAI_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": [],
-    }
+# The task queue: in the database (the default; `balai serve` runs its worker)
+# or in Redis through RQ (docs/scale-out.md). Another django-tasks backend may be
+# named by its dotted path.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "balai.lib.taskqueue.RQBackend",
 }
+_tasks_backend = env_str("BALAI_TASKS_BACKEND", "database")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS.get(_tasks_backend, _tasks_backend), "QUEUES": []}}
+if TASKS["default"]["BACKEND"] == TASK_BACKENDS["rq"]:
+    _tasks_redis_url = env_str("BALAI_TASKS_REDIS_URL") or _redis_url
+    if not _tasks_redis_url:
+        raise ImproperlyConfigured(
+            "BALAI_TASKS_BACKEND=rq needs BALAI_TASKS_REDIS_URL (or BALAI_REDIS_URL)"
+        )
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS["default"]["QUEUES"] = ["default"]
+    RQ_QUEUES = {
+        # A task may run this long before RQ stops it (a 40 MB registry import).
+        "default": {"URL": _tasks_redis_url, "DEFAULT_TIMEOUT": 3600}
+    }
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
