@@ -121,5 +121,9 @@ def forget_waiting(sender, task_result, **kwargs) -> None:
 
     if not issubclass(sender, RQBackend):
         return
-    task = task_result.task
-    _redis(task).eval(_DELETE_IF, 1, _waiting_key(task), task_result.id)
+    from rq import get_current_job
+
+    task, job = task_result.task, get_current_job()
+    # In the worker, the job's own connection (django_rq would open another).
+    redis = job.connection if job is not None else _redis(task)
+    redis.eval(_DELETE_IF, 1, _waiting_key(task), task_result.id)

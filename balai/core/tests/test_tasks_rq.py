@@ -7,7 +7,6 @@ import threading
 import django_rq
 import pytest
 from django.db import transaction
-from django.urls import reverse
 from rq.registry import ScheduledJobRegistry
 
 from balai.complaints.tasks import complaint_submitted, escalate_complaints
@@ -15,7 +14,7 @@ from balai.core.tests.taskworkers import wait_until
 from balai.lib.tasks import schedule_once
 from balai.residents.choices import ImportStatus
 from balai.residents.models import Resident, ResidentImport
-from balai.residents.tests.conftest import person, write_csv
+from balai.residents.tests.conftest import person, upload, write_csv
 
 # The workers are other processes: they see only what is committed (and so
 # does Redis: tasks queued in a transaction reach it when it commits).
@@ -94,9 +93,7 @@ def test_a_key_naming_a_job_that_is_gone_does_not_stop_the_chain(rq_settings):
 
 def test_a_worker_runs_an_uploaded_residents_import(cast, client, login_as, tmp_path, rq_workers):
     login_as(cast.operator_a)
-    path = write_csv(tmp_path / "warga.csv", [person()])
-    with path.open("rb") as f:
-        response = client.post(reverse("residents:import"), {"file": f})
+    response = upload(client, write_csv(tmp_path / "warga.csv", [person()]))
     assert response.status_code == 302
     job = ResidentImport.objects.get()
     assert job.status == ImportStatus.QUEUED  # nothing ran in this process
