@@ -21,6 +21,7 @@ pytest_plugins = [
     "balai.core.tests.redisserver",
     "balai.core.tests.taskworkers",
     "balai.core.tests.s3server",
+    "balai.core.tests.scaleout",
 ]
 
 os.environ.setdefault("BALAI_REGENCY", "35.08")
