@@ -13,11 +13,13 @@ from types import SimpleNamespace
 import pytest
 
 # Browser fixtures (`page`, `browser_login`, `browser_url`) for every app; real camera
-# peers on loopback (`camera_servers`, `rtsp_server`) for the CCTV probes; a private
-# Redis (`redis_url`), real RQ workers (`rq_workers`) and an S3 server (`s3_media`).
+# peers on loopback (`camera_servers`, `rtsp_server`) for the CCTV probes; the production
+# layout behind nginx (`deployment`); a private Redis (`redis_url`), real RQ workers
+# (`rq_workers`), an S3 server (`s3_media`) and the scaled-out layout (`scaled_out`).
 pytest_plugins = [
     "balai.core.tests.browser",
     "balai.cctv.tests.servers",
+    "balai.core.tests.deployment",
     "balai.core.tests.redisserver",
     "balai.core.tests.taskworkers",
     "balai.core.tests.s3server",

@@ -8,7 +8,7 @@ import pytest
 
 from balai.cctv import tasks
 from balai.cctv.models import Camera, Round
-from balai.core.tests.taskworkers import wait_until
+from balai.core.tests.deployment import wait_for
 from balai.lib.tasks import schedule_once
 
 pytestmark = pytest.mark.deployment
@@ -37,7 +37,7 @@ def test_a_probe_rounds_shards_are_shared_by_both_workers(cast, camera_servers, 
         )
     scaled_out(BALAI_CCTV_SHARD_SIZE="1", BALAI_CCTV_ROUND_SECONDS="3600")
     tasks.start()  # as `balai probe-cameras` does, from another process
-    wait_until(lambda: Round.objects.count() >= 4, what="the round's four shards")
+    wait_for(lambda: Round.objects.count() >= 4, "the round's four shards", timeout=180)
     shards = sorted(Round.objects.values_list("shard", "shards", "cameras"))
     assert shards == [(0, 4, 1), (1, 4, 1), (2, 4, 1), (3, 4, 1)]  # each shard once
     ran_by = finished_workers(tasks.probe_shard)

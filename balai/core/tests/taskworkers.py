@@ -7,32 +7,19 @@
   stopped after the test. Tests using them need a transactional database, so
   the workers see what the test wrote.
 - `child_env(settings, **extra)`: the environment for such a Balai process.
-- `wait_until(condition)`: waits generously for what another process does.
 """
 
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
+
+from balai.core.tests.deployment import database_url
 
 RQ_BACKEND = "balai.lib.taskqueue.RQBackend"
-
-
-def database_url() -> str:
-    """The address of the database this test uses (the test database, not the configured one)."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    user = quote(db["USER"] or "", safe="")
-    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
-    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
 
 
 def child_env(settings, **extra: str) -> dict[str, str]:
@@ -50,15 +37,6 @@ def child_env(settings, **extra: str) -> dict[str, str]:
     }
 
 
-def wait_until(condition: Callable[[], object], timeout: float = 180, what: str = "") -> None:
-    """Wait for another process's work; generous, the machine may be busy."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting after {timeout} s: {what or condition}")
-        time.sleep(0.1)
-
-
 @pytest.fixture
 def rq_settings(settings, redis_url):
     settings.TASKS = {"default": {"BACKEND": RQ_BACKEND, "QUEUES": ["default"]}}
@@ -67,8 +45,7 @@ def rq_settings(settings, redis_url):
 
 
 def worker_command() -> list[str]:
-    return [sys.executable, "-m", "balai", "rqworker", "default",
-            "--job-class", "django_tasks_rq.Job", "--with-scheduler"]  # fmt: skip
+    return [sys.executable, "-m", "balai", "worker"]  # production's: RQ here
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ import redis
 from django.contrib.sessions.models import Session
 
 from balai.accounts.models import AuditLog
+from balai.core.tests.deployment import wait_for
 from balai.core.tests.scaleout import Browser, at_once, fresh_window
 from balai.core.tests.tasks import leave_a_mark
-from balai.core.tests.taskworkers import wait_until
 
 pytestmark = pytest.mark.deployment
 
@@ -57,11 +57,12 @@ def test_each_task_runs_exactly_once_on_two_workers(scaled_out):
     for n in range(200):
         leave_a_mark.enqueue(n)
     marks = AuditLog.objects.filter(action="test.task_ran")
-    wait_until(lambda: marks.count() >= 200, what="200 tasks run")
+    wait_for(lambda: marks.count() >= 200, "200 tasks run", timeout=180)
     queue = django_rq.get_queue("default")
-    wait_until(
+    wait_for(
         lambda: queue.count == 0 and not queue.started_job_registry.get_job_ids(),
-        what="an idle queue",
+        "an idle queue",
+        timeout=180,
     )
     runs = Counter(detail["n"] for detail in marks.values_list("detail", flat=True))
     assert runs == Counter(range(200))  # every task once: none lost, none twice

@@ -10,7 +10,7 @@ from django.db import transaction
 from rq.registry import ScheduledJobRegistry
 
 from balai.complaints.tasks import complaint_submitted, escalate_complaints
-from balai.core.tests.taskworkers import wait_until
+from balai.core.tests.deployment import wait_for
 from balai.lib.tasks import schedule_once
 from balai.residents.choices import ImportStatus
 from balai.residents.models import Resident, ResidentImport
@@ -98,7 +98,9 @@ def test_a_worker_runs_an_uploaded_residents_import(cast, client, login_as, tmp_
     job = ResidentImport.objects.get()
     assert job.status == ImportStatus.QUEUED  # nothing ran in this process
     rq_workers(1)
-    wait_until(lambda: ResidentImport.objects.get().status == ImportStatus.DONE, what="the import")
+    wait_for(
+        lambda: ResidentImport.objects.get().status == ImportStatus.DONE, "the import", timeout=180
+    )
     assert Resident.objects.get().village == cast.village_a
 
 
@@ -110,7 +112,7 @@ def test_the_escalation_chain_keeps_exactly_one_run_waiting(cast, rq_workers):
     escalate_complaints.enqueue()
     rq_workers(1)
     registry = queue().finished_job_registry
-    wait_until(lambda: len(registry.get_job_ids()) >= 3, what="three runs")
+    wait_for(lambda: len(registry.get_job_ids()) >= 3, "three runs", timeout=180)
     # Each run asked for the next; one is waiting, five minutes on.
     later = waiting(escalate_complaints)
     assert len(later) == 1 and later != first

@@ -3,7 +3,7 @@ out and delivers it to a real receiver on loopback."""
 
 import pytest
 
-from balai.core.tests.taskworkers import wait_until
+from balai.core.tests.deployment import wait_for
 from balai.notifications.events import Kind, publish
 from balai.webhooks import actions as webhooks
 from balai.webhooks.choices import DeliveryStatus
@@ -17,8 +17,9 @@ def test_a_worker_delivers_a_webhook(cast, receiver, regency_client, rq_workers,
     webhooks.create_subscription(regency_client, receiver.url_for("/hook"), [Kind.SERVICE_DOWN])
     publish(Kind.SERVICE_DOWN, {"service": "sipd", "at": "2026-12-05T10:00:00+07:00"})
     rq_workers(1, BALAI_WEBHOOKS_ALLOW_PRIVATE="true")
-    wait_until(
+    wait_for(
         lambda: Delivery.objects.filter(status=DeliveryStatus.SUCCEEDED).exists(),
-        what="the delivery",
+        "the delivery",
+        timeout=180,
     )
     assert len(receiver.log) == 1
