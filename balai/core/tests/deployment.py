@@ -93,6 +93,7 @@ class Process:
     ready: Callable[[Process], bool]
     url: str = ""  # web processes: their own address, bypassing nginx
     popen: subprocess.Popen | None = None
+    log_offset: int = 0  # where the log of the latest start begins
 
     @property
     def pid(self) -> int:
@@ -104,6 +105,7 @@ class Process:
 
     def start(self) -> Process:
         """Start it and wait until it is ready; fails with its log when it is not."""
+        self.log_offset = self.log.stat().st_size if self.log.exists() else 0
         with self.log.open("ab") as log:
             # A session of its own: kill() reaches gunicorn's workers too.
             self.popen = subprocess.Popen(
@@ -117,7 +119,7 @@ class Process:
             wait_for(lambda: self.alive() and self.ready(self), f"{self.name} ready")
         except TimeoutError as exc:
             self.stop()
-            tail = self.log.read_text(errors="replace")[-3000:]
+            tail = self.log_text()[-3000:]
             pytest.fail(f"{exc}; exit code {self.popen.returncode}; log:\n{tail}")
         return self
 
@@ -141,7 +143,10 @@ class Process:
             self.popen.wait(timeout=timeout)
 
     def log_text(self) -> str:
-        return self.log.read_text(errors="replace")
+        """What the process wrote since it was last started."""
+        with self.log.open("rb") as log:
+            log.seek(self.log_offset)
+            return log.read().decode(errors="replace")
 
 
 @dataclass
@@ -206,7 +211,7 @@ def render_nginx_site(
     site = substitute(
         site, r"client_max_body_size \d+m;", f"client_max_body_size {max_request_mb}m;"
     )
-    site = substitute(site, r"/var/log/nginx/", f"{run_dir}/")
+    site = substitute(site, r"/var/log/balai/", f"{run_dir}/")
     site = substitute(site, r"/var/www/letsencrypt", str(run_dir / "acme"))
     return substitute(site, r"/var/lib/balai", str(data_dir))
 
@@ -290,18 +295,7 @@ def deployment(transactional_db, deployment_assets, tmp_path, settings):
             web_processes.append(
                 Process(
                     name=f"web{index}",
-                    command=[
-                        sys.executable,
-                        "-m",
-                        "gunicorn",
-                        "balai.asgi:application",
-                        "--worker-class",
-                        "balai.core.web.Worker",
-                        "--bind",
-                        f"127.0.0.1:{port}",
-                        "--workers",
-                        "1",
-                    ],
+                    command=[*BALAI, "web", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
                     env=process_env,
                     log=run_dir / f"web{index}.log",
                     url=f"http://127.0.0.1:{port}",
@@ -311,7 +305,6 @@ def deployment(transactional_db, deployment_assets, tmp_path, settings):
         worker_processes = [
             Process(
                 name=f"worker{index}",
-                # Production's command: the configured backend's worker (database or RQ).
                 command=[*BALAI, "worker", "--interval", "0.2"],
                 env=process_env,
                 log=run_dir / f"worker{index}.log",
