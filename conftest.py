@@ -14,21 +14,30 @@ import pytest
 
 # Browser fixtures (`page`, `browser_login`, `browser_url`) for every app; real camera
 # peers on loopback (`camera_servers`, `rtsp_server`) for the CCTV probes; the production
-# layout behind nginx (`deployment`); a media disk that fills, a private PostgreSQL (faults).
+# layout behind nginx (`deployment`); a media disk that fills, a private PostgreSQL (faults);
+# a private Redis (`redis_url`), real RQ workers (`rq_workers`), an S3 server (`s3_media`)
+# and the scaled-out layout (`scaled_out`).
 pytest_plugins = [
     "balai.core.tests.browser",
     "balai.cctv.tests.servers",
     "balai.core.tests.deployment",
     "balai.core.tests.faults",
+    "balai.core.tests.redisserver",
+    "balai.core.tests.taskworkers",
+    "balai.core.tests.s3server",
+    "balai.core.tests.scaleout",
 ]
 
 os.environ.setdefault("BALAI_REGENCY", "35.08")
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(settings, tmp_path):
+def _fast_and_isolated(settings, tmp_path, request):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    if os.environ.get("BALAI_TEST_MEDIA") == "s3":
+        # Every test's media in a bucket of the loopback S3 server (docs/scale-out.md).
+        request.getfixturevalue("s3_media")
     # Tasks run as they are enqueued, so tests see their effects at once.
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": []}

@@ -158,13 +158,36 @@ CACHES = {
         }
     )
 }
+# With Redis, sessions are read from it (every request reads one) and written
+# through to the database (sign-ins are rare): a Redis restart or eviction
+# signs nobody out (docs/scale-out.md). Without it, the database alone.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if _redis_url
+    else "django.contrib.sessions.backends.db"
+)
 
-TASKS = {
-    "default": {
-        "BACKEND": env_str("BALAI_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": [],
-    }
+# The task queue: in the database (the default; `balai serve` runs its worker)
+# or in Redis through RQ (docs/scale-out.md). Another django-tasks backend may be
+# named by its dotted path.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "balai.lib.taskqueue.RQBackend",
 }
+_tasks_backend = env_str("BALAI_TASKS_BACKEND", "database")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS.get(_tasks_backend, _tasks_backend), "QUEUES": []}}
+if TASKS["default"]["BACKEND"] == TASK_BACKENDS["rq"]:
+    _tasks_redis_url = env_str("BALAI_TASKS_REDIS_URL") or _redis_url
+    if not _tasks_redis_url:
+        raise ImproperlyConfigured(
+            "BALAI_TASKS_BACKEND=rq needs BALAI_TASKS_REDIS_URL (or BALAI_REDIS_URL)"
+        )
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS["default"]["QUEUES"] = ["default"]
+    RQ_QUEUES = {
+        # A task may run this long before RQ stops it (a 40 MB registry import).
+        "default": {"URL": _tasks_redis_url, "DEFAULT_TIMEOUT": 3600}
+    }
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -259,6 +282,49 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
+# Media on S3-compatible storage (MinIO, Ceph, a cloud's object store) instead of
+# MEDIA_ROOT, so that processes on several machines share it (docs/scale-out.md).
+
+
+def s3_storage(
+    bucket: str,
+    *,
+    endpoint: str | None = None,
+    prefix: str = "",
+    region: str | None = None,
+    access_key: str | None = None,
+    secret_key: str | None = None,
+) -> dict:
+    """The STORAGES entry for media in an S3 bucket (the tests use it too)."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "location": prefix,
+            "endpoint_url": endpoint,
+            "region_name": region,
+            # Unset, boto3 looks further (AWS_* variables, an instance's role).
+            "access_key": access_key,
+            "secret_key": secret_key,
+            # Servers other than Amazon's expect the bucket in the path.
+            "addressing_style": "path" if endpoint else None,
+            # As on a disk: a name already taken gets a suffix, never overwritten.
+            "file_overwrite": False,
+            # Private objects: every file is read through a view that checks access.
+            "default_acl": None,
+        },
+    }
+
+
+if env_str("BALAI_MEDIA_S3_BUCKET"):
+    STORAGES["default"] = s3_storage(
+        env_str("BALAI_MEDIA_S3_BUCKET"),
+        endpoint=env_str("BALAI_MEDIA_S3_ENDPOINT") or None,
+        prefix=env_str("BALAI_MEDIA_S3_PREFIX"),
+        region=env_str("BALAI_MEDIA_S3_REGION") or None,
+        access_key=env_str("BALAI_MEDIA_S3_ACCESS_KEY") or None,
+        secret_key=env_str("BALAI_MEDIA_S3_SECRET_KEY") or None,
+    )
 # Uploads are read through views that check access; never served as static.
 MEDIA_URL = "/media-not-served/"
 # The largest request anyone may send (a 40 MB registry import and its form):

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +23,7 @@ from balai.cctv import rollups
 from balai.cctv.choices import DOWN_STATES, EventKind, State
 from balai.cctv.models import SITE_DOWN_TEXT, Camera, CameraEvent, Site
 from balai.cctv.probing import PROBLEM_TEXT, Problem, Result
+from balai.lib import storage
 from balai.notifications.events import Kind, publish_many
 
 SITE_PREFIX = "site:"
@@ -119,16 +119,13 @@ def _save_snapshot(camera: Camera, result: Result, now) -> None:
         camera.snapshot_at and (now - camera.snapshot_at).total_seconds() < every
     ):
         return
-    path = snapshot_path(camera)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".part")
-    partial.write_bytes(result.snapshot)
-    partial.replace(path)
+    storage.replace(snapshot_name(camera), result.snapshot)
     camera.snapshot_at = now
 
 
-def snapshot_path(camera: Camera) -> Path:
-    return Path(settings.MEDIA_ROOT) / "cctv" / "snapshots" / f"{camera.public_id}.jpg"
+def snapshot_name(camera: Camera) -> str:
+    """The stored name of the camera's last snapshot (replaced in place)."""
+    return f"cctv/snapshots/{camera.public_id}.jpg"
 
 
 def save_rows(model, objs: list, fields: list[str]) -> None:

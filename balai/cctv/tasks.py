@@ -1,7 +1,7 @@
 """Background work: probe rounds every BALAI_CCTV_ROUND_SECONDS, a daily digest.
 
 The round keeps itself going, as complaints' escalation check does: each run
-queues the next one (on the database backend, the one `balai serve` runs).
+queues the next one (on a backend with a worker: the database or RQ).
 A round is split into shards of BALAI_CCTV_SHARD_SIZE cameras, one task each,
 so several workers share the cameras.
 """

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -34,7 +35,7 @@ from balai.cctv.models import (
     can_manage,
     can_view_snapshots,
 )
-from balai.cctv.state import snapshot_path
+from balai.cctv.state import snapshot_name
 from balai.lib.pager import paginate
 from balai.lib.tables import to_csv, to_xlsx
 from balai.regions.models import Village
@@ -115,7 +116,8 @@ def camera_detail(request, public_id):
             "events": CameraEvent.objects.filter(camera=camera)[:20],
             "recent": history.recent_counts(camera),
             "may_edit": can_manage(request.user, camera),
-            "may_view": can_view_snapshots(request.user) and snapshot_path(camera).exists(),
+            "may_view": can_view_snapshots(request.user)
+            and default_storage.exists(snapshot_name(camera)),
             "snapshot_form": SnapshotForm(),
         },
     )
@@ -204,10 +206,10 @@ def snapshot(request, token):
     """The last snapshot, through Balai only; the link lasts five minutes."""
     public_id = actions.snapshot_from_link(request.user, token)
     camera = get_for_user_or_404(_cameras(request.user), request.user, public_id=public_id)
-    path = snapshot_path(camera)
-    if not path.exists():
+    name = snapshot_name(camera)
+    if not default_storage.exists(name):
         raise Http404
-    response = FileResponse(path.open("rb"), content_type="image/jpeg")
+    response = FileResponse(default_storage.open(name, "rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
     return response
 

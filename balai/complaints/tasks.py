@@ -1,7 +1,7 @@
 """Background work for complaints: messages after a submission, and the escalation check.
 
 The escalation check keeps itself going: each run queues the next one
-EVERY minutes later (on the database backend, the one `balai serve` runs),
+EVERY minutes later (on a backend with a worker: the database or RQ),
 and the first report's task starts the chain if nothing is queued. `balai
 escalate-complaints` runs it at once, e.g. from cron.
 """

@@ -1,5 +1,5 @@
 """The services' probe round keeps itself going, as the cameras' does: each run
-queues the next one EVERY later (on the database backend `balai serve` runs)."""
+queues the next one EVERY later (on a backend with a worker: the database or RQ)."""
 
 import datetime as dt
 

@@ -1,13 +1,19 @@
-"""Media files that appear whole or not at all, on disk before their row commits.
+"""Media through Django's storage API only, so it may live on a disk or in S3.
 
-Django's FileSystemStorage writes straight into the final name: a full disk
-(ENOSPC) or a killed process leaves a partial file there, and the data may
-still sit in the page cache when the database row naming it commits. Here
-each file is written to a hidden `.*.partial` name beside it, flushed to disk
-(fsync), then linked under its real name (the link fails rather than
-overwrite, as Django's O_EXCL does) and the directory flushed too. A failure
-removes the partial file; a process killed mid-write leaves only a
-`.partial` name, which `sweep_partials` removes later. See docs/faults.md.
+Uploads, letters, photos and snapshots go through `default_storage` (the
+file system, or S3-compatible storage with BALAI_MEDIA_S3_BUCKET: docs/scale-out.md).
+Two things the storage API does not say directly live here: replacing a file
+under a fixed name, and a local path for tools that read files by name.
+
+On a disk, files appear whole or not at all, on disk before their row commits
+(`DurableFileSystemStorage`). Django's FileSystemStorage writes straight into
+the final name: a full disk (ENOSPC) or a killed process leaves a partial file
+there, and the data may still sit in the page cache when the database row
+naming it commits. Here each file is written to a hidden `.*.partial` name
+beside it, flushed to disk (fsync), then linked under its real name (the link
+fails rather than overwrite, as Django's O_EXCL does) and the directory flushed
+too. A failure removes the partial file; a process killed mid-write leaves only
+a `.partial` name, which `sweep_partials` removes later. See docs/faults.md.
 """
 
 from __future__ import annotations
@@ -16,11 +22,15 @@ import datetime as dt
 import os
 import posixpath
 import secrets
+import shutil
+import tempfile
 import time
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from django.core.files.storage import FileSystemStorage
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, Storage, default_storage
 
 PARTIAL_SUFFIX = ".partial"
 
@@ -64,3 +74,40 @@ def sweep_partials(root: Path, older_than: dt.timedelta) -> list[Path]:
                 path.unlink()
                 removed.append(path)
     return removed
+
+
+def replace(name: str, data: bytes, storage: Storage = default_storage) -> None:
+    """Store `data` under exactly `name`, replacing what was there; a reader gets
+    the old file or the new one, never part of either."""
+    if isinstance(storage, FileSystemStorage):
+        path = Path(storage.path(name))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{secrets.token_hex(8)}{PARTIAL_SUFFIX}")
+        try:
+            partial.write_bytes(data)
+            _fsync(str(partial))
+            os.replace(partial, path)
+            _fsync(str(path.parent))
+        finally:
+            with suppress(FileNotFoundError):
+                partial.unlink()
+    else:
+        # An object store replaces an object in one PUT. `save` would pick
+        # another name when this one exists (as on a disk); `_save`, the method
+        # each storage implements (Storage declares it only by convention),
+        # writes under the name given.
+        storage._save(name, ContentFile(data))  # type: ignore[attr-defined]
+
+
+@contextmanager
+def local_path(name: str, storage: Storage = default_storage) -> Iterator[Path]:
+    """A path on this machine holding the stored file `name`: the file itself on
+    a disk, a temporary copy (removed afterwards) from an object store."""
+    if isinstance(storage, FileSystemStorage):
+        yield Path(storage.path(name))
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / Path(name).name  # the same file name, as readers may report it
+        with storage.open(name, "rb") as stored, copy.open("wb") as local:
+            shutil.copyfileobj(stored, local, 1024 * 1024)
+        yield copy

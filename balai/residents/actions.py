@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balai.accounts import audit, ratelimit
+from balai.lib import storage
 from balai.lib.faults import pause_point
 from balai.residents import stats
 from balai.residents.choices import EventKind, ImportStatus, Status
@@ -139,9 +140,11 @@ def run_import_job(job: ResidentImport, progress=None) -> ResidentImport:
     """Run an uploaded file's import and store its outcome on the job."""
     ResidentImport.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
     try:
-        result = import_residents(
-            job.file.path, job.village, user=job.uploaded_by, dry_run=job.dry_run, progress=progress
-        )
+        # The file may be in an object store: the readers take a local path.
+        with storage.local_path(job.file.name, job.file.storage) as path:
+            result = import_residents(
+                path, job.village, user=job.uploaded_by, dry_run=job.dry_run, progress=progress
+            )
     except FileProblem as exc:
         job.status = ImportStatus.FAILED
         job.message = str(exc)

@@ -4,8 +4,9 @@ from django.core import signing
 from django.urls import reverse
 
 from balai.accounts.models import AuditLog
-from balai.cctv.state import apply_results, snapshot_path
+from balai.cctv.state import apply_results, snapshot_name
 from balai.cctv.tests.conftest import result
+from balai.lib import storage
 
 JPEG = b"\xff\xd8\xff\xe0fake-jpeg-bytes\xff\xd9"
 
@@ -46,9 +47,7 @@ def test_a_camera_page_draws_its_history_as_svg(cast, cams, login_as, client, se
 def test_a_snapshot_is_seen_through_a_short_signed_link_with_an_audited_reason(
     cast, cams, login_as, client, time_machine
 ):
-    path = snapshot_path(cams.gate)
-    path.parent.mkdir(parents=True)
-    path.write_bytes(JPEG)
+    storage.replace(snapshot_name(cams.gate), JPEG)
     login_as(cast.operator_a)
     detail = client.get(reverse("cctv:camera", args=[cams.gate.public_id])).content.decode()
     assert "rtsp://" not in detail  # the camera's address never reaches the page

@@ -1,4 +1,4 @@
-"""BALAI_REDIS_URL puts the cache in Redis (a real one on loopback).
+"""BALAI_REDIS_URL puts the cache and sessions in Redis (a real one on loopback).
 
 CI starts Redis (.ci/run), so this test fails rather than skips without it.
 """
@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 print("backend", settings.CACHES["default"]["BACKEND"])
+print("sessions", settings.SESSION_ENGINE)
 key = f"balai-test-{uuid.uuid4()}"
 cache.set(key, "tersimpan", 30)
 print("read back", cache.get(key))
@@ -34,5 +35,6 @@ def test_settings_build_a_redis_cache_that_stores_and_counts(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "backend django.core.cache.backends.redis.RedisCache" in result.stdout
+    assert "sessions django.contrib.sessions.backends.cached_db" in result.stdout
     assert "read back tersimpan" in result.stdout
     assert "counted [True, 2, 3]" in result.stdout

@@ -113,3 +113,13 @@ def write_ods(path, rows, extra: str = ""):
         z.writestr("META-INF/manifest.xml", manifest)
         z.writestr("content.xml", content)
     return path
+
+
+def upload(client, path, **extra):
+    """Send a file through the import page, as the operator's browser does."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    with open(path, "rb") as f:
+        data = SimpleUploadedFile(path.name, f.read())
+    return client.post(reverse("residents:import"), {"file": data, **extra})

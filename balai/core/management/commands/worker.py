@@ -8,7 +8,8 @@ from balai.core.worker import Heartbeat, new_worker_id, recover_interrupted_work
 class Command(BaseCommand):
     help = (
         "Run one task worker (several may run at once). It registers itself, closes the "
-        "work of dead workers, then runs tasks until SIGTERM (it finishes the task at hand)."
+        "work of dead workers, then runs tasks until SIGTERM (it finishes the task at hand). "
+        "With BALAI_TASKS_BACKEND=rq it is an RQ worker on the queue in Redis."
     )
 
     def add_arguments(self, parser):
@@ -20,6 +21,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, interval: float, **options):
+        from django_tasks import task_backends
+        from django_tasks_rq.backend import RQBackend
+
+        if isinstance(task_backends["default"], RQBackend):
+            return self.run_rq()
         worker_id = new_worker_id()
         heartbeat = Heartbeat(worker_id)
         heartbeat.register()
@@ -44,3 +50,14 @@ class Command(BaseCommand):
             worker.run()
         finally:
             heartbeat.unregister()
+
+    def run_rq(self) -> None:
+        """BALAI_TASKS_BACKEND=rq: an RQ worker on the queue in Redis. RQ registers
+        it and moves the jobs of a worker whose heartbeat stopped to its failed
+        registry; its scheduler (one worker holds the lock) queues deferred tasks
+        when they are due (docs/scale-out.md)."""
+        from django.core.management import call_command
+
+        self.stdout.write(f"Task worker {new_worker_id()} started (RQ)", ending="\n")
+        self.stdout.flush()
+        call_command("rqworker", "default", job_class="django_tasks_rq.Job", with_scheduler=True)
