@@ -1,8 +1,11 @@
+import os
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from balai.core.worker import WorkerSupervisor
@@ -25,6 +28,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, bind, workers, demo_cameras=False, **options):
+        prepare_metrics_dir()
         web = subprocess.Popen(
             [
                 sys.executable,
@@ -38,8 +42,8 @@ class Command(BaseCommand):
                 bind,
                 "--workers",
                 str(workers),
-                "--access-logfile",
-                "-",
+                # No access log: its lines carry query strings; Balai logs each
+                # request itself without them (docs/observability.md).
             ]
         )
         worker = WorkerSupervisor()
@@ -69,3 +73,14 @@ class Command(BaseCommand):
         worker.wait()
         if cameras is not None:
             cameras.wait()
+
+
+def prepare_metrics_dir() -> None:
+    """Web and task processes write their metrics as files in one directory
+    (prometheus_client's multiprocess mode), emptied at each start."""
+    folder = Path(
+        os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(settings.DATA_DIR / "metrics"))
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):
+        stale.unlink()
