@@ -151,7 +151,7 @@ class MemorySampler(threading.Thread):
         self.started = time.monotonic()
 
     def run(self) -> None:
-        while not self.stopping.wait(RSS_EVERY):
+        while True:
             at = time.monotonic() - self.started
             for process in self.site.processes:
                 for n, pid in enumerate(tree(process.pid)):
@@ -159,10 +159,12 @@ class MemorySampler(threading.Thread):
                     if kib is not None:
                         name = process.name if n == 0 else f"{process.name}/{pid}"
                         self.samples.setdefault(name, []).append((at, kib))
+            if self.stopping.wait(RSS_EVERY):
+                return
 
     def report(self, seconds: float) -> dict[str, dict]:
         """Mean RSS (MiB) of the first and the last minute (or fifth, for a short run)."""
-        window = min(60.0, seconds / 5)
+        window = min(60.0, max(seconds / 5, 2 * RSS_EVERY))
         rows = {}
         for name, series in sorted(self.samples.items()):
             first = [kib for at, kib in series if at <= window]

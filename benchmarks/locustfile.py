@@ -52,6 +52,8 @@ class Visitor(HttpUser):
 
     def on_start(self) -> None:
         self.client.verify = PLAN["certificate"]
+        # As a browser's form posts do: Django checks it on https.
+        self.client.headers["Origin"] = self.host
         self.new_address()
 
     def new_address(self) -> None:
@@ -147,7 +149,7 @@ class Staff(Visitor):
 
     def on_start(self) -> None:
         super().on_start()
-        page = self.client.get("/akun/masuk/", name="staff: sign in")
+        page = self.client.get("/akun/masuk/", name="staff: sign-in page")
         data = {
             "csrfmiddlewaretoken": self.csrf_of(page.text),
             "username": self.username,
