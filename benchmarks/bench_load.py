@@ -81,10 +81,10 @@ def main() -> None:
         **os.environ,
         "PYTHONPATH": str(ROOT),
         "DATABASE_URL": os.environ.get("DATABASE_URL", DEFAULT_DB),
-        "BALAI_LOAD_SECONDS": str(args.seconds),
-        "BALAI_LOAD_COMPARE_SECONDS": str(args.compare),
-        "BALAI_LOAD_REPORT": str(report_file),
-        "BALAI_LOAD_REDIS_URL": args.redis_url,
+        "LOAD_SECONDS": str(args.seconds),
+        "LOAD_COMPARE_SECONDS": str(args.compare),
+        "LOAD_REPORT": str(report_file),
+        "LOAD_REDIS_URL": args.redis_url,
     }
     print(stamp(), flush=True)
     result = subprocess.run(

@@ -5,9 +5,9 @@ nginx with the shipped configuration in front of web processes and task
 workers, on pytest-django's database), reused rather than copied. Not collected
 by `make test` (testpaths are balai/ and tests/); bench_load.py names this file.
 
-Settings come from the environment bench_load.py sets: BALAI_LOAD_SECONDS,
-BALAI_LOAD_COMPARE_SECONDS (0: no 1-vs-2 comparison), BALAI_LOAD_REPORT (a
-JSON file for the results), BALAI_LOAD_REDIS_URL (cache, sessions, queue).
+Settings come from the environment bench_load.py sets: LOAD_SECONDS,
+LOAD_COMPARE_SECONDS (0: no 1-vs-2 comparison), LOAD_REPORT (a
+JSON file for the results), LOAD_REDIS_URL (cache, sessions, queue).
 """
 
 import csv
@@ -182,9 +182,9 @@ def run_locust(site, plan: dict, seconds: float, workdir: Path, *, flat_out: boo
     prefix = workdir / "locust"
     env = {
         **os.environ,
-        "BALAI_LOAD_PLAN": str(plan_file),
-        "BALAI_LOAD_FLAT_OUT": "1" if flat_out else "",
-        "BALAI_LOAD_ADDRESS_BASE": str(base),
+        "LOAD_PLAN": str(plan_file),
+        "LOAD_FLAT_OUT": "1" if flat_out else "",
+        "LOAD_ADDRESS_BASE": str(base),
     }
     users = 36  # the sum of the locustfile's fixed counts
     run = subprocess.run(
@@ -227,7 +227,7 @@ def run_locust(site, plan: dict, seconds: float, workdir: Path, *, flat_out: boo
 
 
 def load_env() -> dict[str, str]:
-    redis_url = os.environ.get("BALAI_LOAD_REDIS_URL", "")
+    redis_url = os.environ.get("LOAD_REDIS_URL", "")
     return {"BALAI_REDIS_URL": redis_url} if redis_url else {}
 
 
@@ -239,8 +239,8 @@ def test_load(deployment, settings, tmp_path):
     from balai.accounts.models import User
     from balai.letters import pki
 
-    seconds = float(os.environ.get("BALAI_LOAD_SECONDS", "300"))
-    compare = float(os.environ.get("BALAI_LOAD_COMPARE_SECONDS", "0"))
+    seconds = float(os.environ.get("LOAD_SECONDS", "300"))
+    compare = float(os.environ.get("LOAD_COMPARE_SECONDS", "0"))
     # Real hashes: the deployment's processes check passwords with Balai's own hashers.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
     started = time.monotonic()
@@ -295,7 +295,7 @@ def test_load(deployment, settings, tmp_path):
             site.stop()
             consume(flat_kinds)
     report["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="minutes")
-    Path(os.environ.get("BALAI_LOAD_REPORT", tmp_path / "report.json")).write_text(
+    Path(os.environ.get("LOAD_REPORT", tmp_path / "report.json")).write_text(
         json.dumps(report, indent=1)
     )
     assert int(total["Failure Count"]) == 0, failures

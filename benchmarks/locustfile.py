@@ -2,13 +2,13 @@
 
 Each kind of user comes in a fixed number and acts at a fixed pace
 (constant_pacing), so the mix arrives at a steady rate whatever the answers'
-speed; with BALAI_LOAD_FLAT_OUT=1 every user acts again as soon as it is
+speed; with LOAD_FLAT_OUT=1 every user acts again as soon as it is
 answered (the 1-vs-2 web processes comparison). Every user connects from its
 own loopback address (127.x.y.z), as residents come from many: the site's
 per-address rate limits then count each apart, as in production.
 
 What the users need (tracking codes, residents, requests awaiting signature,
-tokens, passwords) is in the JSON file BALAI_LOAD_PLAN, written by the
+tokens, passwords) is in the JSON file LOAD_PLAN, written by the
 benchmark after seeding the database.
 """
 
@@ -21,12 +21,12 @@ from pathlib import Path
 from locust import HttpUser, constant, constant_pacing, task
 from requests.adapters import HTTPAdapter
 
-PLAN = json.loads(Path(os.environ["BALAI_LOAD_PLAN"]).read_text())
-FLAT_OUT = os.environ.get("BALAI_LOAD_FLAT_OUT") == "1"
+PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
+FLAT_OUT = os.environ.get("LOAD_FLAT_OUT") == "1"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 IDEMPOTENCY = re.compile(r'name="idempotency_key"[^>]*value="([^"]+)"')
 
-_addresses = itertools.count(int(os.environ.get("BALAI_LOAD_ADDRESS_BASE", "0")))
+_addresses = itertools.count(int(os.environ.get("LOAD_ADDRESS_BASE", "0")))
 _residents = iter(PLAN["residents"])
 _to_sign = iter(PLAN["to_sign"])
 _tracked = itertools.cycle(PLAN["letter_codes"])
