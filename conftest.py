@@ -13,8 +13,14 @@ from types import SimpleNamespace
 import pytest
 
 # Browser fixtures (`page`, `browser_login`, `browser_url`) for every app; real camera
-# peers on loopback (`camera_servers`, `rtsp_server`) for the CCTV probes; `log_output`.
-pytest_plugins = ["balai.core.tests.browser", "balai.cctv.tests.servers", "balai.core.tests.logs"]
+# peers on loopback (`camera_servers`, `rtsp_server`) for the CCTV probes; the production
+# layout behind nginx (`deployment`); what the log handlers write (`log_output`).
+pytest_plugins = [
+    "balai.core.tests.browser",
+    "balai.cctv.tests.servers",
+    "balai.core.tests.deployment",
+    "balai.core.tests.logs",
+]
 
 os.environ.setdefault("BALAI_REGENCY", "35.08")
 
