@@ -57,6 +57,7 @@ def print_report(report: dict) -> None:
     print(f"{'process':<24} {'first MiB':>9} {'last MiB':>9} {'growth':>7}")
     for name, row in steady["memory"].items():
         print(f"{name:<24} {row['first']:>9.1f} {row['last']:>9.1f} {row['growth']:>+7.1%}")
+    print("counted by /metrics:", ", ".join(f"{k} {v:.0f}" for k, v in steady["metrics"].items()))
     runs = report["runs"]
     for run in runs:
         load = run["load_average"][1][0]
@@ -65,6 +66,8 @@ def print_report(report: dict) -> None:
             f"{run['requests_per_second']:.1f} requests/s, {run['failures']} failures, "
             f"load average {load:.1f}"
         )
+        if run["failures"]:
+            print(run["failure_kinds"])
     if len(runs) == 2:
         ratio = runs[1]["requests_per_second"] / runs[0]["requests_per_second"]
         print(f"2 web processes / 1: {ratio:.2f}x (target 1.8x), {os.cpu_count()} cores")

@@ -14,10 +14,12 @@ import csv
 import datetime as dt
 import json
 import os
+import secrets
 import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -226,9 +228,35 @@ def run_locust(site, plan: dict, seconds: float, workdir: Path, *, flat_out: boo
     return kinds, total, failures
 
 
+METRICS_TOKEN = secrets.token_urlsafe(32)
+
+
 def load_env() -> dict[str, str]:
     redis_url = os.environ.get("LOAD_REDIS_URL", "")
-    return {"BALAI_REDIS_URL": redis_url} if redis_url else {}
+    env = {"BALAI_METRICS_TOKEN": METRICS_TOKEN}
+    return {**env, "BALAI_REDIS_URL": redis_url} if redis_url else env
+
+
+def scraped(site) -> dict[str, float]:
+    """What /metrics (through nginx) counted: requests answered, by status class, and errors."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    request = urllib.request.Request(  # noqa: S310 - the deployment's own https URL
+        site.url + "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}
+    )
+    with urllib.request.urlopen(request, context=site.tls, timeout=60) as response:  # noqa: S310
+        text = response.read().decode()
+    counted: dict[str, float] = {}
+    for family in text_string_to_metric_families(text):
+        for s in family.samples:
+            if s.name == "balai_http_request_duration_seconds_count":
+                key = f"requests {s.labels['status']}"
+                counted[key] = counted.get(key, 0) + s.value
+            elif s.name == "balai_errors_total":
+                counted["errors"] = counted.get("errors", 0) + s.value
+            elif s.name == "balai_letter_sign_seconds_count":
+                counted["letters signed"] = s.value
+    return counted
 
 
 def used(kinds: list[dict], name: str) -> int:
@@ -271,6 +299,7 @@ def test_load(deployment, settings, tmp_path):
         "kinds": kinds,
         "total": total,
         "memory": sampler.report(seconds),
+        "metrics": scraped(site),
     }
     site.stop()
     consume(kinds)
@@ -280,7 +309,7 @@ def test_load(deployment, settings, tmp_path):
             load = os.getloadavg()
             workdir = tmp_path / f"web{web}"
             workdir.mkdir()
-            flat_kinds, flat_total, _ = run_locust(
+            flat_kinds, flat_total, flat_failures = run_locust(
                 site, plan, compare, workdir, flat_out=True, base=20000 * (n + 1)
             )
             report["runs"].append(
@@ -289,6 +318,7 @@ def test_load(deployment, settings, tmp_path):
                     "seconds": compare,
                     "requests_per_second": float(flat_total["Requests/s"]),
                     "failures": int(flat_total["Failure Count"]),
+                    "failure_kinds": flat_failures,
                     "load_average": [load, os.getloadavg()],
                 }
             )
