@@ -56,6 +56,7 @@ def seed() -> dict:
         user.save(update_fields=["password"])
     head = User.objects.get(username="kades")
     village = head.village
+    assert village is not None
     call_command("generate_residents", village=village.code, count=RESIDENTS, seed=15)
     pengantar = LetterType.objects.get(code="pengantar")
     letter_type, _ = LetterType.objects.get_or_create(
