@@ -16,7 +16,7 @@ import pytest
 # peers on loopback (`camera_servers`, `rtsp_server`) for the CCTV probes; the production
 # layout behind nginx (`deployment`); a media disk that fills, a private PostgreSQL (faults);
 # a private Redis (`redis_url`), real RQ workers (`rq_workers`), an S3 server (`s3_media`)
-# and the scaled-out layout (`scaled_out`).
+# and the scaled-out layout (`scaled_out`); what the log handlers write (`log_output`).
 pytest_plugins = [
     "balai.core.tests.browser",
     "balai.cctv.tests.servers",
@@ -26,6 +26,7 @@ pytest_plugins = [
     "balai.core.tests.taskworkers",
     "balai.core.tests.s3server",
     "balai.core.tests.scaleout",
+    "balai.core.tests.logs",
 ]
 
 os.environ.setdefault("BALAI_REGENCY", "35.08")

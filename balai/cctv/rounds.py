@@ -22,6 +22,7 @@ from balai.cctv.models import Camera, Round
 from balai.cctv.probing import DEFAULT_LIMITS, Limits, Result, Target, run_round
 from balai.cctv.state import SITE_PREFIX, apply_results
 from balai.lib.faults import pause_point
+from balai.lib.metrics import PROBE_ROUND_SECONDS
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +101,7 @@ def probe_round(
     alerts.reconcile(applied.cameras, applied.sites)
     sent = alerts.send_due()
     finished = timezone.now()
+    PROBE_ROUND_SECONDS.labels("cctv").observe((finished - started).total_seconds())
     counts = {state: 0 for state in State.values}
     for camera in applied.cameras:
         counts[camera.state] += 1

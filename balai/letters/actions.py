@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import time
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -41,6 +42,7 @@ from balai.letters.models import (
 from balai.letters.thumbnails import thumbnail_name
 from balai.lib import tracking, workdays
 from balai.lib.faults import pause_point
+from balai.lib.metrics import LETTER_SIGN_SECONDS
 from balai.notifications.events import Kind, publish
 from balai.residents.models import MIN_NIK_PREFIX
 
@@ -560,12 +562,17 @@ def sign_request(req: LetterRequest, user) -> Letter:
     if not signer_name(user, req.village):
         raise Refused(unnamed_signer_message(user))
     cert = load_signer(user)  # raises SignerUnavailable before anything is taken
+    started = time.perf_counter()
     for _attempt in range(OPTIMISTIC_ATTEMPTS):
         try:
-            return _sign(req, user, cert, render_in_lock=False)
+            letter = _sign(req, user, cert, render_in_lock=False)
+            break
         except _NumberMoved:
             continue
-    return _sign(req, user, cert, render_in_lock=True)
+    else:
+        letter = _sign(req, user, cert, render_in_lock=True)
+    LETTER_SIGN_SECONDS.observe(time.perf_counter() - started)
+    return letter
 
 
 def _locked_request(req: LetterRequest) -> LetterRequest:

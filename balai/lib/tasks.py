@@ -1,5 +1,5 @@
 """Queueing a django-tasks task to run later, once; what to do when a worker
-died running one.
+died running one; what the queues hold.
 
 Periodic work (the cameras' rounds, the services' probes, the complaints'
 escalation check, webhook delivery) keeps itself going: each run queues the
@@ -17,6 +17,7 @@ nothing: the chain would run forever at once.
 import datetime as dt
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
@@ -159,3 +160,83 @@ def after_interrupted(result) -> None:
     handler = _INTERRUPTED.get(result.task_path)
     if handler is not None:
         handler(*result.args_kwargs["args"], **result.args_kwargs["kwargs"])
+
+
+@dataclass(frozen=True)
+class QueueState:
+    """A queue's tasks that are due and not started, and how long the first has waited."""
+
+    queue: str
+    waiting: int
+    oldest_seconds: float
+
+
+def waiting_tasks(backend) -> list[QueueState]:
+    """What `backend`'s queues hold now; raises if their store cannot be read.
+
+    Tasks deferred to later (the next probe round) are not waiting until due.
+    A backend that queues nothing (tests' immediate one) has no queues.
+    """
+    from django_tasks_db.backend import DatabaseBackend
+
+    if isinstance(backend, DatabaseBackend):
+        return _database_queues(backend)
+    from django_tasks_rq.backend import RQBackend
+
+    if isinstance(backend, RQBackend):
+        return _redis_queues(backend)
+    return []
+
+
+def _database_queues(backend) -> list[QueueState]:
+    from django.db.models import Case, Count, F, Min, When
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    now = timezone.now()
+    rows = (
+        DBTaskResult.objects.ready()
+        .filter(backend_name=backend.alias)
+        .values("queue_name")
+        # run_after holds the far future for "as soon as possible": then it was due when queued.
+        .annotate(
+            n=Count("pk"),
+            due=Min(
+                Case(When(run_after=get_date_max(), then=F("enqueued_at")), default=F("run_after"))
+            ),
+        )
+    )
+    found = {
+        row["queue_name"]: QueueState(
+            row["queue_name"], row["n"], max(0.0, (now - row["due"]).total_seconds())
+        )
+        for row in rows
+    }
+    queues = sorted(set(backend.queues) | set(found) or {"default"})
+    return [found.get(name, QueueState(name, 0, 0.0)) for name in queues]
+
+
+def _redis_queues(backend) -> list[QueueState]:
+    from rq.job import Job
+    from rq.registry import ScheduledJobRegistry
+
+    now = dt.datetime.now(dt.UTC)
+    states = []
+    for queue in backend._get_queues():
+        waiting, dues = queue.count, []
+        first = queue.get_job_ids(0, 1)
+        if first:
+            job = Job.fetch(first[0], connection=queue.connection)
+            if job.enqueued_at is not None:
+                dues.append(job.enqueued_at.replace(tzinfo=dt.UTC))
+        # Deferred jobs wait in the scheduled registry until RQ's scheduler moves them.
+        scheduled = ScheduledJobRegistry(queue=queue)
+        cutoff = now.timestamp()
+        waiting += queue.connection.zcount(scheduled.key, 0, cutoff)
+        earliest = queue.connection.zrangebyscore(
+            scheduled.key, 0, cutoff, start=0, num=1, withscores=True
+        )
+        if earliest:
+            dues.append(dt.datetime.fromtimestamp(earliest[0][1], dt.UTC))
+        oldest = (now - min(dues)).total_seconds() if dues else 0.0
+        states.append(QueueState(queue.name, waiting, max(0.0, oldest)))
+    return states
