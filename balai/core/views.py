@@ -26,6 +26,7 @@ from balai.lib.tasks import waiting_tasks
 
 log = logging.getLogger(__name__)
 
+
 @lru_cache
 def staff_link_templates() -> tuple[str, ...]:
     """Each Balai app may add its links to the staff home in `<app>/staff_links.html`."""
