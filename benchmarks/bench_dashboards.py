@@ -207,7 +207,7 @@ def _complaints(sizes) -> None:
           privacy, reporter_name, reporter_email, reporter_phone, source, status, reject_reason,
           unit_kind, agency_id, status_notes, is_public, reopened_count, created_at, updated_at,
           dispatched_at, first_response_at, resolved_at, resolution_due, next_due,
-          category_id, village_id)
+          category_id, village_id, rating_comment)
         SELECT md5(g::text || 'c'), md5(g::text || 't'), 'uji', '', 'public', '', '', '', 'web',
           st, '', CASE WHEN c.agency_id IS NULL THEN 'command_center' ELSE 'agency' END,
           c.agency_id, '', true, 0, at, at, at + interval '1 hour',
@@ -215,7 +215,7 @@ def _complaints(sizes) -> None:
           CASE WHEN st IN ('resolved', 'closed') THEN at + (1 + g %% 400) * interval '1 hour' END,
           at + interval '14 days',
           CASE WHEN st NOT IN ('resolved', 'closed', 'rejected') THEN at + interval '14 days' END,
-          c.id, v[1 + g %% array_length(v, 1)]
+          c.id, v[1 + g %% array_length(v, 1)], ''
         FROM (SELECT g, now() - (g * 104723 %% 31536000) * interval '1 second' AS at,
                 CASE WHEN g %% 10 < 6 THEN 'closed' WHEN g %% 10 = 6 THEN 'resolved'
                      WHEN g %% 10 = 7 THEN 'in_progress' WHEN g %% 10 = 8 THEN 'received'

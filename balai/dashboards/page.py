@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from balai.dashboards import areas, charts, leagues, maps, panels, public
+from balai.dashboards import areas, charts, leagues, maps, panels, public, rollups
 from balai.dashboards.cells import Cell, Table
 from balai.dashboards.periods import Period
 from balai.dashboards.scope import Scope
@@ -19,6 +19,7 @@ def build(
     scope: Scope, period: Period, *, population: bool = True, map_measure: str | None = None
 ) -> dict:
     """Everything the page shows; `map_measure` (a maps.MEASURES key) draws the map."""
+    rollups.refresh()  # the counts equal the lists they link to
     sections = [
         ("surat", _("Layanan surat"), panels.letters(scope, period)),
         ("aduan", _("Aduan"), panels.complaints(scope, period)),
