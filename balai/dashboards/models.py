@@ -94,3 +94,24 @@ class RollupMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.family} {self.at}"
+
+
+class CameraMonth(models.Model):
+    """Seconds the cameras of a region spent up, degraded and down in one closed
+    calendar month (summed from cctv's daily rollups once the month is over),
+    apart for public cameras and the rest."""
+
+    start = models.DateField()
+    region = models.CharField(max_length=13)
+    public = models.BooleanField()
+    up = models.BigIntegerField(default=0)
+    degraded = models.BigIntegerField(default=0)
+    down = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["region", "start", "public"], name="cameramonth_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.start}"

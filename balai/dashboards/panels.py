@@ -301,7 +301,12 @@ def cameras(scope: Scope, period: Period) -> dict:
     ]
     now_table = Table("kamera-status", _("Kamera sekarang"), [_("Keadaan"), _("Jumlah")])
     now_table.rows = [[text(label), count(n)] for label, n in states]
-    share = [uptime(scope.rollups().days(p.first, p.last).totals()) for p in (period, before)]
+    share = [
+        uptime(
+            rollups.camera_seconds(scope.rollups(), scope.area.code, scope.public, p.first, p.last)
+        )
+        for p in (period, before)
+    ]
     outages = Table(
         "kamera-gangguan",
         _("Gangguan terlama dalam periode"),

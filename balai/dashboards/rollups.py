@@ -32,13 +32,22 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import Substr, TruncDate, TruncMonth, TruncWeek
+from django.db.models import Case, Count, F, IntegerField, Min, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, Substr, TruncDate, TruncMonth, TruncWeek
 from django.utils import timezone
 
+from balai.cctv.models import CameraRollup
 from balai.complaints import stats as complaint_stats
 from balai.complaints.models import Complaint
-from balai.dashboards.models import BUCKETS, DAY, MONTH, ComplaintRollup, LetterRollup, RollupMark
+from balai.dashboards.models import (
+    BUCKETS,
+    DAY,
+    MONTH,
+    CameraMonth,
+    ComplaintRollup,
+    LetterRollup,
+    RollupMark,
+)
 from balai.letters import stats as letter_stats
 from balai.letters.models import LetterRequest
 from balai.lib.percentiles import span
@@ -415,3 +424,66 @@ def per_bucket(rollups, first: dt.date, last: dt.date, bucket: str, *group_by: s
 
 def _as_date(value) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
+
+
+# Cameras ----------------------------------------------------------------------
+#
+# cctv keeps a row per camera and day: a year of 3,000 cameras is 1.1 million.
+# A month that is over (and its last day's rollup final) no longer changes, so
+# its sums per region are kept (CameraMonth) the first time a page asks for
+# it; the other days are read from cctv's rows.
+
+SECONDS = ("up", "degraded", "down")
+
+
+def _closed_months(first: dt.date, last: dt.date) -> list[dt.date]:
+    settled = timezone.localdate() - dt.timedelta(days=1)
+    return [m for m in _full_months(first, last) if _next_month(m) <= settled]
+
+
+def _aware(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
+def _camera_months(months: Sequence[dt.date]) -> None:
+    """Sum the months not kept yet, for every region at once."""
+    kept = set(CameraMonth.objects.filter(start__in=months).values_list("start", flat=True))
+    for first in sorted(set(months) - kept):
+        days = CameraRollup.objects.days(first, _next_month(first) - dt.timedelta(days=1))
+        sums: dict = {}
+        for row in days.totals("camera__village", "camera__visibility"):
+            village, public = row["camera__village"], row["camera__visibility"] == "public"
+            for region in (village, *(village[:length] for _depth, length in PARENTS)):
+                total = sums.setdefault((region, public), dict.fromkeys(SECONDS, 0))
+                for name in SECONDS:
+                    total[name] += row[name]
+        CameraMonth.objects.bulk_create(
+            [CameraMonth(start=first, region=r, public=p, **s) for (r, p), s in sums.items()],
+            ignore_conflicts=True,  # a page next door summed the same month
+        )
+
+
+def camera_seconds(cameras, region: str, public: bool, first: dt.date, last: dt.date) -> dict:
+    """Seconds up, degraded and down of the days first..last: closed months from
+    CameraMonth, the other days from `cameras` (the scope's cctv day rollups)."""
+    months = _closed_months(first, last)
+    found = cameras.days(first, last)
+    if not months:
+        return found.totals()
+    _camera_months(months)
+    kept = CameraMonth.objects.filter(region=region, start__in=months)
+    if public:
+        kept = kept.filter(public=True)
+    stored = kept.aggregate(**{n: Coalesce(Sum(n), 0) for n in SECONDS})
+    live = found.exclude(start__gte=_aware(months[0]), start__lt=_aware(_next_month(months[-1])))
+    rest = live.totals()
+    return {n: stored[n] + rest[n] for n in SECONDS}
+
+
+def rebuild_cameras() -> None:
+    """Every closed month of the cameras summed again."""
+    CameraMonth.objects.all().delete()
+    days = CameraRollup.objects.filter(period="day").aggregate(first=Min("start"))
+    if days["first"] is not None:
+        first = timezone.localdate(days["first"])
+        _camera_months(_closed_months(_month(first), timezone.localdate()))

@@ -12,7 +12,7 @@ from balai.complaints import actions as complaint_actions
 from balai.complaints import stats as complaint_stats
 from balai.complaints.models import Complaint
 from balai.dashboards import rollups
-from balai.dashboards.models import ComplaintRollup, LetterRollup
+from balai.dashboards.models import CameraMonth, ComplaintRollup, LetterRollup
 from balai.dashboards.periods import from_query
 from balai.dashboards.tests.conftest import make_request
 from balai.dashboards.tests.test_dashboards import LIST_LINK, _get, _number, _rows_of
@@ -145,3 +145,51 @@ def test_numbers_stay_the_counts_of_their_lists_after_changes(
     assert sum(_number(n) for _u, n in links) > 0
     for url, shown in links:
         assert _rows_of(client, url.replace("&amp;", "&")) == _number(shown), url
+
+
+def test_camera_uptime_from_kept_months_equals_the_daily_rows(cast):
+    from balai.cctv.models import Camera, CameraRollup
+
+    def camera(name, village, visibility):
+        return Camera.objects.create(
+            name=name,
+            village=village,
+            visibility=visibility,
+            purpose="keamanan",
+            operator_contact="Operator desa",
+            rtsp_url=f"rtsp://127.0.0.1:8554/{name}",
+        )
+
+    cameras = [
+        camera("gerbang", cast.village_a, "public"),
+        camera("pasar", cast.village_a, "staff"),
+        camera("balai-b", cast.village_b, "public"),
+    ]
+    today, days = timezone.localdate(), []
+    for n, cam in enumerate(cameras):
+        for back in range(400):
+            day = today - dt.timedelta(days=back)
+            down = (n * 37 + back * 11) % 3600
+            days.append(
+                CameraRollup(
+                    camera=cam,
+                    period="day",
+                    start=timezone.make_aware(dt.datetime.combine(day, dt.time())),
+                    up_seconds=86400 - down - 60,
+                    degraded_seconds=60,
+                    down_seconds=down,
+                )
+            )
+    CameraRollup.objects.bulk_create(days)
+    for query in QUERIES + [{"periode": "tahun"}, {"periode": "kuartal"}]:
+        period = from_query(query)
+        for region in REGIONS:
+            for public in (False, True):
+                rows = CameraRollup.objects.filter(
+                    camera__village__code__startswith=region,
+                    **({"camera__visibility": "public"} if public else {}),
+                )
+                for p in (period, period.previous()):
+                    kept = rollups.camera_seconds(rows, region, public, p.first, p.last)
+                    assert kept == rows.days(p.first, p.last).totals(), (region, query)
+    assert CameraMonth.objects.filter(region="35.08", public=True).count() >= 12

@@ -18,3 +18,7 @@ class Command(BaseCommand):
             rows = family.model.objects.count()
             seconds = time.perf_counter() - start
             self.stdout.write(f"{family.name}: {rows} rollup rows in {seconds:.1f} s")
+        start = time.perf_counter()
+        rollups.rebuild_cameras()
+        seconds = time.perf_counter() - start
+        self.stdout.write(f"cameras: closed months summed in {seconds:.1f} s")
