@@ -181,7 +181,7 @@ def test_camera_uptime_from_kept_months_equals_the_daily_rows(cast):
                 )
             )
     CameraRollup.objects.bulk_create(days)
-    for query in QUERIES + [{"periode": "tahun"}, {"periode": "kuartal"}]:
+    for query in [*QUERIES, {"periode": "tahun"}, {"periode": "kuartal"}]:
         period = from_query(query)
         for region in REGIONS:
             for public in (False, True):
