@@ -92,7 +92,7 @@ MANY = 500
 @dataclass(frozen=True)
 class Family:
     name: str
-    model: type
+    model: type[LetterRollup] | type[ComplaintRollup]
     rows: Callable  # () -> the source rows
     at: str  # the time that puts a row in a day
     changed: str  # stamped by every change of a row's state
@@ -184,20 +184,23 @@ def _summed(family: Family, base, *keys) -> list[dict]:
     )
 
 
-def _write_days(family: Family, pairs: set[tuple[str, dt.date]] | None) -> set[dt.date]:
-    """Count the (village, day) buckets again (every bucket when `pairs` is None),
-    then their days' district and regency rows; the days written."""
+def _write_days(family: Family, pairs: set[tuple[str | None, dt.date]] | None) -> set[dt.date]:
+    """Count the (village, day) buckets again (every village of the day for a
+    village None; every bucket when `pairs` is None), then their days' district
+    and regency rows; the days written."""
     model = family.model
     if pairs is None:
-        where, old = Q(), model.objects.filter(span=DAY)
+        where, old = Q(), Q(span=DAY)
     else:
         where, old = Q(pk__in=[]), Q(pk__in=[])
         for village, day in pairs:
             start, end = _day_bounds(day)
-            where |= Q(village_id=village, **{f"{family.at}__gte": start, f"{family.at}__lt": end})
-            old |= Q(span=DAY, depth=VILLAGE_DEPTH, region=village, start=day)
-        old = model.objects.filter(old)
-    old.delete()
+            within = Q(**{f"{family.at}__gte": start, f"{family.at}__lt": end})
+            buckets = Q(span=DAY, depth=VILLAGE_DEPTH, start=day)
+            if village is not None:
+                within, buckets = within & Q(village_id=village), buckets & Q(region=village)
+            where, old = where | within, old | buckets
+    model.objects.filter(old).delete()
     rows = _village_days(family, where)
     groups = (*family.groups,)
     model.objects.bulk_create(
@@ -297,13 +300,14 @@ def fold(family: Family) -> None:
         changed = _changed_since(family, mark.at - OVERLAP)
         if _fingerprint(family, changed) == mark.seen:
             return
-        pairs = set(changed.values_list("village_id", _local_day(family.at)).distinct())
-        if len(pairs) > MANY:
-            _rebuild(family, now)
-            return
+        pairs: set = set(changed.values_list("village_id", _local_day(family.at)).distinct())
+        regions: set[str] | None = None
+        if len(pairs) > MANY:  # an import: its days, every village
+            pairs = {(None, day) for _v, day in pairs}
+        else:
+            villages = {v for v, _d in pairs}
+            regions = villages | {v[:length] for v in villages for _depth, length in PARENTS}
         _write_days(family, pairs)
-        villages = {v for v, _d in pairs}
-        regions = villages | {v[:length] for v in villages for _depth, length in PARENTS}
         _write_months(family, {_month(d) for _v, d in pairs}, regions)
         _mark(family, now)
 
