@@ -203,6 +203,15 @@ SECURE_PROXY_SSL_HEADER = (
 # needs BALAI_BEHIND_PROXY). Not for subdomains: village host names under the
 # regency's domain may not all have certificates yet.
 SECURE_HSTS_SECONDS = 365 * 24 * 3600 if SITE_URL.startswith("https://") else 0
+SILENCED_SYSTEM_CHECKS = [
+    # HSTS for subdomains (and the preload list, which requires it): see above.
+    "security.W005",
+    "security.W021",
+]
+if SECURE_PROXY_SSL_HEADER:
+    # The proxy redirects http to https (deploy/nginx/balai.conf); the web processes
+    # themselves answer plain http on loopback (health checks, nginx).
+    SILENCED_SYSTEM_CHECKS.append("security.W008")
 
 # One strict policy for every response (django-csp): no inline script or style,
 # no plugins, forms post only here, never framed. A view may set its own
