@@ -21,6 +21,9 @@ os.environ.setdefault("BALAI_REGENCY", "35.08")
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
+    from balai.regions import geo
+
+    geo.forget()  # outlines of an earlier test's (rolled back) boundaries
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     # Tasks run as they are enqueued, so tests see their effects at once.
