@@ -13,8 +13,13 @@ from types import SimpleNamespace
 import pytest
 
 # Browser fixtures (`page`, `browser_login`, `browser_url`) for every app; real camera
-# peers on loopback (`camera_servers`, `rtsp_server`) for the CCTV probes.
-pytest_plugins = ["balai.core.tests.browser", "balai.cctv.tests.servers"]
+# peers on loopback (`camera_servers`, `rtsp_server`) for the CCTV probes; the production
+# layout behind nginx (`deployment`).
+pytest_plugins = [
+    "balai.core.tests.browser",
+    "balai.cctv.tests.servers",
+    "balai.core.tests.deployment",
+]
 
 os.environ.setdefault("BALAI_REGENCY", "35.08")
 

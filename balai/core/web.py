@@ -5,6 +5,7 @@ headers or bodies slowly cost a socket, not a worker; Django's ASGI handler
 runs a view only once the whole body has arrived (docs/server.md).
 """
 
+import sys
 from functools import lru_cache
 from typing import Any, ClassVar
 
@@ -55,3 +56,22 @@ class Worker(UvicornWorker):
         # Request line and headers together; a longer head is refused by uvicorn.
         "h11_max_incomplete_event_size": 16 * 1024,
     }
+
+
+def gunicorn_command(bind: str, workers: int) -> list[str]:
+    """gunicorn serving Balai's ASGI application with this worker class."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        # Asynchronous workers: slow clients hold a socket, not a worker (docs/server.md).
+        "balai.asgi:application",
+        "--worker-class",
+        "balai.core.web.Worker",
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+    ]

@@ -1,51 +1,150 @@
-"""Keeping the task worker alive: `balai serve` restarts it when it dies.
+"""Task workers: `balai worker` runs one; several may run at once, on one server or more.
 
-Before each start, work the dead worker held is closed: its task results are
-marked failed and each app's interrupted jobs are failed with a message (a
-residents import deletes its uploaded file). One worker runs at a time, so
-whatever is "running" then belongs to no process.
+Each registers itself (core.TaskWorker) under the id it writes into the task
+results it claims, and renews a heartbeat while it runs. Work held by a worker
+that is dead is closed: its task results are marked failed and each app's
+interrupted jobs are failed with a message (a residents import deletes its
+uploaded file). A worker is dead when it is on this host and its pid is gone
+(a kill -9, the OOM killer: seen at once by the next worker to start), when
+its heartbeat is older than DEAD_AFTER (a server that vanished), or when it
+never registered. Every worker recovers when it starts and every RECOVER_EVERY
+seconds while it runs, so the work of one that is never restarted is closed too.
+
+`balai serve` (the demo) keeps one worker alive beside the web server.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import subprocess
 import sys
+import threading
 import time
+from datetime import timedelta
+
+from django.db import OperationalError, connections, transaction
+from django.utils import timezone
+from django.utils.crypto import get_random_string
 
 logger = logging.getLogger(__name__)
 
-WORKER_COMMAND = [sys.executable, "-m", "balai", "db_worker"]
+WORKER_COMMAND = [sys.executable, "-m", "balai", "worker"]
+HEARTBEAT_EVERY = 30  # seconds
+# Longer than any wait for SQLite's write lock (a long import holds it) plus a few beats.
+DEAD_AFTER = timedelta(minutes=5)
+RECOVER_EVERY = 60  # seconds
 
 
-def recover_interrupted_work() -> None:
-    from django.db import connection, connections
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+def live_worker_ids() -> set[str]:
+    """Registered workers that are alive; the dead are unregistered on the way."""
+    from balai.core.models import TaskWorker
+
+    here = socket.gethostname()
+    stale = timezone.now() - DEAD_AFTER
+    live: set[str] = set()
+    dead: set[str] = set()
+    for worker in TaskWorker.objects.all():
+        gone = worker.seen_at < stale or (worker.hostname == here and not pid_alive(worker.pid))
+        (dead if gone else live).add(worker.worker_id)
+    TaskWorker.objects.filter(worker_id__in=dead).delete()
+    return live
+
+
+def recover_interrupted_work() -> int:
+    """Fail the tasks (and their jobs) of dead workers; returns how many tasks."""
     from django_tasks_db.models import DBTaskResult
 
     from balai.residents.actions import fail_interrupted_imports
+    from balai.residents.tasks import import_residents_task
 
+    live = live_worker_ids()
+    imports = []
+    failed = 0
     for result in DBTaskResult.objects.running():
-        result.set_failed(RuntimeError("the task worker stopped while running this task"))
-    fail_interrupted_imports()
-    if not connection.in_atomic_block:
-        # `balai serve` recovers again maybe days later: a fresh connection then.
-        connections.close_all()
+        if result.worker_ids and result.worker_ids[-1] in live:
+            continue
+        with transaction.atomic():
+            # Another worker may be recovering the same result at this moment.
+            claimed = (
+                DBTaskResult.objects.select_for_update().filter(pk=result.pk).running().first()
+            )
+            if claimed is None:
+                continue
+            claimed.set_failed(RuntimeError("the task worker stopped while running this task"))
+        failed += 1
+        if result.task_path == import_residents_task.module_path:
+            imports.append(result.args_kwargs["args"][0])
+    fail_interrupted_imports(imports)
+    return failed
+
+
+class Heartbeat(threading.Thread):
+    """Keeps this worker's registration fresh and recovers dead workers' work."""
+
+    def __init__(self, worker_id: str) -> None:
+        super().__init__(name="balai-worker-heartbeat", daemon=True)
+        self.worker_id = worker_id
+        self.stopped = threading.Event()
+
+    def register(self) -> None:
+        from balai.core.models import TaskWorker
+
+        TaskWorker.objects.create(
+            worker_id=self.worker_id, hostname=socket.gethostname(), pid=os.getpid()
+        )
+
+    def unregister(self) -> None:
+        from balai.core.models import TaskWorker
+
+        self.stopped.set()
+        TaskWorker.objects.filter(worker_id=self.worker_id).delete()
+
+    def run(self) -> None:
+        from balai.core.models import TaskWorker
+
+        last_recovery = time.monotonic()
+        while not self.stopped.wait(HEARTBEAT_EVERY):
+            try:
+                TaskWorker.objects.filter(worker_id=self.worker_id).update(seen_at=timezone.now())
+                if time.monotonic() - last_recovery > RECOVER_EVERY:
+                    last_recovery = time.monotonic()
+                    recover_interrupted_work()
+            except OperationalError:
+                # The database is away or busy: the next beat tries again.
+                logger.warning("task worker heartbeat failed", exc_info=True)
+            finally:
+                connections.close_all()
+
+
+def new_worker_id() -> str:
+    # At most 64 characters (django-tasks-db's limit); unique even if a pid is reused.
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{get_random_string(8)}"
 
 
 class WorkerSupervisor:
-    """Starts the worker, and starts it again (after recovery) whenever it has died."""
+    """Starts the worker, and starts it again whenever it has died (`balai serve`);
+    the new worker closes the dead one's work when it starts."""
 
-    def __init__(
-        self, command=WORKER_COMMAND, recover=recover_interrupted_work, backoff=1.0
-    ) -> None:
-        self.command, self.recover, self.backoff = list(command), recover, backoff
+    def __init__(self, command=WORKER_COMMAND, backoff=1.0) -> None:
+        self.command, self.backoff = list(command), backoff
         self.process: subprocess.Popen | None = None
         self.restarts = 0
         self.started = 0.0
         self.stopping = False
 
     def start(self) -> subprocess.Popen:
-        self.recover()
         self.started = time.monotonic()
         self.process = subprocess.Popen(self.command)
         return self.process

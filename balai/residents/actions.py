@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.db import transaction
@@ -184,16 +185,24 @@ def run_import_job(job: ResidentImport, progress=None) -> ResidentImport:
     return job
 
 
-def fail_interrupted_imports() -> int:
-    """Imports a dead task worker held: failed, with a message, their files deleted.
+def fail_interrupted_imports(job_ids: Iterable[int]) -> int:
+    """Imports whose task a dead task worker held: failed, with a message, their files
+    deleted (balai/core/worker.py decides which worker is dead).
 
-    Called before a task worker starts (`balai serve` runs one): an import still
-    "running" then belongs to no process. Its transaction was rolled back with
-    the process; only the job row and the uploaded personal data remain.
+    The import's transaction was rolled back with the process; only the job row
+    and the uploaded personal data remain. A job already finished, or failed by
+    another worker's recovery, is left alone.
     """
     count = 0
-    for job in ResidentImport.objects.filter(status=ImportStatus.RUNNING):
+    for job_id in job_ids:
         with transaction.atomic():
+            job = (
+                ResidentImport.objects.select_for_update()
+                .filter(pk=job_id, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING])
+                .first()
+            )
+            if job is None:
+                continue
             job.status = ImportStatus.FAILED
             job.message = _(
                 "Impor terhenti karena proses latar berhenti mendadak; data penduduk tidak "

@@ -13,13 +13,9 @@ import time
 
 import pytest
 
+from balai.core.tests.deployment import free_port
+
 LIMIT_MB = 1  # BALAI_MAX_REQUEST_MB for the server under test, so tests send little
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def http_get(port: int, path: str, timeout: float) -> bytes:

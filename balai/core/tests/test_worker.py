@@ -1,38 +1,40 @@
-"""`balai serve` keeps its task worker alive and closes the work a dead one held."""
+"""Task workers: `balai serve` keeps its worker alive; a worker closes the work of dead ones,
+and only theirs."""
 
 import os
 import signal
+import socket
+import subprocess
 import sys
-import time
+from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from balai.accounts.models import AuditLog
+from balai.core.models import TaskWorker
 from balai.core.worker import WorkerSupervisor, recover_interrupted_work
 from balai.residents.choices import ImportStatus
 from balai.residents.models import ResidentImport
 from balai.residents.tasks import import_residents_task
 
 
-def test_a_dead_worker_is_started_again_after_recovery():
-    recovered = []
+def test_a_dead_worker_is_started_again():
     supervisor = WorkerSupervisor(
-        command=[sys.executable, "-c", "import time; time.sleep(60)"],
-        recover=lambda: recovered.append(time.monotonic()),
-        backoff=0,
+        command=[sys.executable, "-c", "import time; time.sleep(60)"], backoff=0
     )
     first = supervisor.start()
     try:
         supervisor.check()  # alive: nothing happens
-        assert supervisor.process is first and len(recovered) == 1
+        assert supervisor.process is first
         os.kill(first.pid, signal.SIGKILL)  # what the kernel does to a worker out of memory
         first.wait()
         supervisor.check()
         assert supervisor.process is not first
         assert supervisor.process.poll() is None
-        assert len(recovered) == 2
     finally:
         supervisor.stop()
         supervisor.wait()
@@ -69,3 +71,94 @@ def test_recovery_fails_the_imports_and_tasks_a_dead_worker_held(cast, settings)
     assert DBTaskResult.objects.get(pk=result.id).status == "FAILED"
     waiting.refresh_from_db()
     assert waiting.status == ImportStatus.QUEUED  # still waiting: the new worker takes it
+
+
+def dead_pid() -> int:
+    """The pid of a process that has exited (and been reaped)."""
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+@pytest.mark.django_db
+def test_recovery_touches_only_the_work_of_dead_workers(cast, settings):
+    """Several workers run at once (`balai worker` under systemd): a worker starting,
+    or one that has outlived another, fails only what the dead held."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+    here = socket.gethostname()
+    TaskWorker.objects.create(worker_id="alive", hostname=here, pid=os.getpid())
+    TaskWorker.objects.create(worker_id="killed", hostname=here, pid=dead_pid())
+    # On another server: its pid means nothing here, only its heartbeat tells.
+    silent = TaskWorker.objects.create(worker_id="silent", hostname="elsewhere", pid=1)
+    TaskWorker.objects.filter(pk=silent.pk).update(seen_at=timezone.now() - timedelta(hours=1))
+    TaskWorker.objects.create(worker_id="beating", hostname="elsewhere", pid=1)
+
+    jobs, results = {}, {}
+    for worker_id in ("alive", "killed", "silent", "beating", "unknown"):
+        jobs[worker_id] = ResidentImport.objects.create(
+            village=cast.village_a,
+            uploaded_by=cast.operator_a,
+            file_name=f"{worker_id}.csv",
+            status=ImportStatus.RUNNING,
+        )
+        result = import_residents_task.enqueue(jobs[worker_id].pk)
+        DBTaskResult.objects.get(pk=result.id).claim(worker_id)
+        results[worker_id] = result.id
+
+    recover_interrupted_work()
+
+    for worker_id, expected in (
+        ("alive", "RUNNING"),
+        ("beating", "RUNNING"),
+        ("killed", "FAILED"),
+        ("silent", "FAILED"),
+        ("unknown", "FAILED"),  # claimed by a worker that never registered
+    ):
+        assert DBTaskResult.objects.get(pk=results[worker_id]).status == expected, worker_id
+        jobs[worker_id].refresh_from_db()
+        job_status = ImportStatus.RUNNING if expected == "RUNNING" else ImportStatus.FAILED
+        assert jobs[worker_id].status == job_status, worker_id
+    assert set(TaskWorker.objects.values_list("worker_id", flat=True)) == {"alive", "beating"}
+
+    recover_interrupted_work()  # a second recoverer finds nothing more to do
+    assert AuditLog.objects.filter(action="residents.import_interrupted").count() == 3
+
+
+@pytest.mark.deployment
+def test_a_restarted_worker_fails_the_killed_ones_tasks_not_its_neighbours(
+    deployment, cast, settings
+):
+    """Real `balai worker` processes: kill -9 one while it holds an import; when it is
+    started again, that import is failed and the other worker's is left running."""
+    site = deployment(web=1, workers=2)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+    registered = dict(TaskWorker.objects.values_list("pid", "worker_id"))
+    killed, neighbour = (registered[process.pid] for process in site.workers)
+
+    jobs, results = {}, {}
+    for worker_id in (killed, neighbour):
+        # Claimed in the same transaction, so the running workers never see it ready.
+        with transaction.atomic():
+            jobs[worker_id] = ResidentImport.objects.create(
+                village=cast.village_a,
+                uploaded_by=cast.operator_a,
+                file_name="warga.csv",
+                status=ImportStatus.RUNNING,
+            )
+            result = import_residents_task.enqueue(jobs[worker_id].pk)
+            DBTaskResult.objects.get(pk=result.id).claim(worker_id)
+            results[worker_id] = result.id
+
+    site.workers[0].kill()
+    site.workers[0].start()  # ready once it has recovered
+
+    assert DBTaskResult.objects.get(pk=results[killed]).status == "FAILED"
+    assert DBTaskResult.objects.get(pk=results[neighbour]).status == "RUNNING"
+    jobs[killed].refresh_from_db()
+    jobs[neighbour].refresh_from_db()
+    assert (jobs[killed].status, jobs[neighbour].status) == (
+        ImportStatus.FAILED,
+        ImportStatus.RUNNING,
+    )
+    assert killed not in TaskWorker.objects.values_list("worker_id", flat=True)
+    assert TaskWorker.objects.count() == 2

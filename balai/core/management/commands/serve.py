@@ -5,14 +5,15 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from balai.core.web import gunicorn_command
 from balai.core.worker import WorkerSupervisor
 
 
 class Command(BaseCommand):
     help = (
-        "Serve Balai in production mode: gunicorn with uvicorn workers (ASGI) for the web "
-        "and the database task worker, stopping both together; the worker is restarted "
-        "when it dies."
+        "Serve Balai on one machine (the demo): gunicorn with uvicorn workers (ASGI) for the "
+        "web and a task worker, stopping both together; the worker is restarted when it "
+        "dies. Production runs `balai web` and `balai worker` under systemd (docs/deploy.md)."
     )
 
     def add_arguments(self, parser):
@@ -25,23 +26,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, bind, workers, demo_cameras=False, **options):
-        web = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                # Asynchronous workers: slow clients hold a socket, not a worker (docs/server.md).
-                "balai.asgi:application",
-                "--worker-class",
-                "balai.core.web.Worker",
-                "--bind",
-                bind,
-                "--workers",
-                str(workers),
-                "--access-logfile",
-                "-",
-            ]
-        )
+        web = subprocess.Popen(gunicorn_command(bind, workers))
         worker = WorkerSupervisor()
         worker.start()
         # The demo's cameras answer on loopback so that a newcomer sees a living board.
