@@ -353,20 +353,53 @@ def measure(args, files) -> list[str]:
         ),
     }
     lines = [
+        "| figure | p95 | median | CPU p95 (this process) | database time (EXPLAIN ANALYZE) |",
+        "| --- | --- | --- | --- | --- |",
         f"| residents / families / villages | {Resident.objects.count():,} / "
-        f"{Family.objects.count():,} / {len(villages)} |"
+        f"{Family.objects.count():,} / {len(villages)} | | | |",
     ]
     for name, fn in figures.items():
+        database = database_ms(fn)
         samples = timed(fn, n)
         median = sorted(samples)[len(samples) // 2]
         mark = "" if p95(samples) < 50 else " **over 50 ms**"
         lines.append(
             f"| {name} | {p95(samples):.1f} ms{mark} | {median:.1f} ms | "
-            f"{p95(CPU[id(samples)]):.1f} ms |"
+            f"{p95(CPU[id(samples)]):.1f} ms | {database:.2f} ms |"
         )
         print(lines[-1], flush=True)
     lines += import_figures(villages, files)
     return lines
+
+
+def database_ms(fn, rounds: int = 5) -> float:
+    """PostgreSQL's own work for one request: the EXPLAIN ANALYZE execution times of
+    the queries it ran (session and cache reads left out), median of `rounds`.
+
+    Unlike wall clock, this hardly moves with the machine's load, so it shows
+    how a request's cost grows with the registry."""
+    import re
+    import statistics
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    totals = []
+    for _ in range(rounds):
+        with CaptureQueriesContext(connection) as captured:
+            fn(-1)
+        total = 0.0
+        for query in captured.captured_queries:
+            sql = query["sql"]
+            if not sql.startswith("SELECT") or "django_session" in sql or "balai_cache" in sql:
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE) " + sql)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+            found = re.search(r"Execution Time: ([\d.]+)", plan)
+            total += float(found.group(1)) if found else 0.0
+        totals.append(total)
+    return statistics.median(totals)
 
 
 def local_pages(village, token, rnd) -> list[str]:
@@ -419,7 +452,7 @@ def import_figures(villages, files: Path, rounds: int = 5) -> list[str]:
         mark = "" if max(samples) < 2 else " **over 2 s**"
         lines.append(
             f"| import one village's file ({what}), {rows:,} rows, worst of {rounds} | "
-            f"{max(samples):.2f} s{mark} | {sorted(samples)[rounds // 2]:.2f} s | |"
+            f"{max(samples):.2f} s{mark} | {sorted(samples)[rounds // 2]:.2f} s | | |"
         )
         print(lines[-1], flush=True)
     return lines

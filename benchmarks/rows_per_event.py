@@ -7,9 +7,9 @@ A complaint: submitted with an email and a phone number, verified (and so
 dispatched to its agency), started, answered, resolved, confirmed by the reporter. Counts
 every table's rows before and after, on a fresh SQLite database or the
 --database given (row counts do not depend on the database; bytes per row come
-from benchmarks/table_sizes.py on PostgreSQL). Tasks are queued as the database backend stores them, not run:
-the rows the worker then writes (a message per staff member of the unit) are
-not counted.
+from benchmarks/table_sizes.py on PostgreSQL). Tasks are queued as the
+database backend stores them, not run: the rows the worker then writes (a
+message per staff member of the unit) are not counted.
 """
 
 import argparse

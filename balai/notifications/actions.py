@@ -32,8 +32,9 @@ def notify(
     have its key yet: no savepoint to catch a duplicate (two round trips
     fewer). `delivery`: "after_commit" queues `deliver` once the transaction
     commits; "in_transaction" queues it inside (on the database backend the
-    task row commits with the message, sparing a second commit; the Redis
-    queue pushes at commit, balai.lib.taskqueue); "by_caller": the caller
+    task row commits with the message, sparing a second commit; a queue
+    outside the database must push its jobs at commit, as every enqueue
+    inside a transaction needs); "by_caller": the caller
     queues it, e.g. from a task of its own queued in the same transaction.
     """
     from balai.notifications.tasks import deliver
