@@ -34,6 +34,9 @@ os.environ.setdefault("BALAI_REGENCY", "35.08")
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path, request):
+    from balai.regions import geo
+
+    geo.forget()  # outlines of an earlier test's (rolled back) boundaries
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     if os.environ.get("BALAI_TEST_MEDIA") == "s3":

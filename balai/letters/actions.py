@@ -418,7 +418,8 @@ def _tell_received(req: LetterRequest) -> None:
         "ref": req.grouped_short_ref,
         "url": tracking_url(req),
     }
-    _tell_resident(req, "received", _("Permohonan surat diterima"), body)
+    # The request is new in this transaction: no earlier message has this key.
+    _tell_resident(req, "received", _("Permohonan surat diterima"), body, new_event=True)
 
 
 def find_by_short_ref(text: str, tail: str) -> LetterRequest | None:
@@ -432,7 +433,9 @@ def find_by_short_ref(text: str, tail: str) -> LetterRequest | None:
     return req if known and constant_time_compare(known, tail) else None
 
 
-def _tell_resident(req: LetterRequest, event: str, subject: str, body: str) -> None:
+def _tell_resident(
+    req: LetterRequest, event: str, subject: str, body: str, *, new_event: bool = False
+) -> None:
     from balai.notifications.actions import notify
 
     if req.phone or req.email:
@@ -444,6 +447,9 @@ def _tell_resident(req: LetterRequest, event: str, subject: str, body: str) -> N
             email=req.email,
             phone=req.phone,
             village=req.village,
+            # A new request's message: its delivery task commits with it.
+            new_event=new_event,
+            delivery="in_transaction" if new_event else "after_commit",
         )
 
 
