@@ -178,7 +178,12 @@ class MemorySampler(threading.Thread):
             last = [kib for at, kib in series if at >= seconds - window]
             if first and last:
                 a, b = sum(first) / len(first) / 1024, sum(last) / len(last) / 1024
-                rows[name] = {"first": round(a, 1), "last": round(b, 1), "growth": b / a - 1}
+                rows[name] = {
+                    "first": round(a, 1),
+                    "last": round(b, 1),
+                    "growth": b / a - 1,
+                    "series_mib": [round(kib / 1024, 1) for _, kib in series],
+                }
         return rows
 
 
