@@ -46,6 +46,7 @@ def seed() -> dict:
     from balai.letters import actions
     from balai.letters.models import LetterType, VillageLetterSettings
     from balai.regions.models import Village
+    from balai.residents.choices import Status
     from balai.residents.models import Resident
 
     if not Village.objects.exists():
@@ -74,8 +75,11 @@ def seed() -> dict:
         village=village,
         defaults={"uses_verification": False, "uses_secretary_check": False, "address": "Jl. 1"},
     )
+    # Only the living identify themselves (generated registries hold the dead and moved too).
     residents = list(
-        Resident.objects.filter(village=village).select_related("family", "village").order_by("pk")
+        Resident.objects.filter(village=village, status=Status.ALIVE)
+        .select_related("family", "village")
+        .order_by("pk")
     )
     # The first ones wait for the head's signature; the rest apply during the run.
     to_sign, codes = [], []
@@ -174,7 +178,12 @@ class MemorySampler(threading.Thread):
             last = [kib for at, kib in series if at >= seconds - window]
             if first and last:
                 a, b = sum(first) / len(first) / 1024, sum(last) / len(last) / 1024
-                rows[name] = {"first": round(a, 1), "last": round(b, 1), "growth": b / a - 1}
+                rows[name] = {
+                    "first": round(a, 1),
+                    "last": round(b, 1),
+                    "growth": b / a - 1,
+                    "series_mib": [round(kib / 1024, 1) for _, kib in series],
+                }
         return rows
 
 

@@ -23,6 +23,7 @@ from requests.adapters import HTTPAdapter
 
 PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
 FLAT_OUT = os.environ.get("LOAD_FLAT_OUT") == "1"
+ERRORS = re.compile(r'class="errorlist[^"]*"[^>]*>(.*?)</ul>', re.S)
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 IDEMPOTENCY = re.compile(r'name="idempotency_key"[^>]*value="([^"]+)"')
 
@@ -31,6 +32,12 @@ _residents = iter(PLAN["residents"])
 _to_sign = iter(PLAN["to_sign"])
 _tracked = itertools.cycle(PLAN["letter_codes"])
 _complaint_keys = itertools.cycle(PLAN["complaint_codes"])
+
+
+def refusal(html: str) -> str:
+    """The form's first error, as the resident would read it."""
+    found = ERRORS.search(html)
+    return re.sub(r"<[^>]+>|\s+", " ", found.group(1)).strip()[:160] if found else ""
 
 
 def pace(seconds: float):
@@ -115,7 +122,7 @@ class LetterApplicant(Visitor):
             path, data, name="resident: submit letter", catch_response=True
         ) as answer:
             if "/surat/lacak/" not in answer.url:
-                answer.failure(f"not submitted: {answer.status_code} {answer.url}")
+                answer.failure(f"not submitted: {answer.status_code} {refusal(answer.text)}")
 
 
 class Complainant(Visitor):
@@ -140,7 +147,7 @@ class Complainant(Visitor):
             "/aduan/lapor/", data, name="resident: submit complaint", catch_response=True
         ) as answer:
             if "/aduan/lacak/" not in answer.url:
-                answer.failure(f"not filed: {answer.status_code} {answer.url}")
+                answer.failure(f"not filed: {answer.status_code} {refusal(answer.text)}")
 
 
 class Staff(Visitor):

@@ -72,6 +72,11 @@ def gunicorn_command(bind: str, workers: int) -> list[str]:
         bind,
         "--workers",
         str(workers),
+        # Idle connections kept longer than nginx keeps its upstream ones (60 s): else
+        # nginx may send a POST on a connection gunicorn is closing (2 s by default)
+        # and answer 502, as one Open311 post in benchmarks/bench_load.py did.
+        "--keep-alive",
+        "75",
         # No access log: its lines carry query strings; Balai logs each request
         # itself, without them (docs/observability.md).
     ]
