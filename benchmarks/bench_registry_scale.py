@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import p95, stamp  # noqa: E402
+from benchmarks.common import p95, staff_clients, stamp  # noqa: E402
 
 FILES = Path(tempfile.gettempdir()) / "balai-registry-scale"
 
@@ -261,37 +261,13 @@ def timed(fn, n: int) -> list[float]:
     return samples
 
 
-def clients(village):
-    """A village operator's and a regency admin's test clients and the operator's API token."""
-    from django.test import Client
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from balai.accounts.actions import create_token
-    from balai.accounts.choices import Role, Scope
-    from balai.accounts.models import User
-
-    User.objects.filter(username__startswith="bench-").delete()
-    operator = User.objects.create_user("bench-op", role=Role.VILLAGE_OPERATOR, village=village)
-    admin = User.objects.create_user("bench-admin", role=Role.REGENCY_ADMIN)
-    device = TOTPDevice.objects.create(user=admin, name="default", confirmed=True)
-    op_client = Client(HTTP_HOST="localhost")
-    op_client.force_login(operator)
-    admin_client = Client(HTTP_HOST="localhost")
-    admin_client.force_login(admin)
-    session = admin_client.session
-    session["otp_device_id"] = device.persistent_id
-    session.save()
-    _, token = create_token(operator, [Scope.RESIDENTS_READ], 30)
-    return op_client, admin_client, token
-
-
 def measure(args, files) -> list[str]:
     from balai.regions.models import Village
     from balai.residents.models import Family, Resident
 
     villages = list(Village.objects.in_regency().order_by("code"))
     village = villages[0]
-    op, admin, token = clients(village)
+    op, admin, token = staff_clients(village)
     rnd = random.Random(1)
     top = Resident.objects.order_by("-pk").values_list("pk", flat=True).first() or 1
     picks = [rnd.randint(1, top) for _ in range(3000)]

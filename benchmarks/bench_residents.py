@@ -160,26 +160,12 @@ def import_phase(args, codes, paths, extra, by_code) -> list[str]:
 def query_phase(args, village) -> list[str]:
     """List, search and statistics through the real views (middleware, sessions, templates)."""
     from django.test import Client
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from balai.accounts.actions import create_token
-    from balai.accounts.choices import Role, Scope
-    from balai.accounts.models import User
     from balai.residents import stats
     from balai.residents.models import Resident
+    from benchmarks.common import staff_clients
 
-    User.objects.filter(username__startswith="bench-").delete()
-    operator = User.objects.create_user("bench-op", role=Role.VILLAGE_OPERATOR, village=village)
-    admin = User.objects.create_user("bench-admin", role=Role.REGENCY_ADMIN)
-    device = TOTPDevice.objects.create(user=admin, name="default", confirmed=True)
-    op_client = Client(HTTP_HOST="localhost")
-    op_client.force_login(operator)
-    admin_client = Client(HTTP_HOST="localhost")
-    admin_client.force_login(admin)
-    session = admin_client.session
-    session["otp_device_id"] = device.persistent_id
-    session.save()
-    _, token = create_token(operator, [Scope.RESIDENTS_READ], 30)
+    op_client, admin_client, token = staff_clients(village)
 
     rnd = random.Random(1)
     top = Resident.objects.order_by("-pk").values_list("pk", flat=True).first()

@@ -29,6 +29,31 @@ def setup_django(database_url: str | None = None) -> str:
     return data_dir
 
 
+def staff_clients(village):
+    """A village operator's and a regency admin's (past the second factor) signed-in
+    test clients, and an API token of the operator's that reads residents."""
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from balai.accounts.actions import create_token
+    from balai.accounts.choices import Role, Scope
+    from balai.accounts.models import User
+
+    User.objects.filter(username__startswith="bench-").delete()
+    operator = User.objects.create_user("bench-op", role=Role.VILLAGE_OPERATOR, village=village)
+    admin = User.objects.create_user("bench-admin", role=Role.REGENCY_ADMIN)
+    device = TOTPDevice.objects.create(user=admin, name="default", confirmed=True)
+    op_client = Client(HTTP_HOST="localhost")
+    op_client.force_login(operator)
+    admin_client = Client(HTTP_HOST="localhost")
+    admin_client.force_login(admin)
+    session = admin_client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    _, token = create_token(operator, [Scope.RESIDENTS_READ], 30)
+    return op_client, admin_client, token
+
+
 def machine() -> str:
     model = "unknown CPU"
     try:

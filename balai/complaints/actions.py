@@ -282,7 +282,7 @@ def submit_complaint(
 
     `limit` = (key, reports per hour): counted in the same transaction, so a
     report over the limit is never stored (TooManyReports). `client_limit`:
-    reports per hour for an API client (checked first, counted last).
+    reports per hour for an API client (counted last; checked first too when photos come).
     """
     client_key = f"client:{client.pk}" if client is not None else ""
     # The count at the end refuses a report over the limit all the same (rolled
