@@ -14,16 +14,19 @@ import pytest
 
 # Browser fixtures (`page`, `browser_login`, `browser_url`) for every app; real camera
 # peers on loopback (`camera_servers`, `rtsp_server`) for the CCTV probes; the production
-# layout behind nginx (`deployment`); a private Redis (`redis_url`), real RQ workers
-# (`rq_workers`), an S3 server (`s3_media`) and the scaled-out layout (`scaled_out`).
+# layout behind nginx (`deployment`); a media disk that fills, a private PostgreSQL (faults);
+# a private Redis (`redis_url`), real RQ workers (`rq_workers`), an S3 server (`s3_media`)
+# and the scaled-out layout (`scaled_out`); what the log handlers write (`log_output`).
 pytest_plugins = [
     "balai.core.tests.browser",
     "balai.cctv.tests.servers",
     "balai.core.tests.deployment",
+    "balai.core.tests.faults",
     "balai.core.tests.redisserver",
     "balai.core.tests.taskworkers",
     "balai.core.tests.s3server",
     "balai.core.tests.scaleout",
+    "balai.core.tests.logs",
 ]
 
 os.environ.setdefault("BALAI_REGENCY", "35.08")
@@ -31,6 +34,9 @@ os.environ.setdefault("BALAI_REGENCY", "35.08")
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path, request):
+    from balai.regions import geo
+
+    geo.forget()  # outlines of an earlier test's (rolled back) boundaries
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     if os.environ.get("BALAI_TEST_MEDIA") == "s3":

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: times and logs every request, refused ones too (docs/observability.md).
+    "balai.core.observability.ObserveRequestsMiddleware",
     # Before anything reads the body (balai/core/limits.py).
     "balai.core.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -270,7 +272,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Whole files or none, flushed before their rows commit (balai/lib/storage.py).
+    "default": {"BACKEND": "balai.lib.storage.DurableFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -341,12 +344,31 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env_str("BALAI_FROM_EMAIL", "balai@localhost")
 EMAIL_BACKEND = env_str("BALAI_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 
+# One JSON object a line on stderr, with no personal data (balai/lib/logs.py,
+# docs/observability.md): a line per request and per task at INFO.
+_log_handler = {"class": "logging.StreamHandler", "formatter": "json"}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "balai.lib.logs.JsonFormatter"}},
+    "filters": {"drop_request_lines": {"()": "balai.lib.logs.DropRequestLines"}},
+    "handlers": {
+        "console": _log_handler,
+        "django_requests": {**_log_handler, "filters": ["drop_request_lines"]},
+    },
+    "loggers": {
+        "balai.requests": {"level": "INFO"},
+        "balai.tasks": {"level": "INFO"},
+        # Their lines quote paths and query strings: Balai's own request line replaces them.
+        "django.request": {"handlers": ["django_requests"], "propagate": False},
+        "django.server": {"handlers": ["django_requests"], "propagate": False},
+        "uvicorn.access": {"handlers": [], "propagate": False},
+        "uvicorn.error": {"handlers": ["console"], "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env_str("BALAI_LOG_LEVEL", "WARNING")},
 }
+# The bearer token a Prometheus scraper sends for /metrics; unset, /metrics is a 404.
+BALAI_METRICS_TOKEN = env_str("BALAI_METRICS_TOKEN")
 
 # WhatsApp/SMS gateway (balai/notifications/channels.py): POST JSON, bearer token.
 BALAI_MESSAGE_GATEWAY_URL = env_str("BALAI_MESSAGE_GATEWAY_URL")

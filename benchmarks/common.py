@@ -73,7 +73,8 @@ def start_gunicorn(wsgi: str, port: int, workers: int) -> subprocess.Popen:
         cwd=root,
         env=env,
     )
-    deadline = time.monotonic() + 30
+    # Generous: on a shared machine at load 40, importing Django alone took over 30 s.
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)

@@ -316,6 +316,8 @@ class Complaint(models.Model):
             models.Index(fields=["village", "-created_at"], name="complaint_village"),
             # Dashboards and open data count reports by the period received in.
             models.Index(fields=["created_at"], name="complaint_created"),
+            # The dashboards' rollups fold the reports changed since their watermark.
+            models.Index(fields=["updated_at"], name="complaint_updated"),
             models.Index(
                 fields=["agency", "next_due"],
                 name="complaint_agency_queue",

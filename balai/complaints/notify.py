@@ -25,13 +25,14 @@ def track_url(code: str = "") -> str:
     return settings.SITE_URL + reverse("complaints:track")
 
 
-def received(complaint, code: str) -> None:
+def received(complaint, code: str) -> list[int]:
     """The one message holding the code: a link that opens the report, and the
-    short reference to read over the phone."""
+    short reference to read over the phone. Returns the messages' ids: the
+    submission's own task delivers them (tasks.complaint_submitted)."""
     from balai.lib.tracking import grouped
 
     if not (complaint.reporter_email or complaint.reporter_phone):
-        return
+        return []
     body = _(
         "Aduan Anda (%(category)s, %(village)s) sudah kami terima. "
         "Kode singkat: %(ref)s. Kode lacak: %(code)s. "
@@ -43,14 +44,17 @@ def received(complaint, code: str) -> None:
         "code": grouped(code),
         "url": track_url(code),
     }
-    _send(
+    sent = _send(
         key=f"complaint:{complaint.public_id}:received",
         subject=_("Aduan diterima"),
         body=body,
         email=complaint.reporter_email,
         phone=complaint.reporter_phone,
         village=complaint.village,
+        new_event=True,  # the report is new in this transaction
+        delivery="by_caller",
     )
+    return [notification.pk for notification in sent]
 
 
 def status_changed(complaint, event) -> None:

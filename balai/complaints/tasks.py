@@ -11,7 +11,7 @@ from datetime import timedelta
 from django_tasks import task
 
 from balai.complaints import escalation, notify
-from balai.lib.tasks import schedule_once
+from balai.lib.tasks import on_interrupted, schedule_once
 
 EVERY = timedelta(minutes=5)
 
@@ -30,9 +30,16 @@ def schedule_escalation() -> bool:
 
 
 @task()
-def complaint_submitted(complaint_id: int) -> None:
-    """Tell the unit about a new report (the reporter is told in submit_complaint)."""
+def complaint_submitted(complaint_id: int, messages: list[int] | None = None) -> None:
+    """Send the reporter's messages (written in submit_complaint, `messages`: their
+    ids) and tell the unit about a new report."""
     from balai.complaints.models import Complaint
+    from balai.notifications.tasks import deliver
+
+    # Queued from here rather than each after the submission's commit: one task
+    # row in the submission's transaction instead of another commit after it.
+    for notification_id in messages or ():
+        deliver.enqueue(notification_id)
 
     complaint = (
         Complaint.objects.select_related("category", "village", "agency")
@@ -41,4 +48,9 @@ def complaint_submitted(complaint_id: int) -> None:
     )
     if complaint is not None:
         notify.unit_new(complaint)
+    schedule_escalation()
+
+
+@on_interrupted(escalate_complaints)
+def _resume() -> None:
     schedule_escalation()

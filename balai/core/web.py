@@ -72,6 +72,6 @@ def gunicorn_command(bind: str, workers: int) -> list[str]:
         bind,
         "--workers",
         str(workers),
-        "--access-logfile",
-        "-",
+        # No access log: its lines carry query strings; Balai logs each request
+        # itself, without them (docs/observability.md).
     ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from balai.complaints import stats as complaint_stats
+from balai.dashboards import rollups
 from balai.dashboards.cells import Table, text
 from balai.dashboards.panels import CURRENT, NOW, Builder, _hours, _percent
 from balai.dashboards.periods import Period
@@ -14,6 +15,7 @@ from balai.letters import stats as letter_stats
 from balai.regions.models import Village
 
 GROUPS = {"district": "village__district", "village": "village"}
+DEPTHS = {"district": 2, "village": 3}
 
 
 def regions(scope: Scope, level: str) -> list[tuple[str, str]]:
@@ -27,15 +29,19 @@ def _rows(rows: list[dict], group: str) -> dict:
     return {row[group]: row for row in rows}
 
 
+def _counted(scope: Scope, family, level: str, period: Period) -> dict:
+    """{region code: row} of the area's districts or villages, from the rollups."""
+    counted = scope.counted(family, DEPTHS[level])
+    return _rows(rollups.periods_rows(family, counted, (period,), ("region",))[0], "region")
+
+
 def league(scope: Scope, period: Period, level: str) -> Table:
     """Every district or village of the area, fastest median letter time first."""
     b = Builder(scope, period)
     group = GROUPS[level]
-    p = period
-    letters = _rows(letter_stats.period_rows(scope.requests(), p.start, p.end, (group,)), group)
-    reports = scope.complaints()
-    received = _rows(complaint_stats.period_rows(reports, p.start, p.end, (group,)), group)
-    open_now = _rows(complaint_stats.open_rows(reports, scope.now, (group,)), group)
+    letters = _counted(scope, rollups.LETTERS, level, period)
+    received = _counted(scope, rollups.COMPLAINTS, level, period)
+    open_now = _rows(complaint_stats.open_rows(scope.complaints(), scope.now, (group,)), group)
     title = _("Kecamatan") if level == "district" else _("Desa/kelurahan")
     table = Table(
         f"liga-{'kecamatan' if level == 'district' else 'desa'}",

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.core.cache import cache
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from balai.dashboards import areas, charts, leagues, maps, panels, public
+from balai.dashboards import areas, charts, leagues, maps, panels, public, rollups
 from balai.dashboards.cells import Cell, Table
 from balai.dashboards.periods import Period
 from balai.dashboards.scope import Scope
@@ -19,6 +17,7 @@ def build(
     scope: Scope, period: Period, *, population: bool = True, map_measure: str | None = None
 ) -> dict:
     """Everything the page shows; `map_measure` (a maps.MEASURES key) draws the map."""
+    rollups.refresh()  # the counts equal the lists they link to
     sections = [
         ("surat", _("Layanan surat"), panels.letters(scope, period)),
         ("aduan", _("Aduan"), panels.complaints(scope, period)),
@@ -47,35 +46,6 @@ def build(
     if map_measure is not None and league_tables:
         result["map"] = _map(scope, period, league_tables[-1], map_measure)
     return result
-
-
-# A built page is kept this long per viewer, area, period, map and language: a
-# regency-wide page over a year of rows takes seconds to count (issue 14), so a
-# reload or a second tab within the minute shows figures up to a minute old.
-CACHE_SECONDS = 60
-
-
-def cached_build(scope: Scope, period: Period, *, map_measure: str | None = None) -> dict:
-    """`build` for the page, from the cache when the same viewer asked within a minute."""
-    viewer = "public" if scope.public else f"user{scope.user.pk}"
-    key = ":".join(
-        str(part)
-        for part in (
-            "dashboards:page",
-            viewer,
-            scope.area.code,
-            period.kind,
-            period.first,
-            period.last,
-            map_measure or "",
-            get_language(),
-        )
-    )
-    found = cache.get(key)
-    if found is None:
-        found = build(scope, period, map_measure=map_measure)
-        cache.set(key, found, CACHE_SECONDS)
-    return found
 
 
 def _map(scope: Scope, period: Period, villages: Table, measure: str) -> dict | None:

@@ -17,7 +17,7 @@ from balai.complaints import stats as complaint_stats
 from balai.complaints.choices import OPEN
 from balai.complaints.choices import Status as ComplaintStatus
 from balai.complaints.models import Category
-from balai.dashboards import charts
+from balai.dashboards import charts, rollups
 from balai.dashboards.cells import Cell, Figure, Table, count, text
 from balai.dashboards.periods import Period
 from balai.dashboards.scope import COMPLAINTS, LETTERS, Scope
@@ -86,8 +86,10 @@ class Builder:
 
 def letters(scope: Scope, period: Period) -> dict:
     b = Builder(scope, period)
-    requests = scope.requests()
-    both = letter_stats.periods_figures(requests, b.bounds)  # one query for both
+    counted = scope.counted(rollups.LETTERS)
+    # One query over the rollups for both periods, per letter type; the figures are their sums.
+    by_type = rollups.periods_rows(rollups.LETTERS, counted, (period, b.before), ("letter_type",))
+    both = [rollups.total(rollups.LETTERS, rows) for rows in by_type]
     figures = [
         b.figure("L", LETTERS, _("Permohonan surat"), both, "submitted"),
         b.figure("L", LETTERS, _("Surat terbit"), both, "issued", "submitted"),
@@ -100,18 +102,17 @@ def letters(scope: Scope, period: Period) -> dict:
     return {
         "figures": figures,
         "tables": [
-            _letter_types(b, requests),
-            _letters_over_time(b, requests),
-            _letter_backlog(b, requests),
+            _letter_types(b, by_type),
+            _letters_over_time(b, counted),
+            _letter_backlog(b, scope.requests()),
         ],
     }
 
 
-def _letter_types(b: Builder, requests) -> Table:
+def _letter_types(b: Builder, by_type: list[list[dict]]) -> Table:
     names = dict(LetterType.objects.values_list("pk", "name"))
     rows: dict = {}
-    both = letter_stats.periods_rows(requests, b.bounds, ("letter_type",))
-    for when, found in zip((CURRENT, PREVIOUS), both, strict=True):
+    for when, found in zip((CURRENT, PREVIOUS), by_type, strict=True):
         for row in found:
             rows.setdefault(row["letter_type"], {})[when] = row
     empty = {"submitted": 0, "issued": 0, "median_ready": None}
@@ -135,12 +136,11 @@ def _letter_types(b: Builder, requests) -> Table:
     return table
 
 
-def _letters_over_time(b: Builder, requests) -> Table:
+def _letters_over_time(b: Builder, counted) -> Table:
     totals: dict = {}
     p = b.period
-    for bucket, _type, n in letter_stats.per_bucket(requests, p.start, p.end, p.bucket):
-        day = bucket.date() if isinstance(bucket, dt.datetime) else bucket
-        totals[day] = totals.get(day, 0) + n
+    for first, n in rollups.per_bucket(counted, p.first, p.last, p.bucket):
+        totals[first] = totals.get(first, 0) + n
     table = Table(
         "surat-waktu", _("Permohonan menurut waktu"), [_("Mulai"), _("Sampai"), _("Permohonan")]
     )
@@ -172,8 +172,15 @@ def _letter_backlog(b: Builder, requests) -> Table:
 
 def complaints(scope: Scope, period: Period) -> dict:
     b = Builder(scope, period)
-    reports = scope.complaints()
-    both = complaint_stats.periods_figures(reports, b.bounds)  # one query for both
+    # One query over the rollups for both periods, per category and unit; the
+    # figures, the categories and the units are its sums.
+    found = rollups.periods_rows(
+        rollups.COMPLAINTS,
+        scope.counted(rollups.COMPLAINTS),
+        (period, b.before),
+        ("category", *complaint_stats.UNIT),
+    )
+    both = [rollups.total(rollups.COMPLAINTS, rows) for rows in found]
     figures = [
         b.figure("C", COMPLAINTS, _("Aduan masuk"), both, "received"),
         b.figure("C", COMPLAINTS, _("Selesai ditangani"), both, "resolved", "received"),
@@ -185,28 +192,30 @@ def complaints(scope: Scope, period: Period) -> dict:
     return {
         "figures": figures,
         "tables": [
-            _complaint_categories(b, reports),
-            _complaint_units(b, reports),
-            _complaint_states(b, reports),
+            _complaint_categories(b, _both_rows(found, ("category",))),
+            _complaint_units(b, _both_rows(found, complaint_stats.UNIT)),
+            _complaint_states(b, scope.complaints()),
         ],
     }
 
 
-def _both_rows(b: Builder, reports, group_by) -> dict:
+def _both_rows(found: list[list[dict]], group_by) -> dict:
+    """{group: {CURRENT: row, PREVIOUS: row}} of the rows summed by `group_by`."""
     rows: dict = {}
-    both = complaint_stats.periods_rows(reports, b.bounds, group_by)
-    for when, found in zip((CURRENT, PREVIOUS), both, strict=True):
-        for row in found:
-            rows.setdefault(tuple(row[g] for g in group_by), {})[when] = row
+    for when, period_rows in zip((CURRENT, PREVIOUS), found, strict=True):
+        summed = rollups.grouped(
+            rollups.COMPLAINTS, period_rows, lambda row: tuple(row[g] for g in group_by)
+        )
+        for group, row in summed.items():
+            rows.setdefault(group, {})[when] = row
     return rows
 
 
 EMPTY = {"received": 0, "resolved": 0, "on_time": 0, "median_response": None}
 
 
-def _complaint_categories(b: Builder, reports) -> Table:
+def _complaint_categories(b: Builder, rows: dict) -> Table:
     names = dict(Category.objects.values_list("pk", "name"))
-    rows = _both_rows(b, reports, ("category",))
     table = Table(
         "aduan-kategori",
         _("Aduan per kategori"),
@@ -229,10 +238,9 @@ def unit_param(kind: str, agency) -> str:
     return f"{kind}:{agency}" if agency else kind
 
 
-def _complaint_units(b: Builder, reports) -> Table:
+def _complaint_units(b: Builder, rows: dict) -> Table:
     """Units, slowest first response first: the league of units."""
     labels = complaint_stats.unit_labels()
-    rows = _both_rows(b, reports, complaint_stats.UNIT)
     table = Table(
         "aduan-unit",
         _("Unit penanganan, yang paling lambat di atas"),
@@ -293,7 +301,12 @@ def cameras(scope: Scope, period: Period) -> dict:
     ]
     now_table = Table("kamera-status", _("Kamera sekarang"), [_("Keadaan"), _("Jumlah")])
     now_table.rows = [[text(label), count(n)] for label, n in states]
-    share = [uptime(scope.rollups().days(p.first, p.last).totals()) for p in (period, before)]
+    share = [
+        uptime(
+            rollups.camera_seconds(scope.rollups(), scope.area.code, scope.public, p.first, p.last)
+        )
+        for p in (period, before)
+    ]
     outages = Table(
         "kamera-gangguan",
         _("Gangguan terlama dalam periode"),

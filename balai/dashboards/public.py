@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from balai.complaints import stats as complaint_stats
 from balai.complaints.models import Complaint
+from balai.dashboards import rollups
 from balai.dashboards.areas import Area
 from balai.dashboards.cells import Cell
 from balai.dashboards.panels import CURRENT, NOW, PREVIOUS, unit_param
@@ -68,25 +69,29 @@ def _regency():
     return Area("regency", settings.BALAI_REGENCY, "").filter()
 
 
-def _bounds(period: Period) -> list[tuple]:
-    return [(p.start, p.end) for p in (period, period.previous())]
+def _villages(family):
+    """The rollups of every village of the regency (no sensitive complaint)."""
+    code = settings.BALAI_REGENCY
+    rows = family.model.objects.filter(depth=3, region__gte=f"{code}.", region__lt=f"{code}/")
+    if family is rollups.COMPLAINTS:
+        rows = rows.exclude(category__sensitive=True)
+    return rows
 
 
 def _letters(counts: Counts, period: Period, now) -> None:
-    requests = LetterRequest.objects.filter(_regency())
-    both = letter_stats.periods_rows(requests, _bounds(period), ("village", "letter_type"))
+    periods = (period, period.previous())
+    villages = _villages(rollups.LETTERS)
+    both = rollups.periods_rows(rollups.LETTERS, villages, periods, ("region", "letter_type"))
     for when, rows in zip((CURRENT, PREVIOUS), both, strict=True):
         for row in rows:
             for measure in LETTER_MEASURES:
                 counts.add(
-                    row["village"], "L", "type", when, row["letter_type"], measure, row[measure]
+                    row["region"], "L", "type", when, row["letter_type"], measure, row[measure]
                 )
-    bucket_rows = letter_stats.per_bucket(
-        requests, period.start, period.end, period.bucket, "village"
-    )
-    for bucket, village, n in bucket_rows:
-        day = bucket.date() if hasattr(bucket, "date") else bucket
+    bucket_rows = rollups.per_bucket(villages, period.first, period.last, period.bucket, "region")
+    for day, village, n in bucket_rows:
         counts.add(village, "L", "bucket", CURRENT, day.isoformat(), "submitted", n)
+    requests = LetterRequest.objects.filter(_regency())
     for row in letter_stats.backlog_rows(requests, now, ("village",)):
         for state in letter_stats.BACKLOG_STATES:
             counts.add(row["village"], "LB", "state", NOW, state, str(state), row[str(state)])
@@ -94,19 +99,20 @@ def _letters(counts: Counts, period: Period, now) -> None:
 
 
 def _complaints(counts: Counts, period: Period, now) -> None:
-    reports = Complaint.objects.not_sensitive().filter(_regency())
     measures = complaint_stats.PERIOD_MEASURES
-    bounds = _bounds(period)
-    categories = complaint_stats.periods_rows(reports, bounds, ("village", "category"))
-    units_both = complaint_stats.periods_rows(reports, bounds, ("village", *complaint_stats.UNIT))
-    for when, rows, units in zip((CURRENT, PREVIOUS), categories, units_both, strict=True):
+    both = rollups.periods_rows(
+        rollups.COMPLAINTS,
+        _villages(rollups.COMPLAINTS),
+        (period, period.previous()),
+        ("region", "category", *complaint_stats.UNIT),
+    )
+    for when, rows in zip((CURRENT, PREVIOUS), both, strict=True):
         for row in rows:
+            village, unit = row["region"], unit_param(row["unit_kind"], row["agency"])
             for m in measures:
-                counts.add(row["village"], "C", "category", when, row["category"], m, row[m])
-        for row in units:
-            unit = unit_param(row["unit_kind"], row["agency"])
-            for m in measures:
-                counts.add(row["village"], "C", "unit", when, unit, m, row[m], total=False)
+                counts.add(village, "C", "category", when, row["category"], m, row[m])
+                counts.add(village, "C", "unit", when, unit, m, row[m], total=False)
+    reports = Complaint.objects.not_sensitive().filter(_regency())
     for row in complaint_stats.open_rows(reports, now, ("village",)):
         for state in complaint_stats.OPEN:
             counts.add(row["village"], "CB", "state", NOW, state, str(state), row[str(state)])

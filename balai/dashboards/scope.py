@@ -14,12 +14,15 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from balai.accounts.choices import REGENCY_ROLES
 from balai.cctv.models import Camera, CameraRollup, Outage
 from balai.complaints.models import Complaint
 from balai.dashboards.areas import Area
+from balai.dashboards.models import ComplaintRollup
 from balai.dashboards.periods import Period
 from balai.letters.models import STAFF_READERS, LetterRequest
 
@@ -51,6 +54,24 @@ class Scope:
         if self.public:
             return Complaint.objects.not_sensitive().filter(where)
         return Complaint.objects.for_user(self.user).filter(where)
+
+    @property
+    def counts_sensitive(self) -> bool:
+        """Whether its complaints include sensitive ones (as Complaint.for_user)."""
+        return not self.public and self.user.role in REGENCY_ROLES
+
+    def counted(self, family, level: int | None = None):
+        """The rollups (balai.dashboards.rollups) this scope counts: the area's own
+        rows, or with `level` (a depth) the rows of its districts or villages."""
+        if level is None:
+            where = Q(region=self.area.code)
+        else:
+            code = self.area.code
+            where = Q(depth=level, region__gte=f"{code}.", region__lt=f"{code}/")
+        rows = family.model.objects.filter(where)
+        if family.model is ComplaintRollup and not self.counts_sensitive:
+            rows = rows.exclude(category__sensitive=True)
+        return rows
 
     def cameras(self):
         cameras = Camera.objects.filter(self.area.filter())

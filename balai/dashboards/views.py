@@ -51,7 +51,7 @@ def _render(request, scope: Scope, period: periods.Period):
         "kinds": periods.KINDS,
         "public": scope.public,
         "export": "dashboards:public-export" if scope.public else "dashboards:staff-export",
-        **page.cached_build(scope, period, map_measure=request.GET.get("peta", "")),
+        **page.build(scope, period, map_measure=request.GET.get("peta", "")),
     }
     return render(request, "dashboards/dashboard.html", context)
 

@@ -10,6 +10,7 @@ uptime of the last 30 days; each change is published as a `service.down` or
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -18,6 +19,7 @@ from django.utils import timezone
 from balai.cctv.probing import DEFAULT_LIMITS, Limits, Result, Target, run_round
 from balai.hub.choices import Health
 from balai.hub.models import HealthChange, Service
+from balai.lib.metrics import PROBE_ROUND_SECONDS
 from balai.notifications import events
 
 
@@ -82,6 +84,7 @@ class Summary:
 
 def probe_services(services=None, limits: Limits | None = None) -> Summary:
     """One round over every service with a health URL."""
+    started = time.perf_counter()
     chosen = list(services if services is not None else probed())
     by_key = {str(s.pk): s for s in chosen}
     results = run_round([target_for(s) for s in chosen], limits or DEFAULT_LIMITS) if chosen else []
@@ -90,6 +93,7 @@ def probe_services(services=None, limits: Limits | None = None) -> Summary:
         service = by_key[result.key]
         summary.changes += apply_result(service, result) is not None
         summary.counts[service.health] += 1
+    PROBE_ROUND_SECONDS.labels("hub").observe(time.perf_counter() - started)
     return summary
 
 

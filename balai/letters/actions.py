@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import time
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -40,6 +41,8 @@ from balai.letters.models import (
 )
 from balai.letters.thumbnails import thumbnail_name
 from balai.lib import tracking, workdays
+from balai.lib.faults import pause_point
+from balai.lib.metrics import LETTER_SIGN_SECONDS
 from balai.notifications.events import Kind, publish
 from balai.residents.models import MIN_NIK_PREFIX
 
@@ -415,7 +418,8 @@ def _tell_received(req: LetterRequest) -> None:
         "ref": req.grouped_short_ref,
         "url": tracking_url(req),
     }
-    _tell_resident(req, "received", _("Permohonan surat diterima"), body)
+    # The request is new in this transaction: no earlier message has this key.
+    _tell_resident(req, "received", _("Permohonan surat diterima"), body, new_event=True)
 
 
 def find_by_short_ref(text: str, tail: str) -> LetterRequest | None:
@@ -429,7 +433,9 @@ def find_by_short_ref(text: str, tail: str) -> LetterRequest | None:
     return req if known and constant_time_compare(known, tail) else None
 
 
-def _tell_resident(req: LetterRequest, event: str, subject: str, body: str) -> None:
+def _tell_resident(
+    req: LetterRequest, event: str, subject: str, body: str, *, new_event: bool = False
+) -> None:
     from balai.notifications.actions import notify
 
     if req.phone or req.email:
@@ -441,6 +447,9 @@ def _tell_resident(req: LetterRequest, event: str, subject: str, body: str) -> N
             email=req.email,
             phone=req.phone,
             village=req.village,
+            # A new request's message: its delivery task commits with it.
+            new_event=new_event,
+            delivery="in_transaction" if new_event else "after_commit",
         )
 
 
@@ -559,12 +568,17 @@ def sign_request(req: LetterRequest, user) -> Letter:
     if not signer_name(user, req.village):
         raise Refused(unnamed_signer_message(user))
     cert = load_signer(user)  # raises SignerUnavailable before anything is taken
+    started = time.perf_counter()
     for _attempt in range(OPTIMISTIC_ATTEMPTS):
         try:
-            return _sign(req, user, cert, render_in_lock=False)
+            letter = _sign(req, user, cert, render_in_lock=False)
+            break
         except _NumberMoved:
             continue
-    return _sign(req, user, cert, render_in_lock=True)
+    else:
+        letter = _sign(req, user, cert, render_in_lock=True)
+    LETTER_SIGN_SECONDS.observe(time.perf_counter() - started)
+    return letter
 
 
 def _locked_request(req: LetterRequest) -> LetterRequest:
@@ -629,6 +643,7 @@ def _sign(req: LetterRequest, user, cert, *, render_in_lock: bool) -> Letter:
             letter.request, letter.scope = req, scope
             letter.save()
             _mark_ready(req, letter, user)
+            pause_point("letters.sign.before-commit")
     except BaseException:
         _delete_files(written)
         raise

@@ -383,6 +383,10 @@ class LetterRequest(models.Model):
             # Dashboards and open data count requests by the period submitted in.
             models.Index(fields=["submitted_at"], name="letterreq_submitted"),
             models.Index(fields=["village", "submitted_at"], name="letterreq_village_submitted"),
+            # The dashboards' rollups fold the requests changed since their watermark,
+            # and a regency's dashboard counts the backlog by state.
+            models.Index(fields=["status_changed_at"], name="letterreq_changed"),
+            models.Index(fields=["status", "village", "due_at"], name="letterreq_status"),
         ]
 
     def __str__(self) -> str:

@@ -14,7 +14,7 @@ dashboards publish the same kind of tables.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
@@ -55,16 +55,28 @@ def suppress(values: Mapping[C, int], sums: Iterable[Sum], small: int) -> set[C]
     # A total hidden as a complement drags every table that adds up to it along:
     # complements are taken among the innermost cells first.
     totals = {s.total for s in sums if s.total is not None}
+    # Whether a sum is exposed depends only on which of its cells are hidden and
+    # their lower bounds: after the first round only the sums touching a cell
+    # hidden or re-bounded since are read again (the same answer, far fewer reads).
+    floor: dict | None = None
+    read: set = set()  # the hidden cells when the sums were last read
     while True:
-        floor = _lower_bounds(sums, values, hidden)
+        before, floor = floor, _lower_bounds(sums, values, hidden)
+        if before is None:
+            dirty: Iterable[int] = range(len(sums))
+        else:
+            changed = (hidden - read) | {c for c, n in floor.items() if before.get(c) != n}
+            dirty = sorted({i for cell in changed for i in touching[cell]})
+        read = set(hidden)
         added: set[C] = set()
-        for s in sums:
+        for i in dirty:
+            s = sums[i]
             if _exposed(s, values, hidden, floor, small):
-                _hide_one_more([s], values, hidden | added, added, totals)
+                _hide_one_more([s], values, hidden, added, totals)
         if not added:
             for cell in sorted(_determined(sums, hidden), key=repr):
                 candidates_from = [sums[i] for i in touching[cell]]
-                _hide_one_more(candidates_from, values, hidden | added, added, totals)
+                _hide_one_more(candidates_from, values, hidden, added, totals)
         if not added:
             return hidden
         hidden |= added
@@ -72,17 +84,28 @@ def suppress(values: Mapping[C, int], sums: Iterable[Sum], small: int) -> set[C]
 
 def _lower_bounds(sums: list[Sum], values: Mapping, hidden: set) -> dict:
     """The least each hidden cell can be to a reader: 1, or for a hidden total the
-    shown terms plus the least of the hidden ones (up the tree of sums)."""
+    shown terms plus the least of the hidden ones (up the tree of sums). A total
+    is read again only when one of its hidden terms rose."""
     floor = dict.fromkeys(hidden, 1)
     totals = [s for s in sums if s.total is not None and s.total in hidden]
-    changed = True
-    while changed:
-        changed = False
-        for s in totals:
-            least = sum(floor[c] if c in hidden else values.get(c, 0) for c in s.parts)
-            if least > floor[s.total]:
-                floor[s.total] = least
-                changed = True
+    above: dict[Cell, list[int]] = defaultdict(list)  # hidden cell -> totals it adds to
+    for i, s in enumerate(totals):
+        for c in s.parts:
+            if c in hidden:
+                above[c].append(i)
+    queue = deque(range(len(totals)))
+    waiting = set(queue)
+    while queue:
+        i = queue.popleft()
+        waiting.discard(i)
+        s = totals[i]
+        least = sum(floor[c] if c in hidden else values.get(c, 0) for c in s.parts)
+        if least > floor[s.total]:
+            floor[s.total] = least
+            for j in above[s.total]:
+                if j not in waiting:
+                    queue.append(j)
+                    waiting.add(j)
     return floor
 
 
@@ -105,16 +128,15 @@ def _hide_one_more(
 ) -> None:
     """Add to `added` the smallest shown non-zero term of these sums (their total
     when every term is hidden), an innermost one (no total of anything) first;
-    nothing when everything is hidden already or the figure is always published."""
-    candidates = {
-        c for s in candidates_from for c in s.parts if c not in hidden and values.get(c, 0) > 0
-    }
+    nothing when everything is hidden already or the figure is always published.
+    `hidden` and `added` are read apart: their union, built per call, cost seconds."""
+
+    def shown(c) -> bool:
+        return c not in hidden and c not in added and values.get(c, 0) > 0
+
+    candidates = {c for s in candidates_from for c in s.parts if shown(c)}
     if not candidates:
-        candidates = {
-            s.total
-            for s in candidates_from
-            if s.total is not None and s.total not in hidden and values.get(s.total, 0) > 0
-        }
+        candidates = {s.total for s in candidates_from if s.total is not None and shown(s.total)}
     if candidates:
         added.add(min(candidates, key=lambda c: (c in totals, values[c], repr(c))))
 

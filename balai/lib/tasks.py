@@ -1,4 +1,5 @@
-"""Queueing a django-tasks task to run later, once.
+"""Queueing a django-tasks task to run later, once; what to do when a worker
+died running one; what the queues hold.
 
 Periodic work (the cameras' rounds, the services' probes, the complaints'
 escalation check, webhook delivery) keeps itself going: each run queues the
@@ -15,7 +16,10 @@ nothing: the chain would run forever at once.
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 
+from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from django.utils import timezone
 
@@ -127,3 +131,112 @@ def forget_waiting(sender, task_result, **kwargs) -> None:
     # In the worker, the job's own connection (django_rq would open another).
     redis = job.connection if job is not None else _redis(task)
     redis.eval(_DELETE_IF, 1, _waiting_key(task), task_result.id)
+
+
+# What to do when a worker died while running a task: each app registers, for
+# its task, a function taking the task's arguments that either resumes the
+# work (queues it again) or fails it and removes its files (docs/faults.md).
+_INTERRUPTED: dict[str, Callable[..., None]] = {}
+
+
+def on_interrupted(*chosen):
+    """Register the decorated function for when a worker dies running any of `chosen`."""
+
+    def register(handler: Callable[..., None]) -> Callable[..., None]:
+        for one in chosen:
+            _INTERRUPTED[one.module_path] = handler
+        return handler
+
+    return register
+
+
+def after_interrupted(result) -> None:
+    """Let the app of a task whose worker died (its result already failed) resume
+    or clean up."""
+    try:
+        result.task  # imports the task's module, which registers its handler  # noqa: B018
+    except (ImportError, SuspiciousOperation):
+        return  # a task that no longer exists: failing it is all there is to do
+    handler = _INTERRUPTED.get(result.task_path)
+    if handler is not None:
+        handler(*result.args_kwargs["args"], **result.args_kwargs["kwargs"])
+
+
+@dataclass(frozen=True)
+class QueueState:
+    """A queue's tasks that are due and not started, and how long the first has waited."""
+
+    queue: str
+    waiting: int
+    oldest_seconds: float
+
+
+def waiting_tasks(backend) -> list[QueueState]:
+    """What `backend`'s queues hold now; raises if their store cannot be read.
+
+    Tasks deferred to later (the next probe round) are not waiting until due.
+    A backend that queues nothing (tests' immediate one) has no queues.
+    """
+    from django_tasks_db.backend import DatabaseBackend
+
+    if isinstance(backend, DatabaseBackend):
+        return _database_queues(backend)
+    from django_tasks_rq.backend import RQBackend
+
+    if isinstance(backend, RQBackend):
+        return _redis_queues(backend)
+    return []
+
+
+def _database_queues(backend) -> list[QueueState]:
+    from django.db.models import Case, Count, F, Min, When
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    now = timezone.now()
+    rows = (
+        DBTaskResult.objects.ready()
+        .filter(backend_name=backend.alias)
+        .values("queue_name")
+        # run_after holds the far future for "as soon as possible": then it was due when queued.
+        .annotate(
+            n=Count("pk"),
+            due=Min(
+                Case(When(run_after=get_date_max(), then=F("enqueued_at")), default=F("run_after"))
+            ),
+        )
+    )
+    found = {
+        row["queue_name"]: QueueState(
+            row["queue_name"], row["n"], max(0.0, (now - row["due"]).total_seconds())
+        )
+        for row in rows
+    }
+    queues = sorted(set(backend.queues) | set(found) or {"default"})
+    return [found.get(name, QueueState(name, 0, 0.0)) for name in queues]
+
+
+def _redis_queues(backend) -> list[QueueState]:
+    from rq.job import Job
+    from rq.registry import ScheduledJobRegistry
+
+    now = dt.datetime.now(dt.UTC)
+    states = []
+    for queue in backend._get_queues():
+        waiting, dues = queue.count, []
+        first = queue.get_job_ids(0, 1)
+        if first:
+            job = Job.fetch(first[0], connection=queue.connection)
+            if job.enqueued_at is not None:
+                dues.append(job.enqueued_at.replace(tzinfo=dt.UTC))
+        # Deferred jobs wait in the scheduled registry until RQ's scheduler moves them.
+        scheduled = ScheduledJobRegistry(queue=queue)
+        cutoff = now.timestamp()
+        waiting += queue.connection.zcount(scheduled.key, 0, cutoff)
+        earliest = queue.connection.zrangebyscore(
+            scheduled.key, 0, cutoff, start=0, num=1, withscores=True
+        )
+        if earliest:
+            dues.append(dt.datetime.fromtimestamp(earliest[0][1], dt.UTC))
+        oldest = (now - min(dues)).total_seconds() if dues else 0.0
+        states.append(QueueState(queue.name, waiting, max(0.0, oldest)))
+    return states

@@ -17,6 +17,8 @@ def notify(
     phone: str = "",
     whatsapp: bool = True,
     village=None,
+    new_event: bool = False,
+    delivery: str = "after_commit",
 ) -> list[Notification]:
     """Queue a message to a person by every address they gave; idempotent per key.
 
@@ -25,6 +27,15 @@ def notify(
     sealed, then erased once sent (notifications.sealing): either may hold a
     tracking code. Delivery happens in the task worker after the
     surrounding transaction commits.
+
+    `new_event`: the event was created in this transaction, so no message can
+    have its key yet: no savepoint to catch a duplicate (two round trips
+    fewer). `delivery`: "after_commit" queues `deliver` once the transaction
+    commits; "in_transaction" queues it inside (on the database backend the
+    task row commits with the message, sparing a second commit; a queue
+    outside the database must push its jobs at commit, as every enqueue
+    inside a transaction needs); "by_caller": the caller
+    queues it, e.g. from a task of its own queued in the same transaction.
     """
     from balai.notifications.tasks import deliver
 
@@ -38,21 +49,27 @@ def notify(
         targets.append((Channel.WHATSAPP if whatsapp else Channel.SMS, number))
     created = []
     for channel, recipient in targets:
-        try:
-            with transaction.atomic():
-                notification = Notification(
-                    channel=channel,
-                    recipient=recipient,
-                    subject=subject,
-                    key=key_digest(f"{key}:{channel}"),
-                    village=village,
-                )
-                notification.body = body  # sealed
-                notification.save(force_insert=True)
-        except IntegrityError:
-            continue  # already queued for this event
+        notification = Notification(
+            channel=channel,
+            recipient=recipient,
+            subject=subject,
+            key=key_digest(f"{key}:{channel}"),
+            village=village,
+        )
+        notification.body = body  # sealed
+        if new_event:
+            notification.save(force_insert=True)
+        else:
+            try:
+                with transaction.atomic():
+                    notification.save(force_insert=True)
+            except IntegrityError:
+                continue  # already queued for this event
         created.append(notification)
-        transaction.on_commit(partial(deliver.enqueue, notification.pk))
+        if delivery == "after_commit":
+            transaction.on_commit(partial(deliver.enqueue, notification.pk))
+        elif delivery == "in_transaction":
+            deliver.enqueue(notification.pk)
     return created
 
 

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import shapely
 from django.conf import settings
+from django.db import transaction
 from shapely.geometry import mapping, shape
 
+from balai.regions import geo
 from balai.regions.codes import DATA_DIR, level_of
 from balai.regions.maps import project_path
 from balai.regions.models import Boundary, District, Regency, Village
@@ -163,6 +165,10 @@ def save_boundaries(outlines: list[Outline]) -> BoundaryResult:
             result.updated += 1
         else:
             result.created += 1
+    if result.created or result.updated:
+        # Now for this transaction's own reads, and again once others can see them.
+        geo.forget()
+        transaction.on_commit(geo.forget)
     return result
 
 

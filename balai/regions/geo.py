@@ -11,6 +11,7 @@ outline cuts ~50 m corners), so a point counts as inside within a tolerance.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 
 import shapely
@@ -27,16 +28,27 @@ TOLERANCE_DEG = 0.0015
 NEAREST_DEG = 0.003
 
 
+# Boundaries change once in years: each process asks whether they did at most this
+# often (a load in this process is seen at once: `forget`), not on every report.
+CHECK_SECONDS = 30
+
+
 @dataclass
 class _Index:
     stamp: tuple
     codes: list[str]
     tree: shapely.STRtree | None
     regency: shapely.geometry.base.BaseGeometry | None
+    checked: float = 0.0
 
 
 _lock = threading.Lock()
 _cache: dict[str, _Index] = {}
+
+
+def forget() -> None:
+    """Drop this process's copy of the outlines (after a load changed them)."""
+    _cache.clear()
 
 
 def boundaries_stamp() -> tuple:
@@ -47,9 +59,13 @@ def boundaries_stamp() -> tuple:
 
 
 def _index() -> _Index:
-    stamp = boundaries_stamp()
     cached = _cache.get("index")
+    now = time.monotonic()
+    if cached is not None and now - cached.checked < CHECK_SECONDS:
+        return cached
+    stamp = boundaries_stamp()
     if cached is not None and cached.stamp == stamp:
+        cached.checked = now
         return cached
     with _lock:
         rows = Boundary.objects.filter(code__startswith=settings.BALAI_REGENCY)
@@ -66,6 +82,7 @@ def _index() -> _Index:
             codes=[code for code, _ in villages],
             tree=shapely.STRtree([shape(g) for _, g in villages]) if villages else None,
             regency=outline,
+            checked=now,
         )
         _cache["index"] = index
         return index

@@ -187,7 +187,7 @@ class ResidentQuerySet(CodeScopedQuerySet):
 class Resident(models.Model):
     uuid = models.UUIDField(default=new_uuid, unique=True, editable=False)
     nik = models.CharField(_("NIK"), max_length=16, unique=True, validators=[validate_nik])
-    # Indexed through resident_village_name (village first): a second index would
+    # Indexed through resident_village_name_id (village first): a second index would
     # only slow imports down.
     village = models.ForeignKey(
         "regions.Village",
@@ -251,9 +251,12 @@ class Resident(models.Model):
     class Meta:
         verbose_name = _("penduduk")
         verbose_name_plural = _("penduduk")
+        # The lists sort by (name_key, id): with id in the index a page is read in
+        # index order, where (name_key) alone made PostgreSQL join and sort every
+        # resident sharing the page's names (2,000 rows for page 7 at 5.5 M).
         indexes = [
-            models.Index(fields=["village", "name_key"], name="resident_village_name"),
-            models.Index(fields=["name_key"], name="resident_name_key"),
+            models.Index(fields=["village", "name_key", "id"], name="resident_village_name_id"),
+            models.Index(fields=["name_key", "id"], name="resident_name_key_id"),
             models.Index(fields=["name_sound"], name="resident_name_sound"),
         ]
 

@@ -7,14 +7,13 @@ the media folder (one machine).
 """
 
 import json
-from pathlib import Path
 
-from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django_tasks import task
 
-from balai.residents.actions import run_import_job
+from balai.lib.tasks import on_interrupted
+from balai.residents.actions import fail_interrupted_imports, progress_path, run_import_job
 from balai.residents.models import ResidentImport
 
 PROGRESS_SECONDS = 6 * 3600  # longer than any import runs
@@ -24,19 +23,19 @@ def _progress_key(job: ResidentImport) -> str:
     return f"residents:import-progress:{job.uuid}"
 
 
-def progress_path(job: ResidentImport) -> Path:
-    return Path(settings.MEDIA_ROOT) / "residents" / "progress" / f"{job.uuid}.json"
-
-
 def write_progress(job: ResidentImport, done: int, total: int) -> None:
     if _in_redis():
         cache.set(_progress_key(job), (done, total), PROGRESS_SECONDS)
         return
     path = progress_path(job)
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"done": done, "total": total}))
-    tmp.replace(path)
+    # A courtesy to the page: a full disk must not fail the import itself.
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps({"done": done, "total": total}))
+        tmp.replace(path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
 
 
 def read_progress(job: ResidentImport) -> tuple[int, int]:
@@ -69,3 +68,9 @@ def import_residents_task(job_id: int) -> None:
         run_import_job(job, progress=lambda done, total: write_progress(job, done, total))
     finally:
         clear_progress(job)
+
+
+# A worker killed in an import: the job failed, its files removed.
+@on_interrupted(import_residents_task)
+def _interrupted(job_id: int) -> None:
+    fail_interrupted_imports([job_id])

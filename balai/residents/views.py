@@ -146,11 +146,12 @@ def resident_list(request):
             return redirect(reverse("residents:list") + ("?" + urlencode(kept) if kept else ""))
     form, data = _filter_form(request, posted)
     # Plain values, not model instances: a page of 50 rows stays cheap at any registry size.
-    residents = filtered_residents(request.user, data).values_list(*LIST_FIELDS, named=True)
+    filtered = filtered_residents(request.user, data)
+    residents = filtered.values_list(*LIST_FIELDS, named=True)
     query = (posted or request.GET).copy()
     if _is_number(query.get("q", "")):
         query.pop("q")  # page links never carry a NIK or KK
-    page = paginate(residents, query, PAGE_SIZE, count=True)
+    page = paginate(residents, query, PAGE_SIZE, count=filtered)
     context = {"form": form, "page": page, "rows": _list_rows(page)}
     context["can_write"] = request.user.role in WRITERS
     context["can_export"] = request.user.role in EXPORTERS and not _is_number(data.get("q", ""))

@@ -23,19 +23,22 @@ from balai.core.backup.archive import (
     media_member,
     members,
 )
+from balai.lib.storage import PARTIAL_SUFFIX
 
 # A file up to this size is staged in memory, a larger one on disk beside the archive.
 SPOOL_BYTES = 8 * 1024 * 1024
 
 
 def walk(storage: Storage, directory: str = "") -> Iterator[str]:
-    """Every file's storage name, depth first, sorted."""
+    """Every file's storage name, depth first, sorted; not the writes still under way."""
     try:
         dirs, files = storage.listdir(directory)
     except FileNotFoundError:  # no media yet, or a directory removed while we walk
         return
     for name in sorted(files):
-        yield posixpath.join(directory, name)
+        # DurableFileSystemStorage's hidden `.*.partial` files: no row names one.
+        if not (name.startswith(".") and name.endswith(PARTIAL_SUFFIX)):
+            yield posixpath.join(directory, name)
     for name in sorted(dirs):
         yield from walk(storage, posixpath.join(directory, name))
 

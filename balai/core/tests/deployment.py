@@ -281,8 +281,12 @@ def deployment(transactional_db, deployment_assets, tmp_path, settings):
             "BALAI_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
             "BALAI_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             "BALAI_MAX_REQUEST_MB": str(settings.BALAI_MAX_REQUEST_BYTES // (1024 * 1024)),
+            # One metrics directory for every process, as the systemd units share
+            # /run/balai/metrics: a scrape of any web process counts them all.
+            "PROMETHEUS_MULTIPROC_DIR": str(run_dir / "metrics"),
             **(env or {}),
         }
+        (run_dir / "metrics").mkdir()
         # What the processes write (uploads, letters), the test reads from the same place.
         settings.MEDIA_ROOT = data_dir / "media"
         cache.clear()  # the database cache table outlives the flush between tests
@@ -305,6 +309,7 @@ def deployment(transactional_db, deployment_assets, tmp_path, settings):
         worker_processes = [
             Process(
                 name=f"worker{index}",
+                # Production's command: registers, recovers dead workers' work, then runs.
                 command=[*BALAI, "worker", "--interval", "0.2"],
                 env=process_env,
                 log=run_dir / f"worker{index}.log",

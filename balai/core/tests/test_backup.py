@@ -401,6 +401,15 @@ def test_a_backup_refuses_a_pg_dump_older_than_the_server(one_letter, tmp_path):
     assert not archive.exists()
 
 
+def test_files_still_being_written_are_not_archived(one_letter, tmp_path):
+    partial = Path(settings.MEDIA_ROOT) / "letters" / "issued" / f".{secrets.token_hex(8)}.partial"
+    partial.write_bytes(b"half a PDF")
+    archive = tmp_path / "balai.tar"
+    result = run_backup(tmp_path, archive)
+    assert result.returncode == 0, result.stderr
+    assert list(manifest_of(archive)["media"]) == [one_letter.pdf.name]
+
+
 def test_a_backup_is_not_written_into_the_media_it_copies(one_letter, tmp_path):
     inside = Path(settings.MEDIA_ROOT) / "balai.tar"
     result = run_backup(tmp_path, inside)

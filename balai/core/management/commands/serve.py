@@ -1,8 +1,11 @@
+import os
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from balai.core.web import gunicorn_command
@@ -26,6 +29,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, bind, workers, demo_cameras=False, **options):
+        prepare_metrics_dir()
         web = subprocess.Popen(gunicorn_command(bind, workers))
         worker = WorkerSupervisor()
         worker.start()
@@ -54,3 +58,14 @@ class Command(BaseCommand):
         worker.wait()
         if cameras is not None:
             cameras.wait()
+
+
+def prepare_metrics_dir() -> None:
+    """Web and task processes write their metrics as files in one directory
+    (prometheus_client's multiprocess mode), emptied at each start."""
+    folder = Path(
+        os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(settings.DATA_DIR / "metrics"))
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):
+        stale.unlink()
