@@ -14,11 +14,12 @@ import pytest
 
 # Browser fixtures (`page`, `browser_login`, `browser_url`) for every app; real camera
 # peers on loopback (`camera_servers`, `rtsp_server`) for the CCTV probes; the production
-# layout behind nginx (`deployment`).
+# layout behind nginx (`deployment`); a media disk that fills, a private PostgreSQL (faults).
 pytest_plugins = [
     "balai.core.tests.browser",
     "balai.cctv.tests.servers",
     "balai.core.tests.deployment",
+    "balai.core.tests.faults",
 ]
 
 os.environ.setdefault("BALAI_REGENCY", "35.08")

@@ -21,6 +21,7 @@ from balai.cctv.choices import State
 from balai.cctv.models import Camera, Round
 from balai.cctv.probing import DEFAULT_LIMITS, Limits, Result, Target, run_round
 from balai.cctv.state import SITE_PREFIX, apply_results
+from balai.lib.faults import pause_point
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +95,7 @@ def probe_round(
     cameras = [c for c in cameras_in_shard(shard, shards, village) if reachable(c)]
     targets = [target_for(c) for c in cameras] + site_targets(cameras)
     results = run_round(targets, limits or DEFAULT_LIMITS, on_result) if targets else []
+    pause_point("cctv.round.probed")
     applied = apply_results(results)
     alerts.reconcile(applied.cameras, applied.sites)
     sent = alerts.send_due()

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from balai.cctv import alerts, health, rollups, rounds
-from balai.lib.tasks import schedule_once
+from balai.lib.tasks import on_interrupted, schedule_once
 
 DIGEST_HOUR = 7  # local time
 
@@ -62,3 +62,10 @@ def start() -> None:
     """Start both chains if they are not running (`balai probe-cameras` without --once)."""
     schedule_once(start_round, dt.timedelta(0))
     schedule_once(daily_digest, until_next_digest())
+
+
+@on_interrupted(start_round, probe_shard, daily_digest)
+def _resume(*_args) -> None:
+    # The next round probes the interrupted shard's cameras again: restarting
+    # the chains is enough (a shard that kills its worker must not loop).
+    start()

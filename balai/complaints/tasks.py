@@ -11,7 +11,7 @@ from datetime import timedelta
 from django_tasks import task
 
 from balai.complaints import escalation, notify
-from balai.lib.tasks import schedule_once
+from balai.lib.tasks import on_interrupted, schedule_once
 
 EVERY = timedelta(minutes=5)
 
@@ -41,4 +41,9 @@ def complaint_submitted(complaint_id: int) -> None:
     )
     if complaint is not None:
         notify.unit_new(complaint)
+    schedule_escalation()
+
+
+@on_interrupted(escalate_complaints)
+def _resume() -> None:
     schedule_escalation()

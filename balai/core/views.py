@@ -1,3 +1,4 @@
+import sys
 from functools import lru_cache
 
 from django.apps import apps
@@ -10,6 +11,8 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.views.decorators.cache import never_cache
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from balai.core.unavailable import unavailable_response
 
 
 @lru_cache
@@ -73,4 +76,6 @@ def error_403(request, exception=None):
 
 
 def error_500(request):
-    return render(request, "500.html", status=500)
+    # Django calls this inside its `except` block: the error is at hand.
+    outage = unavailable_response(request, sys.exc_info()[1])
+    return outage or render(request, "500.html", status=500)

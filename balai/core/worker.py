@@ -2,13 +2,17 @@
 
 Each registers itself (core.TaskWorker) under the id it writes into the task
 results it claims, and renews a heartbeat while it runs. Work held by a worker
-that is dead is closed: its task results are marked failed and each app's
-interrupted jobs are failed with a message (a residents import deletes its
-uploaded file). A worker is dead when it is on this host and its pid is gone
-(a kill -9, the OOM killer: seen at once by the next worker to start), when
-its heartbeat is older than DEAD_AFTER (a server that vanished), or when it
-never registered. Every worker recovers when it starts and every RECOVER_EVERY
-seconds while it runs, so the work of one that is never restarted is closed too.
+that is dead is closed: its task results are marked failed and each task's
+app resumes the work or fails it and removes its files (lib.tasks.on_interrupted:
+an import is failed and its upload deleted, the webhook dispatcher and the
+probe rounds are queued again; docs/faults.md). A worker is dead when it is
+on this host and its pid is gone (a kill -9, the OOM killer: seen at once by
+the next worker to start), when its heartbeat is older than DEAD_AFTER (a
+server that vanished), or when it never registered. Every worker recovers
+when it starts and every RECOVER_EVERY seconds while it runs, so the work of
+one that is never restarted is closed too.
+It also sweeps media files no row names (core.media) when it starts and every
+SWEEP_EVERY seconds: what processes killed between a write and its commit left.
 
 `balai serve` (the demo) keeps one worker alive beside the web server.
 """
@@ -35,6 +39,7 @@ HEARTBEAT_EVERY = 30  # seconds
 # Longer than any wait for SQLite's write lock (a long import holds it) plus a few beats.
 DEAD_AFTER = timedelta(minutes=5)
 RECOVER_EVERY = 60  # seconds
+SWEEP_EVERY = 3600  # seconds: it walks the media folders
 
 
 def pid_alive(pid: int) -> bool:
@@ -66,11 +71,9 @@ def recover_interrupted_work() -> int:
     """Fail the tasks (and their jobs) of dead workers; returns how many tasks."""
     from django_tasks_db.models import DBTaskResult
 
-    from balai.residents.actions import fail_interrupted_imports
-    from balai.residents.tasks import import_residents_task
+    from balai.lib.tasks import after_interrupted
 
     live = live_worker_ids()
-    imports = []
     failed = 0
     for result in DBTaskResult.objects.running():
         if result.worker_ids and result.worker_ids[-1] in live:
@@ -84,9 +87,8 @@ def recover_interrupted_work() -> int:
                 continue
             claimed.set_failed(RuntimeError("the task worker stopped while running this task"))
         failed += 1
-        if result.task_path == import_residents_task.module_path:
-            imports.append(result.args_kwargs["args"][0])
-    fail_interrupted_imports(imports)
+        # Its app resumes the work or fails it and removes its files (on_interrupted).
+        after_interrupted(claimed)
     return failed
 
 
@@ -112,15 +114,19 @@ class Heartbeat(threading.Thread):
         TaskWorker.objects.filter(worker_id=self.worker_id).delete()
 
     def run(self) -> None:
+        from balai.core.media import sweep_orphans
         from balai.core.models import TaskWorker
 
-        last_recovery = time.monotonic()
+        last_recovery = last_sweep = time.monotonic()
         while not self.stopped.wait(HEARTBEAT_EVERY):
             try:
                 TaskWorker.objects.filter(worker_id=self.worker_id).update(seen_at=timezone.now())
                 if time.monotonic() - last_recovery > RECOVER_EVERY:
                     last_recovery = time.monotonic()
                     recover_interrupted_work()
+                if time.monotonic() - last_sweep > SWEEP_EVERY:
+                    last_sweep = time.monotonic()
+                    sweep_orphans()
             except OperationalError:
                 # The database is away or busy: the next beat tries again.
                 logger.warning("task worker heartbeat failed", exc_info=True)

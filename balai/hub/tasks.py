@@ -6,7 +6,7 @@ import datetime as dt
 from django_tasks import task
 
 from balai.hub import health
-from balai.lib.tasks import schedule_once
+from balai.lib.tasks import on_interrupted, schedule_once
 
 EVERY = dt.timedelta(seconds=60)
 
@@ -21,3 +21,8 @@ def probe_round() -> dict:
 def start() -> None:
     """Start the chain unless it is running (a health URL saved, the demo, the command)."""
     schedule_once(probe_round, dt.timedelta(0))
+
+
+@on_interrupted(probe_round)
+def _resume() -> None:
+    start()

@@ -40,6 +40,7 @@ from balai.letters.models import (
 )
 from balai.letters.thumbnails import thumbnail_name
 from balai.lib import tracking, workdays
+from balai.lib.faults import pause_point
 from balai.notifications.events import Kind, publish
 from balai.residents.models import MIN_NIK_PREFIX
 
@@ -629,6 +630,7 @@ def _sign(req: LetterRequest, user, cert, *, render_in_lock: bool) -> Letter:
             letter.request, letter.scope = req, scope
             letter.save()
             _mark_ready(req, letter, user)
+            pause_point("letters.sign.before-commit")
     except BaseException:
         _delete_files(written)
         raise

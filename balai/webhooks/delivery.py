@@ -24,9 +24,11 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from balai.accounts import audit
+from balai.lib.faults import pause_point
 from balai.notifications.models import Event
 from balai.webhooks.choices import DeliveryStatus, DisabledReason
 from balai.webhooks.models import Attempt, Delivery, Subscription
@@ -219,6 +221,7 @@ def _save(run: Run) -> None:
         )
         health.setdefault(delivery.subscription_id, []).append(outcome)
     succeeded = [d.pk for d, o in finished if o.ok]
+    pause_point("webhooks.dispatch.answered")
     with transaction.atomic():
         Attempt.objects.bulk_create(attempts)
         # The usual case in one statement; failures (few) one by one.
@@ -294,12 +297,15 @@ def dispatch(budget: float = 25.0, sender: Sender | None = None) -> int:
 
 
 def next_due() -> dt.datetime | None:
+    # A claim a killed worker left counts too: those deliveries are due when it expires.
+    due = Greatest("next_attempt_at", Coalesce("claimed_until", "next_attempt_at"))
     found = (
         Delivery.objects.filter(
             status=DeliveryStatus.PENDING, subscription__disabled_at__isnull=True
         )
-        .order_by("next_attempt_at")
-        .values_list("next_attempt_at", flat=True)
+        .annotate(due=due)
+        .order_by("due")
+        .values_list("due", flat=True)
         .first()
     )
     return found

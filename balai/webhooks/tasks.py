@@ -10,7 +10,7 @@ import datetime as dt
 from django.utils import timezone
 from django_tasks import task
 
-from balai.lib.tasks import schedule_once
+from balai.lib.tasks import on_interrupted, schedule_once
 from balai.webhooks import delivery
 
 
@@ -50,3 +50,11 @@ def deliver_due() -> int:
     if due is not None:
         schedule_once(deliver_due, max(dt.timedelta(0), due - timezone.now()))
     return sent
+
+
+@on_interrupted(fan_out, deliver_due)
+def _resume(*_args) -> None:
+    # A worker killed mid-run broke the chain (each run queues the next). Its
+    # claimed deliveries are due again when the claim expires (next_due).
+    fan_out_soon([])
+    deliver_soon()

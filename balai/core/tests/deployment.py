@@ -321,6 +321,7 @@ def deployment(transactional_db, deployment_assets, tmp_path, settings):
         worker_processes = [
             Process(
                 name=f"worker{index}",
+                # Production's command: registers, recovers dead workers' work, then runs.
                 command=[*BALAI, "worker", "--interval", "0.2"],
                 env=process_env,
                 log=run_dir / f"worker{index}.log",

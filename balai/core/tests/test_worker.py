@@ -162,3 +162,66 @@ def test_a_restarted_worker_fails_the_killed_ones_tasks_not_its_neighbours(
     )
     assert killed not in TaskWorker.objects.values_list("worker_id", flat=True)
     assert TaskWorker.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_recovery_removes_an_interrupted_imports_progress_file(cast, settings):
+    from balai.residents.actions import progress_path
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+    job = ResidentImport.objects.create(
+        village=cast.village_a,
+        uploaded_by=cast.operator_a,
+        file_name="warga.xlsx",
+        status=ImportStatus.RUNNING,
+    )
+    progress_path(job).parent.mkdir(parents=True, exist_ok=True)
+    progress_path(job).write_text('{"done": 1, "total": 9}')
+    DBTaskResult.objects.get(pk=import_residents_task.enqueue(job.pk).id).claim("dead-worker")
+
+    recover_interrupted_work()
+
+    assert not progress_path(job).exists()
+
+
+@pytest.mark.django_db
+def test_recovery_queues_the_chains_a_dead_worker_broke_again(cast, settings):
+    """Each run of the webhook dispatcher and the probe rounds queues the next:
+    a run that died with its worker would have ended the chain."""
+    from balai.cctv.tasks import probe_shard, start_round
+    from balai.webhooks.tasks import deliver_due
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+    for chosen, args in ((deliver_due, ()), (probe_shard, (0, 1))):
+        DBTaskResult.objects.get(pk=chosen.enqueue(*args).id).claim("dead-worker")
+    assert not DBTaskResult.objects.ready().exists()
+
+    recover_interrupted_work()
+
+    ready = set(DBTaskResult.objects.ready().values_list("task_path", flat=True))
+    assert {deliver_due.module_path, start_round.module_path} <= ready
+
+
+@pytest.mark.django_db
+def test_files_no_row_names_are_swept_once_old(cast, settings):
+    from pathlib import Path
+
+    from balai.core.media import sweep_orphans
+
+    root = Path(settings.MEDIA_ROOT)
+    job = ResidentImport.objects.create(
+        village=cast.village_a, uploaded_by=cast.operator_a, file_name="warga.csv"
+    )
+    job.file.save("named.bin", ContentFile(b"x"), save=True)
+    folder = root / "residents" / "imports"
+    orphan, young, partial = folder / "orphan.bin", folder / "young.bin", folder / ".ab.partial"
+    for path in (orphan, young, partial):
+        path.write_bytes(b"personal data")
+    old = timezone.now().timestamp() - 2 * 3600
+    for path in (orphan, partial, Path(job.file.path)):
+        os.utime(path, (old, old))
+
+    removed = sweep_orphans(timedelta(hours=1))
+
+    assert sorted(removed) == sorted([orphan, partial])
+    assert young.exists() and Path(job.file.path).exists()

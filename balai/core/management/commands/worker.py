@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django_tasks_db.management.commands.db_worker import Worker
 
+from balai.core.media import sweep_orphans
 from balai.core.worker import Heartbeat, new_worker_id, recover_interrupted_work
 
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         heartbeat.register()
         try:
             recover_interrupted_work()
+            sweep_orphans()
             heartbeat.start()
             worker = Worker(
                 queue_names=["default"],
