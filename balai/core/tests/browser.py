@@ -97,20 +97,28 @@ def page(_playwright_browser, live_server):
     # Cached values live in the cache table, which the database flush between
     # transactional tests does not empty.
     cache.clear()
-    context = _playwright_browser.new_context(
-        viewport=VIEWPORT,
-        base_url=live_server.url,
-        locale="id-ID",
-        is_mobile=True,
-        has_touch=True,
-    )
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    server_errors = []
-    tab.on("response", lambda r: server_errors.append(r.url) if r.status >= 500 else None)
+    server_errors: list[str] = []
+    context, tab = phone_tab(_playwright_browser, live_server.url, server_errors)
     yield tab
     context.close()
     assert not server_errors, f"server errors during the journey: {server_errors}"
+
+
+def phone_tab(browser, base_url: str, server_errors: list[str], timeout_ms=15_000, **options):
+    """A new context (own cookies) and its phone-sized tab on base_url; the URL of any
+    5xx response is appended to server_errors."""
+    context = browser.new_context(
+        viewport=VIEWPORT,
+        base_url=base_url,
+        locale="id-ID",
+        is_mobile=True,
+        has_touch=True,
+        **options,
+    )
+    context.set_default_timeout(timeout_ms)
+    tab = context.new_page()
+    tab.on("response", lambda r: server_errors.append(r.url) if r.status >= 500 else None)
+    return context, tab
 
 
 def totp_code(device) -> str:
