@@ -58,9 +58,11 @@ def test_check_deploy_is_clean_with_the_example(tmp_path):
             "DATABASE_URL": database_url(),
             "BALAI_REDIS_URL": "redis://127.0.0.1:6379/1",
             "BALAI_DATA_DIR": str(tmp_path),
+            "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),  # made by tmpfiles.d there
         }
     )
     assert "CHANGE-ME" not in values.values(), "a placeholder this test does not fill"
+    (tmp_path / "metrics").mkdir()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("BALAI_")},
         **values,
