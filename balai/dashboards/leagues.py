@@ -29,18 +29,19 @@ def _rows(rows: list[dict], group: str) -> dict:
     return {row[group]: row for row in rows}
 
 
-def _counted(scope: Scope, family, level: str, period: Period) -> dict:
+def _counted(scope: Scope, family, level: str, period: Period, times: bool) -> dict:
     """{region code: row} of the area's districts or villages, from the rollups."""
     counted = scope.counted(family, DEPTHS[level])
-    return _rows(rollups.periods_rows(family, counted, (period,), ("region",))[0], "region")
+    found = rollups.periods_rows(family, counted, (period,), ("region",), times=times)
+    return _rows(found[0], "region")
 
 
 def league(scope: Scope, period: Period, level: str) -> Table:
     """Every district or village of the area, fastest median letter time first."""
     b = Builder(scope, period)
     group = GROUPS[level]
-    letters = _counted(scope, rollups.LETTERS, level, period)
-    received = _counted(scope, rollups.COMPLAINTS, level, period)
+    letters = _counted(scope, rollups.LETTERS, level, period, times=True)
+    received = _counted(scope, rollups.COMPLAINTS, level, period, times=False)
     open_now = _rows(complaint_stats.open_rows(scope.complaints(), scope.now, (group,)), group)
     title = _("Kecamatan") if level == "district" else _("Desa/kelurahan")
     table = Table(

@@ -31,6 +31,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, Min, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Substr, TruncDate, TruncMonth, TruncWeek
@@ -373,11 +374,18 @@ def _finish(family: Family, row: dict) -> dict:
 PERIOD = "_period"
 
 
+def _counts(family: Family, row: dict) -> dict:
+    for name in family.counts:
+        row[name] = row[name] or 0
+    return {**row, **dict.fromkeys(family.percentiles)}
+
+
 def periods_rows(
-    family: Family, rollups, periods: Sequence, group_by: Sequence[str] = ()
+    family: Family, rollups, periods: Sequence, group_by: Sequence[str] = (), *, times=True
 ) -> list[list[dict]]:
     """Rows of counts and percentiles per group for each of `periods` (first and
-    last days), from the rollups `rollups` (a queryset already narrowed to regions)."""
+    last days), from the rollups `rollups` (a queryset already narrowed to regions);
+    without `times`, counts only (no histograms summed, percentiles None)."""
     where, tags = Q(pk__in=[]), []
     for i, p in enumerate(periods):
         where |= selection(p.first, p.last)
@@ -386,12 +394,12 @@ def periods_rows(
         rollups.filter(where)
         .annotate(**{PERIOD: Case(*tags, output_field=IntegerField())})
         .values(PERIOD, *group_by)
-        .annotate(**{f: Sum(f) for f in family.fields})
+        .annotate(**{f: Sum(f) for f in (family.fields if times else family.counts)})
         .order_by()
     )
     result: list[list[dict]] = [[] for _ in periods]
     for row in found:
-        result[row.pop(PERIOD)].append(_finish(family, row))
+        result[row.pop(PERIOD)].append(_finish(family, row) if times else _counts(family, row))
     return result
 
 
@@ -454,7 +462,8 @@ def _camera_months(months: Sequence[dt.date]) -> None:
     kept = set(CameraMonth.objects.filter(start__in=months).values_list("start", flat=True))
     for first in sorted(set(months) - kept):
         days = CameraRollup.objects.days(first, _next_month(first) - dt.timedelta(days=1))
-        sums: dict = {}
+        # A month without a camera is kept too (zeros), so it is not summed again.
+        sums: dict = {(settings.BALAI_REGENCY, False): dict.fromkeys(SECONDS, 0)}
         for row in days.totals("camera__village", "camera__visibility"):
             village, public = row["camera__village"], row["camera__visibility"] == "public"
             for region in (village, *(village[:length] for _depth, length in PARENTS)):
@@ -471,17 +480,21 @@ def camera_seconds(cameras, region: str, public: bool, first: dt.date, last: dt.
     """Seconds up, degraded and down of the days first..last: closed months from
     CameraMonth, the other days from `cameras` (the scope's cctv day rollups)."""
     months = _closed_months(first, last)
-    found = cameras.days(first, last)
     if not months:
-        return found.totals()
+        return cameras.days(first, last).totals()
     _camera_months(months)
     kept = CameraMonth.objects.filter(region=region, start__in=months)
     if public:
         kept = kept.filter(public=True)
     stored = kept.aggregate(**{n: Coalesce(Sum(n), 0) for n in SECONDS})
-    live = found.exclude(start__gte=_aware(months[0]), start__lt=_aware(_next_month(months[-1])))
-    rest = live.totals()
-    return {n: stored[n] + rest[n] for n in SECONDS}
+    # The days around the kept months, one range query each ("the period but not
+    # the months", or an OR of the two, read the whole period's rows).
+    total = dict(stored)
+    for a, b in ((first, months[0] - dt.timedelta(days=1)), (_next_month(months[-1]), last)):
+        if a <= b:
+            rest = cameras.days(a, b).totals()
+            total = {n: total[n] + rest[n] for n in SECONDS}
+    return total
 
 
 def rebuild_cameras() -> None:
