@@ -123,7 +123,9 @@ def forget_waiting(sender, task_result, **kwargs) -> None:
     """On RQ, a task that starts no longer waits: the next schedule_once may queue one."""
     from django_tasks_rq.backend import RQBackend
 
-    if not issubclass(sender, RQBackend):
+    # The immediate backend and RQ send their class; the database worker its backend.
+    backend_class = sender if isinstance(sender, type) else type(sender)
+    if not issubclass(backend_class, RQBackend):
         return
     from rq import get_current_job
 
