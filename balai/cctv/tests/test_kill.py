@@ -15,7 +15,7 @@ STEP = "cctv.round.probed"
 
 
 def test_a_worker_killed_mid_round_is_followed_by_whole_rounds(
-    cast, camera_servers, deployment, settings, tmp_path
+    deployment, cast, camera_servers, settings, tmp_path
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
     pauses = tmp_path / "pauses"

@@ -36,7 +36,7 @@ def status_of(job):
 
 
 def test_a_worker_killed_mid_import_keeps_nothing_half_written(
-    cast, deployment, settings, tmp_path
+    deployment, cast, settings, tmp_path
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
     pauses = tmp_path / "pauses"
