@@ -37,7 +37,7 @@ def _fast_and_isolated(settings, tmp_path, request):
     from balai.regions import geo
 
     geo.forget()  # outlines of an earlier test's (rolled back) boundaries
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["balai.core.tests.hashers.QuickPBKDF2"]
     settings.MEDIA_ROOT = tmp_path / "media"
     if os.environ.get("BALAI_TEST_MEDIA") == "s3":
         # Every test's media in a bucket of the loopback S3 server (docs/scale-out.md).

@@ -8,11 +8,14 @@ pyHanko does not sign once more just to measure the signature's size.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -26,6 +29,21 @@ from pyhanko_certvalidator import ValidationContext
 log = logging.getLogger(__name__)
 
 FIELD_NAME = "TandaTanganElektronik"
+T = TypeVar("T")
+
+
+def outside_event_loops(call: Callable[[], T]) -> T:
+    """Run `call` in a thread without a running event loop. pyHanko's synchronous
+    calls use asyncio.run, which refuses to run where a loop is already running
+    (a thread serving async code, a test process driving a browser)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
+
+
 BYTES_RESERVED = 16384
 # A signing certificate must allow signatures: digitalSignature or nonRepudiation,
 # as PDF readers accept (pyHanko alone would insist on nonRepudiation).
@@ -47,7 +65,7 @@ def sign_pdf(pdf: bytes, signer: signers.Signer, *, reason: str, location: str) 
     pdf_signer = signers.PdfSigner(
         meta, signer=signer, new_field_spec=fields.SigFieldSpec(sig_field_name=FIELD_NAME)
     )
-    out = pdf_signer.sign_pdf(writer, bytes_reserved=BYTES_RESERVED)
+    out = outside_event_loops(lambda: pdf_signer.sign_pdf(writer, bytes_reserved=BYTES_RESERVED))
     return out.getvalue()
 
 
@@ -98,7 +116,9 @@ def verify_pdf(
         trust_roots=list(trust_roots), allow_fetching=False, revocation_mode="soft-fail"
     )
     try:
-        status = validate_pdf_signature(embedded, context, key_usage_settings=SIGNER_KEY_USAGE)
+        status = outside_event_loops(
+            lambda: validate_pdf_signature(embedded, context, key_usage_settings=SIGNER_KEY_USAGE)
+        )
     except Exception as exc:  # pyHanko raises many kinds on malformed signatures
         log.info("verify_pdf: signature could not be validated: %s", exc)
         return VerificationResult(

@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from balai.core.tests.tools import missing_tool, self_signed_certificate
 
@@ -235,13 +234,6 @@ def nginx_main_config(run_dir: Path, site: Path) -> str:
     )
 
 
-class QuickPBKDF2(PBKDF2PasswordHasher):
-    """pbkdf2_sha256 at one iteration: fast for the test's users, and read by the processes'
-    own PBKDF2 hasher (the count is stored in the hash), unlike the tests' usual MD5."""
-
-    iterations = 1
-
-
 @pytest.fixture(scope="session")
 def deployment_assets(tmp_path_factory):
     """Collected static files and nginx's error pages, made once per test process."""
@@ -260,19 +252,11 @@ def deployment(transactional_db, deployment_assets, tmp_path, settings):
     """A factory: deployment(web=2, workers=2, env={...}) starts the production layout
     on loopback and returns a Deployment; everything it started stops at teardown."""
     nginx = nginx_path()
-    # Users made after this (ask for `deployment` before `cast`) can sign in to the processes.
-    settings.PASSWORD_HASHERS = ["balai.core.tests.deployment.QuickPBKDF2"]
     started: list[Deployment] = []
 
     def start(*, web: int = 1, workers: int = 1, env: dict[str, str] | None = None) -> Deployment:
-        from django.contrib.auth import get_user_model
         from django.core.cache import cache
 
-        if get_user_model().objects.filter(password__startswith="md5$").exists():
-            pytest.fail(
-                "users made with the tests' MD5 hasher cannot sign in to the processes: "
-                "ask for the `deployment` fixture before `cast`"
-            )
         root = tmp_path / f"deployment{len(started)}"
         data_dir, run_dir = root / "data", root / "run"
         run_dir.mkdir(parents=True)

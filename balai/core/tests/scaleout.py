@@ -26,9 +26,6 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 def scaled_out(deployment, rq_settings, redis_url, settings) -> Callable:
-    # Passwords set from here on are hashed as the processes check them (the
-    # tests' cheap hasher is not among production's).
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
 
     def start(*, web: int = 2, workers: int = 2, **env: str):
         return deployment(
