@@ -233,9 +233,13 @@ def test_a_backup_under_traffic_restores_every_row_and_every_letter(
     archive.parent.mkdir()
     with Traffic(world, cats) as traffic:
         traffic.wait_for(sign=2, request=2, report=2)
-        before = dict(traffic.done)
-        backup = run_backup(tmp_path, archive)
-        after = dict(traffic.done)
+        # A slow machine may sign nothing during one backup: up to three, until one overlaps.
+        for _ in range(3):
+            before = dict(traffic.done)
+            backup = run_backup(tmp_path, archive)
+            after = dict(traffic.done)
+            if backup.returncode != 0 or after["sign"] > before["sign"]:
+                break
         # The site goes on after the snapshot: one more of each is made after the backup.
         traffic.wait_for(**{kind: n + 1 for kind, n in after.items()})
     assert not traffic.errors, traffic.errors
