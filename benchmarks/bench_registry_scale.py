@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import p95, staff_clients, stamp  # noqa: E402
+from benchmarks.common import CPU, p95, staff_clients, stamp, timed  # noqa: E402
 
 FILES = Path(tempfile.gettempdir()) / "balai-registry-scale"
 
@@ -244,22 +244,6 @@ def main() -> None:
 
 # -- measuring
 
-CPU: dict[int, list[float]] = {}
-
-
-def timed(fn, n: int) -> list[float]:
-    """Wall-clock ms per call after three warm-up calls; CPU ms of this process in CPU."""
-    for i in range(3):
-        fn(-1 - i)
-    samples, cpu = [], []
-    for i in range(n):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        fn(i)
-        samples.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.process_time() - start_cpu) * 1000)
-    CPU[id(samples)] = cpu
-    return samples
-
 
 def measure(args, files) -> list[str]:
     from balai.regions.models import Village
@@ -336,7 +320,7 @@ def measure(args, files) -> list[str]:
     ]
     for name, fn in figures.items():
         database = database_ms(fn)
-        samples = timed(fn, n)
+        samples = timed(fn, n, warmups=3)
         median = sorted(samples)[len(samples) // 2]
         mark = "" if p95(samples) < 50 else " **over 50 ms**"
         lines.append(

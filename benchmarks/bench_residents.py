@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import p95, setup_django, stamp  # noqa: E402
+from benchmarks.common import CPU, p95, setup_django, stamp, timed  # noqa: E402
 
 
 def lumajang_villages(count: int) -> list[str]:
@@ -87,23 +87,6 @@ def baseline(paths: list[Path]) -> float:
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE bench_raw")
     return elapsed
-
-
-CPU: dict[int, list[float]] = {}
-
-
-def timed(fn, n: int) -> list[float]:
-    """Wall-clock milliseconds per call after two warm-up calls; CPU ms go to CPU[id(result)]."""
-    fn(-1)
-    fn(-2)
-    samples, cpu = [], []
-    for i in range(n):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        fn(i)
-        samples.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.process_time() - start_cpu) * 1000)
-    CPU[id(samples)] = cpu
-    return samples
 
 
 def import_phase(args, codes, paths, extra, by_code) -> list[str]:

@@ -147,3 +147,22 @@ def http_load(port, make_request, clients: int, seconds: float, cap: int, ok=(20
     if errors:
         raise SystemExit(f"{len(errors)} failed requests, e.g. status {errors[0][1]}")
     return len(done), elapsed, [d for d, _ in done]
+
+
+# CPU milliseconds of this process per call, keyed by id() of the list `timed` returns.
+CPU: dict[int, list[float]] = {}
+
+
+def timed(fn, n: int, warmups: int = 2) -> list[float]:
+    """Wall-clock milliseconds per call of fn(i) after `warmups` calls fn(-1), fn(-2)...;
+    CPU ms go to CPU[id(result)]."""
+    for i in range(warmups):
+        fn(-1 - i)
+    samples, cpu = [], []
+    for i in range(n):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        fn(i)
+        samples.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    CPU[id(samples)] = cpu
+    return samples
