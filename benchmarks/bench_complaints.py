@@ -28,12 +28,19 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import free_port, http_load, p95, stamp, start_gunicorn  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    ensure_database,
+    free_port,
+    http_load,
+    p95,
+    stamp,
+    start_gunicorn,
+)
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/balai_bench_complaints"
 WORDS = [
@@ -61,17 +68,6 @@ WORDS = [
     "segera",
     "ditangani",
 ]
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def setup(url: str) -> None:

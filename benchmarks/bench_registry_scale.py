@@ -33,12 +33,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import CPU, p95, staff_clients, stamp, timed  # noqa: E402
+from benchmarks.common import CPU, ensure_database, p95, staff_clients, stamp, timed  # noqa: E402
 
 FILES = Path(tempfile.gettempdir()) / "balai-registry-scale"
 
 
 def setup(database: str, regency: str) -> None:
+    ensure_database(database)
     os.environ["DATABASE_URL"] = database
     os.environ["BALAI_REGENCY"] = regency
     os.environ.setdefault("BALAI_DATA_DIR", tempfile.mkdtemp(prefix="balai-bench-"))

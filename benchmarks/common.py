@@ -12,6 +12,7 @@ import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 def setup_django(database_url: str | None = None) -> str:
@@ -52,6 +53,18 @@ def staff_clients(village):
     session.save()
     _, token = create_token(operator, [Scope.RESIDENTS_READ], 30)
     return op_client, admin_client, token
+
+
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL database a benchmark keeps its data in, if missing."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def machine() -> str:
