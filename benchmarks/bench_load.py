@@ -19,8 +19,13 @@ test_ database) with Redis (--redis-url). locust drives it (benchmarks/locustfil
 Each kind of user comes in a fixed number at a fixed pace (36 users, about
 20 requests/s), each from its own loopback address. Reported: p50/p95/p99
 per kind, errors (none allowed: the run fails), every process's RSS in the
-first and the last minute, the load average. The comparison runs the same
-users without pauses against 1 and then 2 web processes: requests/s ratio.
+first and the last minute after a warm-up of the same mix (--warmup), the load
+average. The comparison runs the same users without pauses against 1 and then
+2 web processes: requests/s ratio, and what the web processes' CPU bought. With
+--web-cpu 0.4 each web process is capped at 0.4 of a core (a cgroup of its
+own), so that on a small machine the web tier, not the load tool or the
+database, is what runs out: the ratio then says whether a second process adds
+what the first serves.
 """
 
 import argparse
@@ -54,6 +59,8 @@ def print_report(report: dict) -> None:
             f"{row['50%']:>6} {row['95%']:>6} {row['99%']:>6}"
         )
     print(f"requests/s: {float(steady['total']['Requests/s']):.1f}")
+    if "warmup" in report:
+        print(f"(after {report['warmup']['seconds']:.0f} s of the same mix, not measured)")
     print(f"{'process':<24} {'first MiB':>9} {'last MiB':>9} {'growth':>7}")
     for name, row in steady["memory"].items():
         print(f"{name:<24} {row['first']:>9.1f} {row['last']:>9.1f} {row['growth']:>+7.1%}")
@@ -61,9 +68,12 @@ def print_report(report: dict) -> None:
     runs = report["runs"]
     for run in runs:
         load = run["load_average"][1][0]
+        share = f", each capped at {run['web_cpu_share']:.2f} core" if run["web_cpu_share"] else ""
+        per_cpu = run["requests"] / run["web_cpu_seconds"] if run["web_cpu_seconds"] else 0
         print(
-            f"flat out, {run['web']} web process(es), {run['seconds']:.0f} s: "
+            f"flat out, {run['web']} web process(es){share}, {run['seconds']:.0f} s: "
             f"{run['requests_per_second']:.1f} requests/s, {run['failures']} failures, "
+            f"web CPU {run['web_cpu_seconds']:.1f} s ({per_cpu:.1f} requests per CPU second), "
             f"load average {load:.1f}"
         )
         if run["failures"]:
@@ -78,6 +88,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=300, help="the steady mix")
     parser.add_argument("--compare", type=float, default=60, help="each flat-out run; 0: none")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
+    parser.add_argument("--warmup", type=float, default=60, help="the mix first, not measured")
+    parser.add_argument(
+        "--web-cpu",
+        type=float,
+        default=0,
+        help="in the comparison, cap each web process at this share of a core (cgroup v1)",
+    )
     args = parser.parse_args()
     report_file = Path(tempfile.mkdtemp(prefix="balai-load-")) / "report.json"
     env = {
@@ -86,6 +103,8 @@ def main() -> None:
         "DATABASE_URL": os.environ.get("DATABASE_URL", DEFAULT_DB),
         "LOAD_SECONDS": str(args.seconds),
         "LOAD_COMPARE_SECONDS": str(args.compare),
+        "LOAD_WARMUP_SECONDS": str(args.warmup),
+        "LOAD_WEB_CPU": str(args.web_cpu),
         "LOAD_REPORT": str(report_file),
         "LOAD_REDIS_URL": args.redis_url,
     }

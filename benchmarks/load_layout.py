@@ -6,10 +6,13 @@ workers, on pytest-django's database), reused rather than copied. Not collected
 by `make test` (testpaths are balai/ and tests/); bench_load.py names this file.
 
 Settings come from the environment bench_load.py sets: LOAD_SECONDS,
-LOAD_COMPARE_SECONDS (0: no 1-vs-2 comparison), LOAD_REPORT (a
-JSON file for the results), LOAD_REDIS_URL (cache, sessions, queue).
+LOAD_COMPARE_SECONDS (0: no 1-vs-2 comparison), LOAD_WARMUP_SECONDS (the mix
+run first, not measured), LOAD_WEB_CPU (each web process's share of a core in
+the comparison, 0: none), LOAD_REPORT (a JSON file for the results),
+LOAD_REDIS_URL (cache, sessions, queue).
 """
 
+import contextlib
 import csv
 import datetime as dt
 import json
@@ -30,6 +33,7 @@ RESIDENTS = 6000
 TO_SIGN = 900
 PASSWORD = "load-test-password-2026"  # noqa: S105 - the staff of a throwaway database
 RSS_EVERY = 5.0  # seconds between memory samples
+CGROUP_CPU = Path("/sys/fs/cgroup/cpu")  # cgroup v1's cpu controller, as on this machine
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -146,6 +150,36 @@ def rss_kib(pid: int) -> int | None:
     except OSError:
         pass
     return None
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time the processes have used so far."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def give_a_core_share(process, share: float) -> None:
+    """Put the process and its children in a cgroup of their own capped at `share` of a core.
+
+    The comparison asks whether a second web process doubles what one serves when
+    each has a core of its own. On a 2-core machine the load tool, nginx, the
+    database and the workers need cores too, so each web process gets an equal
+    slice instead (a CFS quota), with a high weight so nothing else takes it.
+    """
+    group = CGROUP_CPU / f"balai-load-{process.name}-{process.pid}"
+    group.mkdir()
+    period = int((group / "cpu.cfs_period_us").read_text())
+    (group / "cpu.cfs_quota_us").write_text(str(int(period * share)))
+    (group / "cpu.shares").write_text("65536")
+    for pid in tree(process.pid):
+        with contextlib.suppress(OSError):  # a process that has just gone
+            (group / "cgroup.procs").write_text(str(pid))
 
 
 class MemorySampler(threading.Thread):
@@ -279,6 +313,8 @@ def test_load(deployment, settings, tmp_path):
 
     seconds = float(os.environ.get("LOAD_SECONDS", "300"))
     compare = float(os.environ.get("LOAD_COMPARE_SECONDS", "0"))
+    warmup = float(os.environ.get("LOAD_WARMUP_SECONDS", "0"))
+    web_cpu = float(os.environ.get("LOAD_WEB_CPU", "0"))
     # Real hashes: the deployment's processes check passwords with Balai's own hashers.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
     started = time.monotonic()
@@ -297,6 +333,15 @@ def test_load(deployment, settings, tmp_path):
         plan["residents"] = plan["residents"][used(kinds, "resident: letter form") :]
 
     site = layout(2)
+    if warmup:
+        # Each process's first letters, pages and code paths (Typst, the signer's key)
+        # load what it keeps for its life: not the growth the memory check looks for.
+        (tmp_path / "warmup").mkdir()
+        warm_kinds, _, warm_failures = run_locust(
+            site, plan, warmup, tmp_path / "warmup", flat_out=False, base=40000
+        )
+        consume(warm_kinds)
+        report["warmup"] = {"seconds": warmup, "failures": warm_failures}
     sampler = MemorySampler(site)
     sampler.start()
     load_before = os.getloadavg()
@@ -316,7 +361,11 @@ def test_load(deployment, settings, tmp_path):
     if compare:
         for n, web in enumerate((1, 2)):
             site = layout(web)
-            load = os.getloadavg()
+            if web_cpu:
+                for process in site.web:
+                    give_a_core_share(process, web_cpu)
+            web_pids = [pid for process in site.web for pid in tree(process.pid)]
+            load, cpu_before = os.getloadavg(), cpu_seconds(web_pids)
             workdir = tmp_path / f"web{web}"
             workdir.mkdir()
             flat_kinds, flat_total, flat_failures = run_locust(
@@ -326,6 +375,9 @@ def test_load(deployment, settings, tmp_path):
                 {
                     "web": web,
                     "seconds": compare,
+                    "web_cpu_share": web_cpu,
+                    "web_cpu_seconds": round(cpu_seconds(web_pids) - cpu_before, 1),
+                    "requests": int(flat_total["Request Count"]),
                     "requests_per_second": float(flat_total["Requests/s"]),
                     "failures": int(flat_total["Failure Count"]),
                     "failure_kinds": flat_failures,

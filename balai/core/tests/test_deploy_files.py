@@ -1,10 +1,11 @@
 """The files under deploy/ (docs/deploy.md): the environment file lists every setting,
-and `balai check --deploy` is clean with it."""
+`balai check --deploy` is clean with it, and systemd accepts the units."""
 
 import base64
 import os
 import re
 import secrets
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,9 +14,12 @@ import pytest
 
 from balai.core.tests.deployment import database_url
 from balai.core.tests.test_configuration_docs import documented
+from balai.core.tests.tools import missing_tool
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = ROOT / "deploy" / "balai.env.example"
+UNITS = ROOT / "deploy" / "systemd"
+INSTALLED_BALAI = "/opt/balai/venv/bin/balai"  # where docs/deploy.md installs it
 
 
 def example_values() -> dict[str, str]:
@@ -76,3 +80,39 @@ def test_check_deploy_is_clean_with_the_example(tmp_path):
     )
     assert check.returncode == 0, check.stdout + check.stderr
     assert "no issues" in check.stdout
+
+
+def verify_units(units: Path, folder: Path) -> str:
+    """What `systemd-analyze verify` says of the units in `units`, copied into `folder`."""
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        missing_tool("systemd-analyze (Debian's systemd) is not installed")
+    # The units name the server's install path; this machine's balai stands in for it.
+    here = str(Path(sys.executable).parent / "balai")
+    for unit in units.iterdir():
+        text = unit.read_text()
+        assert INSTALLED_BALAI in text or unit.suffix == ".timer", unit.name
+        (folder / unit.name).write_text(text.replace(INSTALLED_BALAI, here))
+    # Templates are verified through an instance, as systemctl would start them.
+    instances = {
+        "balai-web@.service": "balai-web@8001.service",
+        "balai-worker@.service": "balai-worker@1.service",
+    }
+    names = [str(folder / instances.get(unit.name, unit.name)) for unit in units.iterdir()]
+    result = subprocess.run(
+        [analyze, "verify", *names], capture_output=True, text=True, check=False, cwd=folder
+    )
+    return (result.stdout + result.stderr).strip() + ("" if result.returncode == 0 else " (failed)")
+
+
+def test_systemd_accepts_the_units(tmp_path):
+    assert verify_units(UNITS, tmp_path) == ""
+
+
+def test_a_mistyped_unit_is_caught(tmp_path):
+    mistyped = tmp_path / "units"
+    shutil.copytree(UNITS, mistyped)
+    web = mistyped / "balai-web@.service"
+    web.write_text(web.read_text().replace("Restart=", "Restrat="))
+    (tmp_path / "verified").mkdir()
+    assert "Unknown key 'Restrat'" in verify_units(mistyped, tmp_path / "verified")
