@@ -35,6 +35,7 @@ messages: install
 	cd balai && ../$(BIN)/balai makemessages -l en --no-obsolete --add-location file && ../$(BIN)/balai compilemessages -l en
 
 benchmark: install
+	$(BIN)/pip install --quiet -e ".[test,bench]"
 	$(BIN)/python benchmarks/run.py
 
 # The deployed service's pinned, hashed dependencies (docs/server.md), after a

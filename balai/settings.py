@@ -390,6 +390,9 @@ BALAI_CCTV_SHARD_SIZE = env_int("BALAI_CCTV_SHARD_SIZE", 500)
 BALAI_CCTV_HOURLY_DAYS = env_int("BALAI_CCTV_HOURLY_DAYS", 35)
 # A camera's last snapshot is replaced at most this often.
 BALAI_CCTV_SNAPSHOT_MINUTES = env_int("BALAI_CCTV_SNAPSHOT_MINUTES", 5)
+# A catalogue service's live status (probed each minute) changes only after this
+# many consecutive results agree: one lost answer is not an outage.
+BALAI_HUB_FLAP_COUNT = env_int("BALAI_HUB_FLAP_COUNT", 2)
 
 # --- Webhooks (balai/webhooks) -------------------------------------------------
 # Deliver to private, loopback and link-local addresses (and over plain http):

@@ -29,6 +29,7 @@ what the first serves.
 """
 
 import argparse
+import importlib.util
 import json
 import os
 import subprocess
@@ -96,6 +97,8 @@ def main() -> None:
         help="in the comparison, cap each web process at this share of a core (cgroup v1)",
     )
     args = parser.parse_args()
+    if importlib.util.find_spec("locust") is None:
+        sys.exit("locust is missing: .venv/bin/pip install -e '.[bench]' (or make benchmark)")
     report_file = Path(tempfile.mkdtemp(prefix="balai-load-")) / "report.json"
     env = {
         **os.environ,

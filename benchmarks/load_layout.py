@@ -262,6 +262,8 @@ def run_locust(site, plan: dict, seconds: float, workdir: Path, *, flat_out: boo
         text=True,
         check=False,
     )
+    if not Path(f"{prefix}_stats.csv").exists():
+        pytest.fail(f"locust wrote no results:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
     with open(f"{prefix}_stats.csv") as f:
         rows = list(csv.DictReader(f))
     failures = Path(f"{prefix}_failures.csv").read_text()

@@ -1,12 +1,12 @@
 """Turning probe results into camera and site states, with flap damping.
 
 A state changes only after BALAI_CCTV_FLAP_COUNT consecutive results agree
-(a first result sets it at once). A site is down when its router refuses, or
-when every one of its cameras is unreachable; its unreachable cameras are then
-"unreachable (site down)" and only the site raises an alert. Each change is
-one CameraEvent (history; camera.down / camera.up also go to the event
-outbox of notifications.events, in the same transaction); time in
-each state accrues to the hourly and daily rollups.
+(a first result sets it at once; balai.lib.damping). A site is down when its
+router refuses, or when every one of its cameras is unreachable; its
+unreachable cameras are then "unreachable (site down)" and only the site
+raises an alert. Each change is one CameraEvent (history; camera.down /
+camera.up also go to the event outbox of notifications.events, in the same
+transaction); time in each state accrues to the hourly and daily rollups.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from balai.cctv import rollups
 from balai.cctv.choices import DOWN_STATES, EventKind, State
 from balai.cctv.models import SITE_DOWN_TEXT, Camera, CameraEvent, Site
 from balai.cctv.probing import PROBLEM_TEXT, Problem, Result
-from balai.lib import storage
+from balai.lib import damping, storage
 from balai.notifications.events import Kind, publish_many
 
 SITE_PREFIX = "site:"
@@ -60,21 +60,13 @@ def observed(result: Result) -> State:
 def step(obj, seen: State, at) -> tuple[State, State] | None:
     """Feed one observation; (old, new) when the damped state changes."""
     old = State(obj.state)
-    if seen == old:
-        obj.pending_state, obj.pending_count, obj.pending_since = "", 0, None
-        return None
-    if old in DOWN_STATES and seen in DOWN_STATES:
+    if seen != old and old in DOWN_STATES and seen in DOWN_STATES:
         obj.state = seen  # the same outage, seen from the site or the camera
         return None
-    if obj.pending_state == seen:
-        obj.pending_count += 1
-    else:
-        obj.pending_state, obj.pending_count, obj.pending_since = seen, 1, at
-    if old != State.UNKNOWN and obj.pending_count < settings.BALAI_CCTV_FLAP_COUNT:
-        return None
-    obj.state, obj.state_since = seen, obj.pending_since or at
-    obj.pending_state, obj.pending_count, obj.pending_since = "", 0, None
-    return old, seen
+    change = damping.step(
+        obj, seen, at, needed=settings.BALAI_CCTV_FLAP_COUNT, unknown=State.UNKNOWN
+    )
+    return None if change is None else (old, State(change[1]))
 
 
 def event_kind(new: State) -> EventKind:

@@ -2,10 +2,12 @@
 
 `balai.cctv.probing` takes `Target`s and gives back `Result`s; a service is a
 target with only a `health_url` (the engine's TCP check, then an HTTP GET:
-an answer under 400 is up, anything else is down). Only changes are stored
-(`HealthChange`), from which the entry page shows "since when" and the
-uptime of the last 30 days; each change is published as a `service.down` or
-`service.up` event for agencies' systems.
+an answer under 400 is up, anything else is down). A status changes only
+after BALAI_HUB_FLAP_COUNT results in a row agree (balai.lib.damping), dated
+from the first of them. Only changes are stored (`HealthChange`), from which
+the entry page shows "since when" and the uptime of the last 30 days; each
+change is published as a `service.down` or `service.up` event for agencies'
+systems.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from balai.cctv.probing import DEFAULT_LIMITS, Limits, Result, Target, run_round
 from balai.hub.choices import Health
 from balai.hub.models import HealthChange, Service
+from balai.lib import damping
 from balai.lib.metrics import PROBE_ROUND_SECONDS
 from balai.notifications import events
 
@@ -54,24 +58,34 @@ def publish(service: Service, change: HealthChange) -> None:
     events.publish(f"service.{change.health}", event_data(service, change), agency=service.agency)
 
 
+DAMPED_FIELDS = ["health", "health_since", "pending_health", "pending_count", "pending_since"]
+
+
 @transaction.atomic
 def apply_result(service: Service, result: Result) -> HealthChange | None:
     """Record one probe result; the change it makes, if any."""
-    now = result.checked_at
-    health = health_of(result)
+    service.health_checked_at = result.checked_at
+    service.health_detail = result.detail[:300]
+    moved = damping.step(
+        service,
+        health_of(result),
+        result.checked_at,
+        needed=settings.BALAI_HUB_FLAP_COUNT,
+        unknown=Health.UNKNOWN,
+        field="health",
+    )
     change = None
-    fields = {"health_checked_at": now, "health_detail": result.detail[:300]}
-    if health != service.health:
+    if moved is not None:
+        old, new = moved
+        assert service.health_since is not None  # set by the change
         change = HealthChange.objects.create(
-            service=service, at=now, health=health, detail=result.detail[:300]
+            service=service, at=service.health_since, health=new, detail=service.health_detail
         )
-        fields.update(health=health, health_since=now)
         # The first "up" of a new entry is no news; a first "down" is.
-        if service.health != Health.UNKNOWN or health == Health.DOWN:
+        if old != Health.UNKNOWN or new == Health.DOWN:
             publish(service, change)
-    Service.objects.filter(pk=service.pk).update(**fields)
-    for name, value in fields.items():
-        setattr(service, name, value)
+    fields = ["health_checked_at", "health_detail", *DAMPED_FIELDS]
+    Service.objects.filter(pk=service.pk).update(**{f: getattr(service, f) for f in fields})
     return change
 
 

@@ -123,6 +123,10 @@ class Service(models.Model):
     health_since = models.DateTimeField(_("sejak"), null=True, blank=True)
     health_checked_at = models.DateTimeField(_("terakhir diperiksa"), null=True, blank=True)
     health_detail = models.CharField(max_length=300, blank=True)
+    # What the probes have seen lately and not yet agreed on (balai.lib.damping).
+    pending_health = models.CharField(max_length=12, choices=Health.choices, blank=True)
+    pending_count = models.PositiveSmallIntegerField(default=0)
+    pending_since = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 

@@ -66,29 +66,51 @@ def service(cast, endpoint):
     )
 
 
-def probe(service):
-    health.probe_services(Service.objects.filter(pk=service.pk))
+@pytest.fixture(autouse=True)
+def two_results_agree(settings):
+    settings.BALAI_HUB_FLAP_COUNT = 2
+
+
+def probe(service, times=1):
+    for _ in range(times):
+        health.probe_services(Service.objects.filter(pk=service.pk))
     service.refresh_from_db()
     return service
 
 
 def test_a_service_goes_down_and_up_and_each_change_is_kept(service, endpoint):
-    assert probe(service).health == Health.UP
+    assert probe(service).health == Health.UP  # a first result is taken at once
     endpoint.status = 503
+    assert probe(service).health == Health.UP  # one failure: not yet
+    assert "HTTP 503" in service.health_detail  # but the latest result is shown
+    first_failure = service.pending_since
     assert probe(service).health == Health.DOWN
-    assert "HTTP 503" in service.health_detail
+    assert service.health_since == first_failure  # down since it was first seen down
     endpoint.status = 200
-    assert probe(service).health == Health.UP
+    assert probe(service, times=2).health == Health.UP
     assert probe(service).health == Health.UP  # no change, no row
     kinds = list(HealthChange.objects.filter(service=service).order_by("at"))
     assert [c.health for c in kinds] == [Health.UP, Health.DOWN, Health.UP]
     assert service.health_since == kinds[-1].at
+    assert kinds[1].at == first_failure
+
+
+def test_one_lost_answer_is_not_an_outage(service, endpoint):
+    from balai.notifications.models import Event
+
+    probe(service)
+    for status in (503, 200, 503, 200):  # a service that blinks
+        endpoint.status = status
+        assert probe(service).health == Health.UP
+    assert service.pending_count == 0 and service.pending_health == ""
+    assert [c.health for c in HealthChange.objects.filter(service=service)] == [Health.UP]
+    assert not Event.objects.filter(kind__startswith="service.").exists()
 
 
 def test_a_server_that_is_gone_is_down(service, endpoint):
     probe(service)
     endpoint.stop()
-    assert probe(service).health == Health.DOWN
+    assert probe(service, times=2).health == Health.DOWN
     assert "ECONNREFUSED" in service.health_detail
     endpoint.start()  # back on the same port
 
@@ -96,12 +118,12 @@ def test_a_server_that_is_gone_is_down(service, endpoint):
 def test_the_entry_page_says_down_prominently_and_shows_uptime(client, service, endpoint):
     probe(service)
     endpoint.status = 500
-    probe(service)
+    probe(service, times=2)
     page = client.get(service.get_absolute_url()).content.decode()
     assert 'role="alert"' in page and "Layanan ini sedang gangguan" in page
     assert "Waktu aktif 30 hari" in page
     endpoint.status = 200
-    probe(service)
+    probe(service, times=2)
     page = client.get(service.get_absolute_url()).content.decode()
     assert "Layanan ini sedang gangguan" not in page and "Berjalan normal" in page
 
@@ -119,9 +141,9 @@ def test_changes_are_published_as_events_without_personal_data(service, endpoint
 
     probe(service)  # unknown -> up: no news
     endpoint.status = 503
-    probe(service)
+    probe(service, times=2)
     endpoint.status = 200
-    probe(service)
+    probe(service, times=2)
     sent = list(Event.objects.filter(kind__startswith="service.").order_by("pk"))
     assert [e.kind for e in sent] == ["service.down", "service.up"]
     assert all(e.agency == service.agency for e in sent)
