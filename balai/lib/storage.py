@@ -51,8 +51,9 @@ def _write_into_place(storage: FileSystemStorage, name: str, content, *, overwri
     directory = posixpath.dirname(name)
     partial = posixpath.join(directory, f".{secrets.token_hex(8)}{PARTIAL_SUFFIX}")
     try:
-        # FileSystemStorage's own write: folders, chunks, permissions.
-        partial = FileSystemStorage._save(storage, partial, content)
+        # FileSystemStorage's own write: folders, chunks, permissions (django-stubs
+        # leave out `_save`, which Storage declares only by convention).
+        partial = FileSystemStorage._save(storage, partial, content)  # type: ignore[attr-defined]
         _fsync(storage.path(partial))
         if overwrite:
             os.replace(storage.path(partial), storage.path(name))
