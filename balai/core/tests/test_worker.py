@@ -141,7 +141,8 @@ def test_a_restarted_worker_fails_the_killed_ones_tasks_not_its_neighbours(
     started again, that import is failed and the other worker's is left running."""
     site = deployment(web=1, workers=2)
     killed, neighbour = (process.worker_id for process in site.workers)
-    assert set(TaskWorker.objects.values_list("worker_id", flat=True)) == {killed, neighbour}
+    registered = set(TaskWorker.objects.values_list("worker_id", flat=True))
+    assert registered == {killed, neighbour}, [p.log_text()[-2000:] for p in site.workers]
 
     jobs, results = {}, {}
     for worker_id in (killed, neighbour):
