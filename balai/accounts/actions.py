@@ -86,9 +86,10 @@ def rotate_token(token: ApiToken, *, by, days: int = 365, overlap=ROTATION_OVERL
             token.user, token.scopes, days, created_by=by, name=token.name or token.hint
         )
         new.save()
-        token.expires_at = min(token.expires_at, timezone.now() + overlap)
+        token.rotated_at = timezone.now()
+        token.expires_at = min(token.expires_at, token.rotated_at + overlap)
         token.replaced_by = new
-        token.save(update_fields=["expires_at", "replaced_by"])
+        token.save(update_fields=["rotated_at", "expires_at", "replaced_by"])
         audit.record(
             "token_rotated",
             token,

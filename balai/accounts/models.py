@@ -241,6 +241,7 @@ class ApiToken(models.Model):
     replaced_by = models.OneToOneField(
         "self", models.SET_NULL, null=True, blank=True, related_name="replaces"
     )
+    rotated_at = models.DateTimeField(_("diganti"), null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 

@@ -85,6 +85,30 @@ def add_photo(complaint: Complaint, photo, kind: str) -> ComplaintPhoto:
     )
 
 
+def add_missing_copies(photo: ComplaintPhoto) -> bool:
+    """Give a photo stored before resized copies existed the copies it lacks, made
+    as at upload; False when its stored image cannot be read (it keeps serving the
+    original). No audit row: no one acted, and no personal data changed."""
+    fields = []
+    try:
+        if not photo.medium:
+            with photo.image.open("rb") as image:
+                photo.medium.save("m.jpg", resized(image, MEDIUM_SIDE), save=False)
+            fields.append("medium")
+        if not photo.thumb:
+            with photo.medium.open("rb") as medium:
+                photo.thumb.save("t.jpg", resized(medium, THUMB_SIDE), save=False)
+            fields.append("thumb")
+    except (OSError, ValueError, ValidationError):
+        # Missing, or no longer an image PIL reads (UnidentifiedImageError is an
+        # OSError; a refused copy a ValidationError). A copy made before stays
+        # unsaved: a file no row names, which the worker's sweep removes.
+        return False
+    if fields:
+        photo.save(update_fields=fields)
+    return True
+
+
 # Who may do what ---------------------------------------------------------
 
 

@@ -25,6 +25,10 @@ router = Router(tags=["complaints"], auth=TokenAuth())
 
 class ComplaintOut(Schema):
     id: str = Field(description="Public id (also Open311 service_request_id)")
+    short_ref: str | None = Field(
+        description="Short reference the reporter reads over the phone (with the last four "
+        "digits of their phone number it opens the report)"
+    )
     category: str
     category_name: str
     status: str
@@ -52,6 +56,7 @@ class ComplaintOut(Schema):
 
 COMPLAINT_EXAMPLE = {
     "id": "J_lSoZvXGg6OVD8v-VxfxQ",
+    "short_ref": "K7QM-3XPA",
     "category": "lampu-lalu-lintas",
     "category_name": "Lampu lalu lintas rusak",
     "status": "received",
@@ -153,6 +158,7 @@ def serialise(complaint: Complaint, user, events=None) -> dict:
     hidden = complaint.identity_hidden and not actions.can_triage(user)
     data: dict[str, Any] = {
         "id": complaint.public_id,
+        "short_ref": complaint.grouped_short_ref or None,
         "category": complaint.category.code,
         "category_name": complaint.category.name,
         "status": complaint.status,

@@ -352,6 +352,10 @@ class Complaint(models.Model):
         return reverse("complaints:public-detail", args=[self.public_id])
 
     @property
+    def grouped_short_ref(self) -> str:
+        return tracking.grouped(self.short_ref or "")
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN
 

@@ -13,7 +13,8 @@ service definition also at the singular `service/{code}`.
 Reports get their village from `attribute[village]` (a village code, listed
 in each service definition) or from `address_id` holding that code.
 service_request_id is the report's public id; confidential reports are never
-listed or shown.
+listed or shown. The reply to a new report also carries `short_ref`, the short
+reference the reporter reads over the phone (an extension field; never listed).
 """
 
 import re
@@ -340,6 +341,11 @@ def create_request(request, fmt):
                 "service_request_id": complaint.public_id,
                 "service_notice": notice,
                 "account_id": account_id,
+                # An extension field (clients ignore what they do not know): what the
+                # reporter reads over the phone. Only here, to the client that sent the
+                # report: with the phone's last four digits it opens the report, so
+                # the public request lists never carry it.
+                "short_ref": complaint.grouped_short_ref or None,
             }
         ],
     )

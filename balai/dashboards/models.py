@@ -27,6 +27,12 @@ class Rollup(models.Model):
 
     class Meta:
         abstract = True
+        # Named per table ("letterrollup_region"): a page reads one region's spans,
+        # or every region of one depth.
+        indexes = [
+            models.Index(fields=["span", "region", "start"], name="%(class)s_region"),
+            models.Index(fields=["span", "depth", "start"], name="%(class)s_depth"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.region} {self.span} {self.start}"
@@ -49,12 +55,6 @@ class LetterRollup(Rollup):
     late = models.PositiveIntegerField(default=0)
     with_letter = models.PositiveIntegerField(default=0)
 
-    class Meta:
-        indexes = [
-            models.Index(fields=["span", "region", "start"], name="letterrollup_region"),
-            models.Index(fields=["span", "depth", "start"], name="letterrollup_depth"),
-        ]
-
 
 _histogram(LetterRollup, "ready")
 
@@ -72,12 +72,6 @@ class ComplaintRollup(Rollup):
     late = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
     responded = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        indexes = [
-            models.Index(fields=["span", "region", "start"], name="complaintrollup_region"),
-            models.Index(fields=["span", "depth", "start"], name="complaintrollup_depth"),
-        ]
 
 
 _histogram(ComplaintRollup, "response")

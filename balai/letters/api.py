@@ -117,11 +117,18 @@ class RequestIn(Schema):
     idempotency_key: UUID
 
 
+SHORT_REF = (
+    "Short reference the resident reads over the phone (with the last four digits of "
+    "the request's phone number it opens the request)"
+)
+
+
 class CreatedOut(Schema):
     model_config = example(
         {
             "tracking_code": "ZY48HRJ6FHZ48PEHKVQZQ3MXEDKB",
             "tracking_code_grouped": "ZY48-HRJ6-FHZ4-8PEH-KVQZ-Q3MX-EDKB",
+            "short_ref": "K7QM-3XPA",
             "status": "submitted",
             "tracking_url": "https://lumajangkab.go.id/surat/lacak/ZY48HRJ6FHZ48PEHKVQZQ3MXEDKB/",
             "created": True,
@@ -130,6 +137,7 @@ class CreatedOut(Schema):
 
     tracking_code: str
     tracking_code_grouped: str
+    short_ref: str | None = Field(description=SHORT_REF)
     status: str
     tracking_url: str
     created: bool
@@ -177,6 +185,7 @@ def _created(req: LetterRequest, created: bool) -> Status:
     out = {
         "tracking_code": req.tracking_code,
         "tracking_code_grouped": req.grouped_code,
+        "short_ref": req.grouped_short_ref or None,
         "status": req.status,
         "tracking_url": actions.tracking_url(req),
         "created": created,
@@ -220,6 +229,7 @@ class StatusOut(Schema):
     model_config = example(
         {
             "tracking_code": "ZY48-HRJ6-FHZ4-8PEH-KVQZ-Q3MX-EDKB",
+            "short_ref": "K7QM-3XPA",
             "letter_type": "Surat Pengantar SKCK",
             "village": "Desa Tegalrejo",
             "status": "ready",
@@ -239,6 +249,7 @@ class StatusOut(Schema):
     )
 
     tracking_code: str
+    short_ref: str | None = Field(description=SHORT_REF)
     letter_type: str
     village: str
     status: str
@@ -257,6 +268,7 @@ def _status(req: LetterRequest) -> dict:
     reason = req.reject_reason if req.status == "rejected" else reason
     return {
         "tracking_code": req.grouped_code,
+        "short_ref": req.grouped_short_ref or None,
         "letter_type": req.letter_type.name,
         "village": str(req.village),
         "status": req.status,
@@ -303,6 +315,7 @@ def request_status(request, tracking_code: str):
 class StaffRequestOut(Schema):
     id: UUID
     tracking_code: str
+    short_ref: str | None = Field(description=SHORT_REF)
     village: str
     village_code: str
     letter_type: str
@@ -318,6 +331,7 @@ class StaffRequestOut(Schema):
 STAFF_REQUEST_EXAMPLE = {
     "id": "31332dbd-7288-4c08-a706-499c94095dfb",
     "tracking_code": "HFFS-F876-NTZM-EEG8-2AC3-RWA1-72VM",
+    "short_ref": "K7QM-3XPA",
     "village": "Desa Tegalrejo",
     "village_code": "35.08.01.2001",
     "letter_type": "Surat Keterangan Kehilangan",
@@ -364,6 +378,7 @@ def staff_requests(request, filters: Query[StaffRequestFilters]):
             {
                 "id": r.uuid,
                 "tracking_code": r.grouped_code,
+                "short_ref": r.grouped_short_ref or None,
                 "village": str(r.village),
                 "village_code": r.village_id,
                 "letter_type": r.letter_type.name,

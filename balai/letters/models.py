@@ -307,11 +307,16 @@ class RequestQuerySet(VillageScopedQuerySet):
                 return self.none()
             return self.filter(resident_id__in=nik_prefix_ids(digits[:16]))
         code = tracking.typed(text)
-        if code and len(code) >= TRACKING_PREFIX and any(ch.isdigit() for ch in code):
-            return self.filter(tracking_code__startswith=code)
+        if code and len(code) >= TRACKING_PREFIX and any(ch.isdigit() for ch in text):
+            return self.filter(tracking_code__startswith=code)  # no name holds a digit
         if not text:
             return self
-        return self.filter(resident__in=Resident.objects.search(text).values("pk"))
+        by_name = Q(resident__in=Resident.objects.search(text).values("pk"))
+        if code and len(code) >= TRACKING_PREFIX:
+            # Letters only: a code's start ("ABCD-EFGH": one code in twenty has no
+            # digit among its first eight characters) or a name ("Siti" reads "S1T1").
+            return self.filter(Q(tracking_code__startswith=code) | by_name)
+        return self.filter(by_name)
 
     def finished(self):
         return self.filter(status__in=FINISHED_STATUSES)

@@ -61,6 +61,24 @@ def normalise_or_none(text: str, *, mobile: bool = False) -> str | None:
         return None
 
 
+def normalise_stored(model, *fields: str, batch_size: int = 2000) -> int:
+    """Rewrite the phone `fields` of `model`'s rows in the one stored form (a data
+    migration's step, for numbers kept before this module): what `normalise` cannot
+    read stays as it was typed. Returns how many rows changed."""
+    changed, batch = 0, []
+    rows = model.objects.exclude(**{field: "" for field in fields}).only("pk", *fields)
+    for row in rows.iterator(chunk_size=batch_size):
+        before = [getattr(row, field) for field in fields]
+        for field, value in zip(fields, before, strict=True):
+            setattr(row, field, normalise_or_none(value) or value)
+        if [getattr(row, field) for field in fields] != before:
+            batch.append(row)
+        if len(batch) == batch_size:
+            changed += model.objects.bulk_update(batch, fields)
+            batch = []
+    return changed + model.objects.bulk_update(batch, fields)
+
+
 def display(value: str) -> str:
     """`6281234567890` -> `0812-3456-7890` as people read it, `62334881234` ->
     `(0334) 881234`, other countries in international form; else unchanged."""

@@ -43,24 +43,37 @@ def _fsync(path: str, flags: int = os.O_RDONLY) -> None:
         os.close(fd)
 
 
-class DurableFileSystemStorage(FileSystemStorage):
-    def _save(self, name, content):
-        directory = posixpath.dirname(name)
-        partial = posixpath.join(directory, f".{secrets.token_hex(8)}{PARTIAL_SUFFIX}")
-        try:
-            partial = super()._save(partial, content)
-            _fsync(self.path(partial))
+def _write_into_place(storage: FileSystemStorage, name: str, content, *, overwrite: bool) -> str:
+    """Write `content` to a hidden partial file beside `name`, flush it, then put it
+    in place: over what is at `name` (`overwrite`), else under `name` or, when that
+    is taken, the storage's next free name (a link fails rather than overwrite, as
+    Django's O_EXCL does). Returns the name it has; the partial file is gone."""
+    directory = posixpath.dirname(name)
+    partial = posixpath.join(directory, f".{secrets.token_hex(8)}{PARTIAL_SUFFIX}")
+    try:
+        # FileSystemStorage's own write: folders, chunks, permissions (django-stubs
+        # leave out `_save`, which Storage declares only by convention).
+        partial = FileSystemStorage._save(storage, partial, content)  # type: ignore[attr-defined]
+        _fsync(storage.path(partial))
+        if overwrite:
+            os.replace(storage.path(partial), storage.path(name))
+        else:
             while True:
                 try:
-                    os.link(self.path(partial), self.path(name))
+                    os.link(storage.path(partial), storage.path(name))
                     break
                 except FileExistsError:
-                    name = self.get_available_name(name)
-            _fsync(os.path.dirname(self.path(name)))
-        finally:
-            with suppress(FileNotFoundError):
-                os.unlink(self.path(partial))
-        return name
+                    name = storage.get_available_name(name)
+        _fsync(os.path.dirname(storage.path(name)))
+    finally:
+        with suppress(FileNotFoundError):
+            os.unlink(storage.path(partial))
+    return name
+
+
+class DurableFileSystemStorage(FileSystemStorage):
+    def _save(self, name, content):
+        return _write_into_place(self, name, content, overwrite=False)
 
 
 def sweep_partials(root: Path, older_than: dt.timedelta) -> list[Path]:
@@ -80,17 +93,7 @@ def replace(name: str, data: bytes, storage: Storage = default_storage) -> None:
     """Store `data` under exactly `name`, replacing what was there; a reader gets
     the old file or the new one, never part of either."""
     if isinstance(storage, FileSystemStorage):
-        path = Path(storage.path(name))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{secrets.token_hex(8)}{PARTIAL_SUFFIX}")
-        try:
-            partial.write_bytes(data)
-            _fsync(str(partial))
-            os.replace(partial, path)
-            _fsync(str(path.parent))
-        finally:
-            with suppress(FileNotFoundError):
-                partial.unlink()
+        _write_into_place(storage, name, ContentFile(data), overwrite=True)
     else:
         # An object store replaces an object in one PUT. `save` would pick
         # another name when this one exists (as on a disk); `_save`, the method

@@ -1,11 +1,15 @@
 """The regency admin's API token page: create (value shown once), list, revoke."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from balai.accounts.actions import create_token
 from balai.accounts.models import ApiClient, ApiToken, AuditLog, User, token_digest
 from balai.accounts.tests.roles import NOT_REGENCY_ADMIN
+from balai.core.tests.migrations import migrate_forward, migrated_to
 
 URL = reverse("accounts:api-tokens")
 
@@ -77,6 +81,47 @@ def test_the_admin_revokes_a_token(cast, login_as, client):
     # Revoking twice, or a token that does not exist, is a 404.
     assert client.post(reverse("accounts:revoke-api-token", args=[token.pk])).status_code == 404
     assert client.post(reverse("accounts:revoke-api-token", args=[99999])).status_code == 404
+
+
+def test_the_list_says_when_a_token_was_revoked_or_rotated(cast, login_as, client):
+    revoked, _ = create_token(cast.operator_a, ["letters:read"], 30)
+    rotated, _ = create_token(cast.operator_b, ["letters:read"], 30)
+    login_as(cast.admin)
+    client.post(reverse("accounts:revoke-api-token", args=[revoked.pk]))
+    client.post(reverse("accounts:rotate-api-token", args=[rotated.pk]))
+    revoked.refresh_from_db()
+    rotated.refresh_from_db()
+    assert rotated.rotated_at is not None
+    assert rotated.revoked_at is None  # it keeps working for the overlap
+    page = " ".join(client.get(URL).content.decode().split())
+
+    def shown(when):
+        return f"{timezone.localtime(when):%d-%m-%Y %H:%M}"
+
+    assert f"Dicabut</span><br><small>{shown(revoked.revoked_at)}</small>" in page
+    assert f"diganti {shown(rotated.rotated_at)}; tetap berlaku sampai waktu ini" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tokens_rotated_before_are_given_their_rotation_time():
+    """0003: the successor was made in the rotation's transaction, so its creation
+    time is when the old token was rotated."""
+    old_apps = migrated_to(("accounts", "0002_api_clients_rotation_and_call_log"))
+    User = old_apps.get_model("accounts", "User")
+    Token = old_apps.get_model("accounts", "ApiToken")
+    user = User.objects.create(username="svc")
+    later = timezone.now() + dt.timedelta(days=30)
+    new = Token.objects.create(user=user, digest="b" * 64, hint="balai_b", expires_at=later)
+    Token.objects.create(
+        user=user, digest="a" * 64, hint="balai_a", expires_at=later, replaced_by=new
+    )
+    Token.objects.filter(pk=new.pk).update(created_at=dt.datetime(2026, 3, 4, tzinfo=dt.UTC))
+
+    migrate_forward()
+
+    old = ApiToken.objects.get(hint="balai_a")
+    assert old.rotated_at == dt.datetime(2026, 3, 4, tzinfo=dt.UTC)
+    assert ApiToken.objects.get(hint="balai_b").rotated_at is None
 
 
 def test_revoking_takes_a_post(cast, login_as, client):

@@ -16,6 +16,15 @@ def test_the_list_holds_only_what_the_tokens_user_may_see(
     assert sorted(c["id"] for c in data) == sorted(mine)
 
 
+def test_reports_carry_their_short_reference(client, cast, cats, file_report, api_token):
+    complaint, _ = file_report()
+    headers = api_token(cast.agency_officer, Scope.COMPLAINTS_READ)
+    [listed] = client.get("/api/v1/complaints", headers=headers).json()["items"]
+    detail = client.get(f"/api/v1/complaints/{complaint.public_id}", headers=headers).json()
+    assert listed["short_ref"] == detail["short_ref"] == complaint.grouped_short_ref
+    assert len(complaint.grouped_short_ref) == 9
+
+
 def test_detail_of_another_units_report_is_404(client, cast, cats, file_report, api_token):
     complaint, _ = file_report()
     headers = api_token(cast.other_agency_officer, Scope.COMPLAINTS_READ)

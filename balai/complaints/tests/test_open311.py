@@ -124,6 +124,18 @@ def test_posting_a_request_with_api_key_in_body_or_query(client, cats, key, wher
     assert item["account_id"] is None and "Dinas" in item["service_notice"]
 
 
+def test_the_reply_to_a_post_carries_the_short_reference_lists_do_not(client, cats, key):
+    [item] = post(client, key, fmt="json").json()
+    complaint = Complaint.objects.get(public_id=item["service_request_id"])
+    assert item["short_ref"] == complaint.grouped_short_ref
+    assert len(item["short_ref"]) == 9  # "K7QM-3XPA": read over the phone
+    reply = xml(post(client, key))
+    assert len(reply.findtext("./request/short_ref")) == 9
+    # With the phone's last four digits it opens the report: never in a public list.
+    listed = client.get(f"{BASE}requests/{complaint.public_id}.json").content.decode()
+    assert complaint.public_id in listed and "short_ref" not in listed
+
+
 def test_posting_with_a_wrong_or_missing_api_key_is_403_in_the_error_format(client, cats, cast):
     from balai.accounts.actions import create_token
 

@@ -39,6 +39,8 @@ from balai.core.tests.tools import missing_tool, self_signed_certificate
 NGINX_CONFIG = Path(__file__).resolve().parents[3] / "deploy" / "nginx" / "balai.conf"
 BALAI = [sys.executable, "-m", "balai"]
 READY_SECONDS = 120  # a loaded 2-core machine may take a minute to import Django
+# What `balai worker` prints after it has registered (balai/core/management/commands/worker.py).
+WORKER_STARTED = re.compile(r"Task worker (\S+) started")
 
 
 def free_port() -> int:
@@ -99,6 +101,14 @@ class Process:
     def pid(self) -> int:
         assert self.popen is not None
         return self.popen.pid
+
+    @property
+    def worker_id(self) -> str:
+        """The id a `balai worker` printed once registered (its latest start): the one
+        it claims tasks under."""
+        found = WORKER_STARTED.search(self.log_text())
+        assert found, f"{self.name} printed no worker id"
+        return found.group(1)
 
     def alive(self) -> bool:
         return self.popen is not None and self.popen.poll() is None
@@ -313,7 +323,7 @@ def deployment(transactional_db, deployment_assets, tmp_path, settings):
                 command=[*BALAI, "worker", "--interval", "0.2"],
                 env=process_env,
                 log=run_dir / f"worker{index}.log",
-                ready=lambda p: "Task worker" in p.log_text(),
+                ready=lambda p: WORKER_STARTED.search(p.log_text()) is not None,
             )
             for index in range(workers)
         ]

@@ -22,6 +22,32 @@ from balai.residents.models import ResidentImport
 from balai.residents.tasks import import_residents_task
 
 
+@pytest.fixture
+def db_tasks(settings):
+    """Tasks wait in the database queue for a worker to claim them (not run at once)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+
+
+@pytest.fixture
+def new_import(cast):
+    """A factory: an import by village A's operator, running unless told otherwise."""
+
+    def make(file_name: str = "warga.csv", status: str = ImportStatus.RUNNING) -> ResidentImport:
+        return ResidentImport.objects.create(
+            village=cast.village_a, uploaded_by=cast.operator_a, file_name=file_name, status=status
+        )
+
+    return make
+
+
+def held_by(job: ResidentImport, worker_id: str) -> str:
+    """Queue the import's task and claim it for `worker_id`, as that worker would;
+    returns the task result's id."""
+    result = import_residents_task.enqueue(job.pk)
+    DBTaskResult.objects.get(pk=result.id).claim(worker_id)
+    return result.id
+
+
 def test_a_dead_worker_is_started_again():
     supervisor = WorkerSupervisor(
         command=[sys.executable, "-c", "import time; time.sleep(60)"], backoff=0
@@ -43,21 +69,12 @@ def test_a_dead_worker_is_started_again():
 
 
 @pytest.mark.django_db
-def test_recovery_fails_the_imports_and_tasks_a_dead_worker_held(cast, settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
-    job = ResidentImport.objects.create(
-        village=cast.village_a,
-        uploaded_by=cast.operator_a,
-        file_name="warga.xlsx",
-        status=ImportStatus.RUNNING,
-    )
+def test_recovery_fails_the_imports_and_tasks_a_dead_worker_held(db_tasks, new_import):
+    job = new_import("warga.xlsx")
     job.file.save(f"{job.uuid}.bin", ContentFile(b"personal data"), save=True)
     stored = job.file.path
-    waiting = ResidentImport.objects.create(
-        village=cast.village_a, uploaded_by=cast.operator_a, file_name="antre.csv"
-    )
-    result = import_residents_task.enqueue(job.pk)
-    DBTaskResult.objects.get(pk=result.id).claim("dead-worker")
+    waiting = new_import("antre.csv", status=ImportStatus.QUEUED)
+    result_id = held_by(job, "dead-worker")
 
     recover_interrupted_work()
 
@@ -68,7 +85,7 @@ def test_recovery_fails_the_imports_and_tasks_a_dead_worker_held(cast, settings)
     assert AuditLog.objects.filter(
         action="residents.import_interrupted", object_id=str(job.pk)
     ).exists()
-    assert DBTaskResult.objects.get(pk=result.id).status == "FAILED"
+    assert DBTaskResult.objects.get(pk=result_id).status == "FAILED"
     waiting.refresh_from_db()
     assert waiting.status == ImportStatus.QUEUED  # still waiting: the new worker takes it
 
@@ -81,10 +98,9 @@ def dead_pid() -> int:
 
 
 @pytest.mark.django_db
-def test_recovery_touches_only_the_work_of_dead_workers(cast, settings):
+def test_recovery_touches_only_the_work_of_dead_workers(db_tasks, new_import):
     """Several workers run at once (`balai worker` under systemd): a worker starting,
     or one that has outlived another, fails only what the dead held."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
     here = socket.gethostname()
     TaskWorker.objects.create(worker_id="alive", hostname=here, pid=os.getpid())
     TaskWorker.objects.create(worker_id="killed", hostname=here, pid=dead_pid())
@@ -95,15 +111,8 @@ def test_recovery_touches_only_the_work_of_dead_workers(cast, settings):
 
     jobs, results = {}, {}
     for worker_id in ("alive", "killed", "silent", "beating", "unknown"):
-        jobs[worker_id] = ResidentImport.objects.create(
-            village=cast.village_a,
-            uploaded_by=cast.operator_a,
-            file_name=f"{worker_id}.csv",
-            status=ImportStatus.RUNNING,
-        )
-        result = import_residents_task.enqueue(jobs[worker_id].pk)
-        DBTaskResult.objects.get(pk=result.id).claim(worker_id)
-        results[worker_id] = result.id
+        jobs[worker_id] = new_import(f"{worker_id}.csv")
+        results[worker_id] = held_by(jobs[worker_id], worker_id)
 
     recover_interrupted_work()
 
@@ -126,28 +135,21 @@ def test_recovery_touches_only_the_work_of_dead_workers(cast, settings):
 
 @pytest.mark.deployment
 def test_a_restarted_worker_fails_the_killed_ones_tasks_not_its_neighbours(
-    deployment, cast, settings
+    deployment, db_tasks, new_import
 ):
     """Real `balai worker` processes: kill -9 one while it holds an import; when it is
     started again, that import is failed and the other worker's is left running."""
     site = deployment(web=1, workers=2)
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
-    registered = dict(TaskWorker.objects.values_list("pid", "worker_id"))
-    killed, neighbour = (registered[process.pid] for process in site.workers)
+    killed, neighbour = (process.worker_id for process in site.workers)
+    registered = set(TaskWorker.objects.values_list("worker_id", flat=True))
+    assert registered == {killed, neighbour}, [p.log_text()[-2000:] for p in site.workers]
 
     jobs, results = {}, {}
     for worker_id in (killed, neighbour):
         # Claimed in the same transaction, so the running workers never see it ready.
         with transaction.atomic():
-            jobs[worker_id] = ResidentImport.objects.create(
-                village=cast.village_a,
-                uploaded_by=cast.operator_a,
-                file_name="warga.csv",
-                status=ImportStatus.RUNNING,
-            )
-            result = import_residents_task.enqueue(jobs[worker_id].pk)
-            DBTaskResult.objects.get(pk=result.id).claim(worker_id)
-            results[worker_id] = result.id
+            jobs[worker_id] = new_import()
+            results[worker_id] = held_by(jobs[worker_id], worker_id)
 
     site.workers[0].kill()
     site.workers[0].start()  # ready once it has recovered
@@ -165,19 +167,13 @@ def test_a_restarted_worker_fails_the_killed_ones_tasks_not_its_neighbours(
 
 
 @pytest.mark.django_db
-def test_recovery_removes_an_interrupted_imports_progress_file(cast, settings):
+def test_recovery_removes_an_interrupted_imports_progress_file(db_tasks, new_import):
     from balai.residents.actions import progress_path
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
-    job = ResidentImport.objects.create(
-        village=cast.village_a,
-        uploaded_by=cast.operator_a,
-        file_name="warga.xlsx",
-        status=ImportStatus.RUNNING,
-    )
+    job = new_import("warga.xlsx")
     progress_path(job).parent.mkdir(parents=True, exist_ok=True)
     progress_path(job).write_text('{"done": 1, "total": 9}')
-    DBTaskResult.objects.get(pk=import_residents_task.enqueue(job.pk).id).claim("dead-worker")
+    held_by(job, "dead-worker")
 
     recover_interrupted_work()
 
@@ -185,13 +181,12 @@ def test_recovery_removes_an_interrupted_imports_progress_file(cast, settings):
 
 
 @pytest.mark.django_db
-def test_recovery_queues_the_chains_a_dead_worker_broke_again(cast, settings):
+def test_recovery_queues_the_chains_a_dead_worker_broke_again(db_tasks):
     """Each run of the webhook dispatcher and the probe rounds queues the next:
     a run that died with its worker would have ended the chain."""
     from balai.cctv.tasks import probe_shard, start_round
     from balai.webhooks.tasks import deliver_due
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
     for chosen, args in ((deliver_due, ()), (probe_shard, (0, 1))):
         DBTaskResult.objects.get(pk=chosen.enqueue(*args).id).claim("dead-worker")
     assert not DBTaskResult.objects.ready().exists()
@@ -203,15 +198,13 @@ def test_recovery_queues_the_chains_a_dead_worker_broke_again(cast, settings):
 
 
 @pytest.mark.django_db
-def test_files_no_row_names_are_swept_once_old(cast, settings):
+def test_files_no_row_names_are_swept_once_old(new_import, settings):
     from pathlib import Path
 
     from balai.core.media import sweep_orphans
 
     root = Path(settings.MEDIA_ROOT)
-    job = ResidentImport.objects.create(
-        village=cast.village_a, uploaded_by=cast.operator_a, file_name="warga.csv"
-    )
+    job = new_import(status=ImportStatus.QUEUED)
     job.file.save("named.bin", ContentFile(b"x"), save=True)
     folder = root / "residents" / "imports"
     orphan, young, partial = folder / "orphan.bin", folder / "young.bin", folder / ".ab.partial"

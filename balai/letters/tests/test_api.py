@@ -54,6 +54,21 @@ def test_a_request_by_api_returns_the_tracking_code_once(client, world):
     assert LetterRequest.objects.count() == 1
 
 
+def test_the_short_reference_is_in_the_reply_the_status_and_the_staff_list(
+    client, world, api_token
+):
+    created = client.post(f"{API}/letter-requests", body(world), content_type="application/json")
+    req = LetterRequest.objects.get()
+    assert created.json()["short_ref"] == req.grouped_short_ref
+    assert len(req.grouped_short_ref) == 9  # "K7QM-3XPA": read over the phone
+    status = client.get(f"{API}/letter-requests/{req.grouped_code}").json()
+    assert status["short_ref"] == req.grouped_short_ref
+    staff = client.get(
+        f"{API}/letter-requests", headers=api_token(world.operator_a, "letters:read")
+    ).json()
+    assert [r["short_ref"] for r in staff["items"]] == [req.grouped_short_ref]
+
+
 def test_api_field_errors_are_indonesian_problems(client, world):
     response = client.post(
         f"{API}/letter-requests", body(world, nik="123", phone=""), content_type="application/json"

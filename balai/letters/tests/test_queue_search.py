@@ -10,6 +10,7 @@ from django.urls import reverse
 from PIL import Image
 
 from balai.letters import actions
+from balai.letters.models import LetterRequest
 from balai.letters.tests.world import make_resident, submit
 from balai.lib.tests import pdfs
 from balai.lib.uploads import clean_pdf
@@ -42,6 +43,19 @@ def test_search_by_the_start_of_the_tracking_code(client, login_as, world):
     assert not set(found) & {
         o for o in others if not o.tracking_code.startswith(req.tracking_code[:8])
     }
+
+
+def test_the_start_of_a_code_without_digits_finds_its_request(client, login_as, world):
+    req = submit(world)
+    LetterRequest.objects.filter(pk=req.pk).update(tracking_code="ABCDEFGH" + "2" * 20)
+    login_as(world.operator_a)
+    assert rows(client.get(reverse(QUEUE), {"q": "abcd-efgh"})) == [req]
+
+
+def test_a_name_that_reads_like_a_code_is_searched_as_a_name(client, login_as, world):
+    req = submit(world)  # Siti Wahyuni: "siti" reads as the code start "S1T1"
+    login_as(world.operator_a)
+    assert rows(client.get(reverse(QUEUE), {"q": "siti"})) == [req]
 
 
 def test_a_nik_is_searched_by_post_and_never_put_in_a_url(client, login_as, world):

@@ -1,0 +1,16 @@
+"""Phone numbers kept before balai.lib.phones, rewritten in its one stored form
+(6281234567890); what it cannot read stays as it was typed."""
+
+from django.db import migrations
+
+
+def normalise_phones(apps, schema_editor):
+    from balai.lib import phones
+
+    phones.normalise_stored(apps.get_model("letters", "LetterRequest"), "phone")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("letters", "0005_letterrequest_letterreq_changed_and_more")]
+
+    operations = [migrations.RunPython(normalise_phones, migrations.RunPython.noop, elidable=True)]
