@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -166,7 +167,7 @@ def test_a_restarted_worker_fails_the_killed_ones_tasks_not_its_neighbours(
 
 @pytest.mark.django_db
 def test_recovery_removes_an_interrupted_imports_progress_file(cast, settings):
-    from balai.residents.actions import progress_path
+    from balai.residents import progress
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
     job = ResidentImport.objects.create(
@@ -175,13 +176,41 @@ def test_recovery_removes_an_interrupted_imports_progress_file(cast, settings):
         file_name="warga.xlsx",
         status=ImportStatus.RUNNING,
     )
-    progress_path(job).parent.mkdir(parents=True, exist_ok=True)
-    progress_path(job).write_text('{"done": 1, "total": 9}')
+    progress.write(job, 1, 9)
+    assert progress.read(job) == (1, 9)
     DBTaskResult.objects.get(pk=import_residents_task.enqueue(job.pk).id).claim("dead-worker")
 
     recover_interrupted_work()
 
-    assert not progress_path(job).exists()
+    assert progress.read(job) == (0, 0)
+    assert not list((Path(settings.MEDIA_ROOT) / "residents" / "progress").iterdir())
+
+
+@pytest.mark.django_db
+def test_recovery_clears_an_interrupted_imports_progress_in_redis(cast, settings, redis_url):
+    import redis
+
+    from balai.residents import progress
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    }
+    job = ResidentImport.objects.create(
+        village=cast.village_a,
+        uploaded_by=cast.operator_a,
+        file_name="warga.xlsx",
+        status=ImportStatus.RUNNING,
+    )
+    progress.write(job, 1, 9)
+    store = redis.Redis.from_url(redis_url)
+    assert [k for k in store.keys("*") if str(job.uuid).encode() in k]
+    DBTaskResult.objects.get(pk=import_residents_task.enqueue(job.pk).id).claim("dead-worker")
+
+    recover_interrupted_work()
+
+    assert not [k for k in store.keys("*") if str(job.uuid).encode() in k]
+    assert progress.read(job) == (0, 0)
 
 
 @pytest.mark.django_db
