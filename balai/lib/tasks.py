@@ -159,9 +159,14 @@ def after_interrupted(result) -> None:
         result.task  # imports the task's module, which registers its handler  # noqa: B018
     except (ImportError, SuspiciousOperation):
         return  # a task that no longer exists: failing it is all there is to do
-    handler = _INTERRUPTED.get(result.task_path)
+    run_interrupted(result.task_path, result.args_kwargs["args"], result.args_kwargs["kwargs"])
+
+
+def run_interrupted(task_path: str, args, kwargs) -> None:
+    """Call the handler registered for `task_path` (its module imported already), if any."""
+    handler = _INTERRUPTED.get(task_path)
     if handler is not None:
-        handler(*result.args_kwargs["args"], **result.args_kwargs["kwargs"])
+        handler(*args, **kwargs)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from balai.accounts import audit, ratelimit
 from balai.lib import storage
 from balai.lib.faults import pause_point
+from balai.residents import progress as import_progress
 from balai.residents import stats
 from balai.residents.choices import EventKind, ImportStatus, Status
 from balai.residents.importing import FileProblem, ImportResult, import_file, import_sheets
@@ -191,11 +191,6 @@ def run_import_job(job: ResidentImport, progress=None) -> ResidentImport:
     return job
 
 
-def progress_path(job: ResidentImport) -> Path:
-    """Where a running import writes its progress for the page (residents/tasks.py)."""
-    return Path(settings.MEDIA_ROOT) / "residents" / "progress" / f"{job.uuid}.json"
-
-
 def fail_interrupted_imports(job_ids: Iterable[int]) -> int:
     """Imports whose task a dead task worker held: failed, with a message, their files
     deleted (balai/core/worker.py decides which worker is dead).
@@ -221,7 +216,7 @@ def fail_interrupted_imports(job_ids: Iterable[int]) -> int:
             )
             job.finished_at = timezone.now()
             job.file.delete(save=False)
-            progress_path(job).unlink(missing_ok=True)
+            import_progress.clear(job)
             job.save()
             audit.record("residents.import_interrupted", job)
         count += 1

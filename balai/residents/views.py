@@ -21,7 +21,7 @@ from balai.accounts.ratelimit import ratelimit
 from balai.lib.pager import paginate
 from balai.lib.tables import to_csv, to_xlsx
 from balai.regions.models import District, Regency, Village
-from balai.residents import actions, stats
+from balai.residents import actions, progress, stats
 from balai.residents.choices import ImportStatus, Sex, Status
 from balai.residents.exports import EXPORT_HEADERS, export_row, own_data_rows
 from balai.residents.forms import (
@@ -39,7 +39,6 @@ from balai.residents.importing.template import TEMPLATE_COLUMNS, example_row
 from balai.residents.models import Family, Resident, ResidentImport, age
 from balai.residents.nik import has_id_number, mask, mask_numbers, nik_mismatches
 from balai.residents.roles import EXPORTERS, READERS, WRITERS
-from balai.residents.tasks import read_progress
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
@@ -391,7 +390,7 @@ def import_status(request, uuid):
     require_role(request.user, *WRITERS)
     job = get_for_user_or_404(ResidentImport.objects, request.user, uuid=uuid)
     running = job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
-    done, total = read_progress(job) if running else (job.rows_done, job.rows_total)
+    done, total = progress.read(job) if running else (job.rows_done, job.rows_total)
     percent = 100 * done // total if total else (0 if running else 100)
     return render(
         request,

@@ -2,16 +2,23 @@
 (separate processes) against a real Redis, as they do on the database backend."""
 
 import datetime as dt
+import os
+import signal
 import threading
+import time
+from pathlib import Path
 
 import django_rq
 import pytest
 from django.db import transaction
-from rq.registry import ScheduledJobRegistry
+from rq.registry import ScheduledJobRegistry, StartedJobRegistry
 
+from balai.accounts.models import AuditLog
 from balai.complaints.tasks import complaint_submitted, escalate_complaints
 from balai.core.tests.deployment import wait_for
+from balai.core.tests.faults import pause_env, paused
 from balai.lib.tasks import schedule_once
+from balai.residents import progress
 from balai.residents.choices import ImportStatus
 from balai.residents.models import Resident, ResidentImport
 from balai.residents.tests.conftest import person, upload, write_csv
@@ -117,3 +124,62 @@ def test_the_escalation_chain_keeps_exactly_one_run_waiting(cast, rq_workers):
     later = waiting(escalate_complaints)
     assert len(later) == 1 and later != first
     assert not schedule_once(escalate_complaints, dt.timedelta(0))
+
+
+IMPORT_PAUSE = "residents.import.before-commit"
+
+
+def an_import_stopped_before_its_commit(cast, client, login_as, tmp_path, rq_workers):
+    """A worker, an uploaded import whose rows are written but not committed, and the
+    pid of the process running it (RQ's work horse, forked by the worker)."""
+    pauses = tmp_path / "pauses"
+    login_as(cast.operator_a)
+    [worker] = rq_workers(1, **pause_env(pauses, IMPORT_PAUSE))
+    people = [person(nama=f"Warga {i}", nik=f"35080114038500{i:02d}") for i in range(1, 6)]
+    assert upload(client, write_csv(tmp_path / "warga.csv", people)).status_code == 302
+    job = ResidentImport.objects.get()
+    return worker, job, Path(job.file.path), paused(pauses, IMPORT_PAUSE)
+
+
+def assert_failed_and_cleaned(job, stored: Path):
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert "unggah ulang" in job.message
+    assert not job.file and not stored.exists()
+    assert progress.read(job) == (0, 0)
+    assert not Resident.objects.exists()
+    assert AuditLog.objects.filter(action="residents.import_interrupted").count() == 1
+
+
+def test_an_import_whose_work_horse_is_killed_is_failed_and_its_upload_deleted(
+    cast, client, login_as, tmp_path, rq_workers
+):
+    worker, job, stored, horse = an_import_stopped_before_its_commit(
+        cast, client, login_as, tmp_path, rq_workers
+    )
+    assert progress.read(job) == (5, 5)
+    os.kill(horse, signal.SIGKILL)  # what the kernel's OOM killer does to the big process
+    wait_for(
+        lambda: ResidentImport.objects.get().status != ImportStatus.RUNNING,
+        "the worker to fail the import",
+        timeout=120,
+    )
+    assert_failed_and_cleaned(job, stored)
+    assert worker.poll() is None  # the worker itself goes on
+
+
+def test_an_import_whose_worker_died_is_failed_by_rqs_cleanup(
+    cast, client, login_as, tmp_path, rq_workers
+):
+    worker, job, stored, horse = an_import_stopped_before_its_commit(
+        cast, client, login_as, tmp_path, rq_workers
+    )
+    worker.kill()  # the whole worker, as a lost machine
+    worker.wait()
+    os.kill(horse, signal.SIGKILL)
+    assert ResidentImport.objects.get().status == ImportStatus.RUNNING
+    # RQ's maintenance, which every worker runs when it starts and every ten
+    # minutes, fails the jobs whose heartbeat has lapsed (about 150 s after a
+    # worker dies): run here, as from a worker, with the clock moved past it.
+    StartedJobRegistry(queue=queue()).cleanup(timestamp=time.time() + 3600)
+    assert_failed_and_cleaned(job, stored)

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -167,17 +168,41 @@ def test_a_restarted_worker_fails_the_killed_ones_tasks_not_its_neighbours(
 
 
 @pytest.mark.django_db
-def test_recovery_removes_an_interrupted_imports_progress_file(db_tasks, new_import):
-    from balai.residents.actions import progress_path
+def test_recovery_removes_an_interrupted_imports_progress_file(db_tasks, new_import, settings):
+    from balai.residents import progress
 
     job = new_import("warga.xlsx")
-    progress_path(job).parent.mkdir(parents=True, exist_ok=True)
-    progress_path(job).write_text('{"done": 1, "total": 9}')
+    progress.write(job, 1, 9)
+    assert progress.read(job) == (1, 9)
     held_by(job, "dead-worker")
 
     recover_interrupted_work()
 
-    assert not progress_path(job).exists()
+    assert progress.read(job) == (0, 0)
+    assert not list((Path(settings.MEDIA_ROOT) / "residents" / "progress").iterdir())
+
+
+@pytest.mark.django_db
+def test_recovery_clears_an_interrupted_imports_progress_in_redis(
+    db_tasks, new_import, settings, redis_url
+):
+    import redis
+
+    from balai.residents import progress
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    }
+    job = new_import("warga.xlsx")
+    progress.write(job, 1, 9)
+    store = redis.Redis.from_url(redis_url)
+    assert [k for k in store.keys("*") if str(job.uuid).encode() in k]
+    held_by(job, "dead-worker")
+
+    recover_interrupted_work()
+
+    assert not [k for k in store.keys("*") if str(job.uuid).encode() in k]
+    assert progress.read(job) == (0, 0)
 
 
 @pytest.mark.django_db

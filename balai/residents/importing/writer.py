@@ -51,6 +51,14 @@ def _bulk_insert(cursor, table: str, columns, rows) -> None:
     )
 
 
+def _in(column: str, values: list) -> tuple[str, list]:
+    """`column IN values` as SQL and its parameters: one array on PostgreSQL (parsing
+    2,000 literals took longer than the 2,000 index probes), placeholders elsewhere."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [values]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", values
+
+
 class _Rollback(Exception):
     pass
 
@@ -58,9 +66,9 @@ class _Rollback(Exception):
 def _other_person(existing: tuple, new: dict) -> bool:
     """Whether a row describes someone else than the registered resident: neither
     the name (folded: case, accents, spacing) nor the birth date agree."""
-    return (
-        names.fold(existing[_NAME]) != names.fold(new["name"])
-        and existing[_BIRTH] != new["birth_date"]
+    # The dates first: they agree for nearly every row, and folding names costs more.
+    return existing[_BIRTH] != new["birth_date"] and names.fold(existing[_NAME]) != names.fold(
+        new["name"]
     )
 
 
@@ -140,8 +148,8 @@ class _Importer:
             for number, cells in enumerate(sheet.rows, start=2):
                 if len(cells) > 1 and text(cells[1]) == "###":
                     break
-                if not any(c not in (None, "") for c in cells):
-                    continue
+                if cells.count(None) + cells.count("") == len(cells):
+                    continue  # a blank row
                 self.result.rows += 1
                 parsed = parse_row(
                     cells,
@@ -293,8 +301,7 @@ class _Importer:
 
     def _db_row(self, row: tuple) -> tuple:
         values = list(row)
-        birth = RESIDENT_COLUMNS.index("birth_date")
-        values[birth] = self.ops.adapt_datefield_value(values[birth])
+        values[_BIRTH] = self.ops.adapt_datefield_value(values[_BIRTH])
         folded = names.fold(row[0])
         return (*values, folded[:150], names.sound_folded(folded)[:150])
 
@@ -322,11 +329,11 @@ class _Importer:
         Raw SQL: Django's `__in` preparation costs more than the query at 2,000 values.
         """
         table = model._meta.db_table
+        where, params = _in(column, values)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {column}, village_id FROM {table} WHERE {column} IN "  # noqa: S608
-                f"({', '.join(['%s'] * len(values))}) AND village_id <> %s",
-                [*values, self.village.pk],
+                f"SELECT {column}, village_id FROM {table} WHERE {where} AND village_id <> %s",  # noqa: S608
+                [*params, self.village.pk],
             )
             found: dict[str, str] = dict(cursor.fetchall())
         if not found:
@@ -370,12 +377,8 @@ class _Importer:
                         for kk, fam in new.items()
                     ],
                 )
-                kks = list(new)
-                cursor.execute(
-                    f"SELECT no_kk, id FROM {table} WHERE no_kk IN "  # noqa: S608
-                    f"({', '.join(['%s'] * len(kks))})",
-                    kks,
-                )
+                where, params = _in("no_kk", list(new))
+                cursor.execute(f"SELECT no_kk, id FROM {table} WHERE {where}", params)  # noqa: S608
                 for kk, pk in cursor.fetchall():
                     self.families[kk] = (pk, new[kk])
                 self.result.families_created += len(new)

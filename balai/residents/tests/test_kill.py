@@ -11,7 +11,8 @@ from django_tasks_db.models import DBTaskResult
 
 from balai.accounts.models import AuditLog
 from balai.core.tests.faults import pause_env, paused, wait_until
-from balai.residents.actions import progress_path, start_import
+from balai.residents import progress
+from balai.residents.actions import start_import
 from balai.residents.choices import ImportStatus
 from balai.residents.models import Resident, ResidentImport
 from balai.residents.tests.conftest import person, write_csv
@@ -50,6 +51,7 @@ def test_a_worker_killed_mid_import_keeps_nothing_half_written(
     worker.kill()
     assert not Resident.objects.exists()  # the rows died with the transaction
     assert status_of(job) == ImportStatus.RUNNING
+    assert progress.read(job) == (20, 20)  # every row read, none committed
 
     worker.env = {**site.env, "BALAI_PAUSE_AT": ""}
     worker.start()  # as systemd would; ready once it has recovered
@@ -57,7 +59,7 @@ def test_a_worker_killed_mid_import_keeps_nothing_half_written(
     job.refresh_from_db()
     assert "unggah ulang" in job.message
     assert not job.file and not Path(stored).exists()
-    assert not progress_path(job).exists()
+    assert progress.read(job) == (0, 0)
     assert not Resident.objects.exists()
     assert AuditLog.objects.filter(action="residents.import_interrupted").count() == 1
     assert DBTaskResult.objects.get().status == "FAILED"

@@ -48,3 +48,21 @@ def test_filters_ignore_case(registry, client, login_as):
     assert resident.name in response.content.decode()
     response = client.get(reverse("residents:list"), {"dusun": resident.family.dusun.lower()})
     assert resident.name in response.content.decode()
+
+
+def test_a_surname_search_finds_the_first_holders_by_name_in_the_users_scope(registry, monkeypatch):
+    """Its ids are fetched first, capped (SURNAME_LIMIT): the first in list order,
+    only from the rows the queryset already holds (the user's village)."""
+    from balai.residents import models
+
+    a, b = registry.village_a, registry.village_b
+    for village, names in ((a, ["Wati Zzyzxanto", "Budi Zzyzxanto", "Ani Zzyzxanto"]),
+                           (b, ["Adi Zzyzxanto"])):  # fmt: skip
+        for name, resident in zip(names, Resident.objects.filter(village=village), strict=False):
+            resident.name = name
+            resident.save(update_fields=["name"])
+    monkeypatch.setattr(models, "SURNAME_LIMIT", 2)
+    found = Resident.objects.filter(village=a).search("zzyzx").order_by("name_key", "pk")
+    assert [r.name for r in found] == ["Ani Zzyzxanto", "Budi Zzyzxanto"]
+    everyone = Resident.objects.search("zzyzx").order_by("name_key", "pk")
+    assert [r.name for r in everyone] == ["Adi Zzyzxanto", "Ani Zzyzxanto"]

@@ -54,10 +54,18 @@ class Command(BaseCommand):
     def run_rq(self) -> None:
         """BALAI_TASKS_BACKEND=rq: an RQ worker on the queue in Redis. RQ registers
         it and moves the jobs of a worker whose heartbeat stopped to its failed
-        registry; its scheduler (one worker holds the lock) queues deferred tasks
-        when they are due (docs/scale-out.md)."""
+        registry; balai.lib.taskqueue.Worker hands those, and the job of a work
+        horse that died, to their apps (an import failed, its upload deleted).
+        Its scheduler (one worker holds the lock) queues deferred tasks when
+        they are due (docs/scale-out.md)."""
         from django.core.management import call_command
 
         self.stdout.write(f"Task worker {new_worker_id()} started (RQ)", ending="\n")
         self.stdout.flush()
-        call_command("rqworker", "default", job_class="django_tasks_rq.Job", with_scheduler=True)
+        call_command(
+            "rqworker",
+            "default",
+            job_class="django_tasks_rq.Job",
+            worker_class="balai.lib.taskqueue.Worker",
+            with_scheduler=True,
+        )
