@@ -47,18 +47,20 @@ class Counts:
                 self.values[(family, "", region, when, "", measure)] += n
 
     def sums(self) -> list[Sum]:
+        """Each table's rows add up to the total (every table on its own: letter
+        types and days, categories and units), a region's cell to its parent's."""
         within: dict[tuple, list] = defaultdict(list)
         across: dict[tuple, list] = defaultdict(list)
         for cell in self.values:
             family, table, region, when, row, measure = cell
             if table and table != "state":
-                within[(family, region, when, measure)].append(cell)
+                within[(family, table, region, when, measure)].append(cell)
             if region.count(".") > 1:
                 parent = region.rsplit(".", 1)[0]
                 across[(family, table, parent, when, row, measure)].append(cell)
         found = [
             Sum(tuple(parts), (family, "", region, when, "", measure))
-            for (family, region, when, measure), parts in within.items()
+            for (family, _table, region, when, measure), parts in within.items()
         ]
         for (family, table, parent, when, row, measure), parts in across.items():
             found.append(Sum(tuple(parts), (family, table, parent, when, row, measure)))
@@ -90,7 +92,7 @@ def _letters(counts: Counts, period: Period, now) -> None:
                 )
     bucket_rows = rollups.per_bucket(villages, period.first, period.last, period.bucket, "region")
     for day, village, n in bucket_rows:
-        counts.add(village, "L", "bucket", CURRENT, day.isoformat(), "submitted", n)
+        counts.add(village, "L", "bucket", CURRENT, day.isoformat(), "submitted", n, total=False)
     requests = LetterRequest.objects.filter(_regency())
     for row in letter_stats.backlog_rows(requests, now, ("village",)):
         for state in letter_stats.BACKLOG_STATES:
