@@ -3,7 +3,9 @@
 Counts are kept per village beside the registry (rebuilt after each import and
 registry event), so a regency's statistics sum a few thousand rows instead of
 scanning a million residents. Counts from 1 to SMALL-1 are hidden (None) so
-nobody can be singled out in a small village.
+nobody can be singled out in a small village, with one regency-wide
+suppression per registry state, kept per region (PublishedPopulation,
+docs/dashboards.md): a page reads its region's row.
 """
 
 from __future__ import annotations
