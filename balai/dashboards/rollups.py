@@ -295,6 +295,14 @@ def _mark(family: Family, now: dt.datetime) -> None:
 def fold(family: Family) -> None:
     """Count again the buckets of the rows changed since the watermark."""
     now = timezone.now()
+    # Nothing changed (most pages): seen without the lock, which would make every
+    # page wait for the others' look at the changes.
+    mark = RollupMark.objects.filter(family=family.name).first()
+    if (
+        mark is not None
+        and _fingerprint(family, _changed_since(family, mark.at - OVERLAP)) == mark.seen
+    ):
+        return
     with transaction.atomic():
         mark = RollupMark.objects.select_for_update().filter(family=family.name).first()
         if mark is None:
