@@ -349,9 +349,9 @@ def measure(args) -> list[tuple[str, float, float, float, int, str]]:
                 server.wait()
         weight = len(gzip.compress(body))
         median = sorted(samples)[len(samples) // 2]
-        load = f"{load:.1f}-{os.getloadavg()[0]:.1f}"
-        results.append((name, cold, p95(samples), median, weight, load))
-        print(f"  {name}: cold {cold * 1000:.0f} ms, load {load}", flush=True)
+        loads = f"{load:.1f}-{os.getloadavg()[0]:.1f}"
+        results.append((name, cold, p95(samples), median, weight, loads))
+        print(f"  {name}: cold {cold * 1000:.0f} ms, load {loads}", flush=True)
     return results
 
 

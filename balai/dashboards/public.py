@@ -120,9 +120,17 @@ def _open_now(counts: Counts, now) -> None:
         counts.add(row["village"], "LO", "", NOW, "", "overdue", row["overdue"])
     reports = Complaint.objects.not_sensitive().filter(_regency())
     for row in complaint_stats.open_rows(reports, now, ("village",)):
-        for state in complaint_stats.OPEN:
-            counts.add(row["village"], "CB", "state", NOW, state, str(state), row[str(state)])
+        for status in complaint_stats.OPEN:
+            counts.add(row["village"], "CB", "state", NOW, status, str(status), row[str(status)])
         counts.add(row["village"], "CO", "", NOW, "", "overdue", row["overdue"])
+
+
+def _suppressed_period(period: Period) -> tuple[dict, set]:
+    def fill(counts: Counts) -> None:
+        _letters(counts, period)
+        _complaints(counts, period)
+
+    return _suppressed(fill)
 
 
 def _suppressed(fill) -> tuple[dict, set]:
@@ -146,7 +154,7 @@ def _span(period: Period, code: str | None) -> tuple[dict, set]:
         key = f"dashboards:public:{period.first}:{period.last}"
         found = cache.get(key)
         if found is None:
-            found = _suppressed(lambda c: (_letters(c, period), _complaints(c, period)))
+            found = _suppressed_period(period)
             cache.set(key, found, int(STALE.total_seconds()))
         return found
     name = f"{period.kind}:{period.first}"
@@ -154,7 +162,7 @@ def _span(period: Period, code: str | None) -> tuple[dict, set]:
     area = code or settings.BALAI_REGENCY
     fields = ("made_at", "changed_at", "region", "totals", "tables")
     own = rows.filter(region=area).values_list(*fields).first()
-    if own is None or not _usable(*own[:2], timezone.now()):
+    if own is None or not _usable(own[0], own[1], timezone.now()):
         return _count_span(period, name)
     below = rows.filter(region__gt=f"{area}.", region__lt=f"{area}/")
     read = ("region", "totals") if code else ("region", "totals", "tables")
@@ -174,7 +182,7 @@ def _count_span(period: Period, name: str) -> tuple[dict, set]:
     from balai.regions.models import Village
 
     started, marks = timezone.now(), _marks()
-    values, hidden = _suppressed(lambda c: (_letters(c, period), _complaints(c, period)))
+    values, hidden = _suppressed_period(period)
     by_region: dict[str, tuple[list, list]] = {}
     for cell, n in values.items():
         family, table, region, _when, row, measure = cell

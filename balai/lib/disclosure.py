@@ -53,7 +53,7 @@ def suppress(values: Mapping[C, int], sums: Iterable[Sum], small: int) -> set[C]
     """
     hidden: set[C] = {cell for cell, n in values.items() if 0 < n < small}
     for group in _linked(list(sums)):
-        cells = {cell for s in group for cell in s.cells()}
+        cells: set = {cell for s in group for cell in s.cells()}
         hidden |= _suppress({c: values[c] for c in cells if c in values}, group, small)
     return hidden
 
