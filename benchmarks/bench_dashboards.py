@@ -11,10 +11,12 @@ kept between runs in the database named by DATABASE_URL (default
 balai_bench_dashboards); a different --scale starts again.
 
 Targets: regency dashboard p95 under 300 ms, a village dashboard under 100 ms,
-beside a bare staff page served by the same gunicorn in the same run. The
-first load of each page is reported apart as the cold one: the Django cache is
-emptied just before it (the public version's regency-wide suppression and the
-population statistics' are computed again); PostgreSQL's buffers are not
+beside a bare staff page served the same way in the same run. The first load
+of each page is reported apart as the cold one: each page gets fresh gunicorn
+workers and the Django cache is emptied just before it. The suppressed figures
+kept in tables (the population's, PublishedPopulation; the public periods',
+PublicFigures) are data like the rollups: made before measuring, as the task
+queue and the first reader do (`publish`). PostgreSQL's buffers are not
 emptied. The page's weight is measured gzip-compressed. The dashboards'
 rollups are counted by `balai rebuild-dashboards` after the rows are made.
 """
@@ -23,6 +25,7 @@ import argparse
 import gzip
 import http.client
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -302,8 +305,8 @@ def fetch(port: int, path: str, headers: dict) -> tuple[float, bytes]:
     return elapsed, body
 
 
-def measure(args) -> list[tuple[str, float, float, float, int]]:
-    """(page, cold seconds, p95, median, gzip bytes) for each page."""
+def measure(args) -> list[tuple[str, float, float, float, int, str]]:
+    """(page, cold seconds, p95, median, gzip bytes, load average) for each page."""
     from django.core.cache import cache
 
     village = "35.08.01.2001"
@@ -321,26 +324,47 @@ def measure(args) -> list[tuple[str, float, float, float, int]]:
         ("public regency page, this month", "/angka/35.08/", ""),
         ("public village page, this month", f"/angka/{village}/", ""),
     ]
-    port = free_port()
-    server = start_gunicorn("benchmarks.cctv_wsgi", port, args.workers)
-    try:
-        results = []
-        for name, path, user in pages:
-            headers = who.get(user, {})
-            cache.clear()  # cold: no cached suppression (the public's, the population's)
+    results = []
+    for name, path, user in pages:
+        headers = who.get(user, {})
+        # Cold: fresh gunicorn workers (nothing imported, no template compiled, no
+        # connection open) and an empty Django cache.
+        port = free_port()
+        server = start_gunicorn("benchmarks.cctv_wsgi", port, args.workers)
+        try:
+            cache.clear()
+            load = os.getloadavg()[0]
             try:
                 cold, body = fetch(port, path, headers)
                 samples = latencies(port, [path], args.requests, headers)
             except (AssertionError, OSError) as exc:  # gunicorn's 30 s worker timeout
                 print(f"  {name}: failed ({exc})", flush=True)
                 continue
-            weight = len(gzip.compress(body))
-            median = sorted(samples)[len(samples) // 2]
-            results.append((name, cold, p95(samples), median, weight))
-        return results
-    finally:
-        server.terminate()
-        server.wait(10)
+        finally:
+            server.terminate()
+            try:
+                server.wait(60)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+        weight = len(gzip.compress(body))
+        median = sorted(samples)[len(samples) // 2]
+        loads = f"{load:.1f}-{os.getloadavg()[0]:.1f}"
+        results.append((name, cold, p95(samples), median, weight, loads))
+        print(f"  {name}: cold {cold * 1000:.0f} ms, load {loads}", flush=True)
+    return results
+
+
+def publish() -> None:
+    """What the task queue does after a registry change and the first public
+    reader of a period: the suppressed figures kept (PublishedPopulation,
+    PublicFigures), so a cold page reads them like the rollups."""
+    from balai.dashboards import periods, public, rollups
+    from balai.residents import stats
+
+    rollups.refresh()
+    stats.publish()
+    public.published(periods.from_query({}))
 
 
 def main() -> None:
@@ -365,17 +389,18 @@ def main() -> None:
             "cctv_outage",
         )
     }
+    publish()
     results = measure(args)
     print(f"Dashboards, {stamp()}, PostgreSQL, scale {args.scale}")
     for name, seconds in timings.items():
         print(f"  generated {name}: {seconds:.1f} s")
     print("  rows: " + ", ".join(f"{t} {n:,}" for t, n in sizes.items()))
-    print("| page | first load (cold) | p95 | median | gzip |")
-    print("| --- | --- | --- | --- | --- |")
-    for name, cold, tail, median, weight in results:
+    print("| page | cold (fresh workers, empty cache) | p95 | median | gzip | load average |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for name, cold, tail, median, weight, load in results:
         print(
             f"| {name} | {cold * 1000:.0f} ms | {tail * 1000:.0f} ms | {median * 1000:.0f} ms"
-            f" | {weight / 1024:.1f} KB |"
+            f" | {weight / 1024:.1f} KB | {load} |"
         )
 
 

@@ -109,3 +109,34 @@ class CameraMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} {self.start}"
+
+
+class PublicFigures(models.Model):
+    """One region's public counts of one calendar period (week, month, quarter or
+    year), suppressed together with every region's (balai.dashboards.public), so
+    that a public page reads them instead of suppressing the regency again.
+
+    Every region of a period is written at once, stamped `made_at` (when the
+    counting started). A fold that changes a day of the period stamps
+    `changed_at` (the first change since); the figures are then shown up to
+    public.STALE longer, and counted again by the next reader after that.
+    `totals` holds the cells of the figures (table ""), `tables` the rest; each
+    cell is [family, table, row, measure, count, hidden].
+    """
+
+    span = models.CharField(max_length=30)
+    region = models.CharField(max_length=13)
+    first = models.DateField()
+    last = models.DateField()
+    made_at = models.DateTimeField()
+    changed_at = models.DateTimeField(null=True)
+    totals = models.JSONField()
+    tables = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["span", "region"], name="publicfigures_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.span}"

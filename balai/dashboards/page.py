@@ -39,7 +39,7 @@ def build(
         "population": panels.population(scope) if population else None,
     }
     if scope.public:
-        public.protect(list(cells(result)), period)
+        public.protect(list(cells(result)), period, scope.area.code)
         for table in tables(result):
             if table.chart is not None:
                 table.chart = _redrawn(table)

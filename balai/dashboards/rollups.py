@@ -47,6 +47,7 @@ from balai.dashboards.models import (
     CameraMonth,
     ComplaintRollup,
     LetterRollup,
+    PublicFigures,
     RollupMark,
 )
 from balai.letters import stats as letter_stats
@@ -262,6 +263,7 @@ def _rebuild(family: Family, now: dt.datetime) -> None:
     days = _write_days(family, None)
     _write_months(family, {_month(d) for d in days}, None)
     _mark(family, now)
+    _changed(Q(), now)
 
 
 def rebuild(family: Family) -> None:
@@ -293,6 +295,14 @@ def _mark(family: Family, now: dt.datetime) -> None:
 def fold(family: Family) -> None:
     """Count again the buckets of the rows changed since the watermark."""
     now = timezone.now()
+    # Nothing changed (most pages): seen without the lock, which would make every
+    # page wait for the others' look at the changes.
+    mark = RollupMark.objects.filter(family=family.name).first()
+    if (
+        mark is not None
+        and _fingerprint(family, _changed_since(family, mark.at - OVERLAP)) == mark.seen
+    ):
+        return
     with transaction.atomic():
         mark = RollupMark.objects.select_for_update().filter(family=family.name).first()
         if mark is None:
@@ -311,6 +321,16 @@ def fold(family: Family) -> None:
         _write_days(family, pairs)
         _write_months(family, {_month(d) for _v, d in pairs}, regions)
         _mark(family, now)
+        days = [d for _v, d in pairs]
+        if days:
+            _changed(Q(first__lte=max(days), last__gte=min(days)), now)
+
+
+def _changed(periods: Q, now: dt.datetime) -> None:
+    """Stamp the kept public figures of these periods changed (the first change
+    since they were counted: balai.dashboards.public)."""
+    unstamped = Q(changed_at=None) | Q(changed_at__lt=F("made_at"))
+    PublicFigures.objects.filter(periods, unstamped).update(changed_at=now)
 
 
 def refresh() -> None:

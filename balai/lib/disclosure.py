@@ -45,8 +45,42 @@ def suppress(values: Mapping[C, int], sums: Iterable[Sum], small: int) -> set[C]
     up to 2 are both 1), and one who eliminates over all the sums at once
     (`_determined`). Each exposed sum gets one more hidden cell: its smallest
     shown non-zero term, or its total when every term is hidden already.
+
+    Cells that share no sum, even through others, cannot tell anything about
+    each other: each group of linked cells is suppressed apart (the same cells
+    hidden as all at once, and much faster: the elimination grows faster than
+    the cells).
     """
-    sums = list(sums)
+    hidden: set[C] = {cell for cell, n in values.items() if 0 < n < small}
+    for group in _linked(list(sums)):
+        cells: set = {cell for s in group for cell in s.cells()}
+        hidden |= _suppress({c: values[c] for c in cells if c in values}, group, small)
+    return hidden
+
+
+def _linked(sums: list[Sum]) -> list[list[Sum]]:
+    """The sums in groups that share no cell (union-find over the cells)."""
+    parent: dict[Cell, Cell] = {}
+
+    def root(cell: Cell) -> Cell:
+        parent.setdefault(cell, cell)
+        while parent[cell] != cell:
+            parent[cell] = parent[parent[cell]]
+            cell = parent[cell]
+        return cell
+
+    for s in sums:
+        first, *rest = s.cells() or (None,)
+        for cell in rest:
+            parent[root(cell)] = root(first)
+    groups: dict[Cell, list[Sum]] = defaultdict(list)
+    for s in sums:
+        if s.cells():
+            groups[root(s.cells()[0])].append(s)
+    return list(groups.values())
+
+
+def _suppress(values: Mapping[C, int], sums: list[Sum], small: int) -> set[C]:
     touching: dict[Cell, list[int]] = defaultdict(list)
     for i, s in enumerate(sums):
         for cell in s.cells():

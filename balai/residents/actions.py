@@ -20,6 +20,25 @@ from balai.residents.importing import FileProblem, ImportResult, import_file, im
 from balai.residents.models import RegistryEvent, Resident, ResidentImport
 from balai.residents.nik import mask, nik_mismatches
 
+# A burst of changes (an import of several villages) is published once.
+PUBLISH_DELAY = dt.timedelta(seconds=5)
+
+
+def _recount(village) -> None:
+    """The village's population counts again, and once committed the regency's
+    published figures (residents.stats.publish) in a task, so that no page
+    viewer waits for the suppression."""
+    stats.rebuild_counts(village)
+    transaction.on_commit(_publish_soon)
+
+
+def _publish_soon() -> None:
+    from balai.lib.tasks import schedule_once
+    from balai.residents.tasks import publish_population
+
+    schedule_once(publish_population, PUBLISH_DELAY)
+
+
 # Looked up by the kind as stored and submitted: a plain string.
 EVENT_STATUS: dict[str, Status] = {
     EventKind.BIRTH: Status.ALIVE,
@@ -41,7 +60,7 @@ def import_residents(
     def finish(result: ImportResult) -> None:
         pause_point("residents.import.before-commit")
         if result.created or result.updated:
-            stats.rebuild_counts(village)
+            _recount(village)
         audit.record(
             "residents.imported",
             village,
@@ -256,7 +275,7 @@ def record_event(
     )
     resident.status = EVENT_STATUS[kind]
     resident.save(update_fields=["status"])
-    stats.rebuild_counts(resident.village)
+    _recount(resident.village)
     audit.record(
         f"resident.event.{kind}", resident, user=user, detail={"date": str(date), "note": note}
     )
@@ -272,7 +291,7 @@ def register_resident(village, family, data: dict, kind: str, date, *, user=None
     RegistryEvent.objects.create(
         village=village, resident=resident, kind=kind, date=date, recorded_by=user
     )
-    stats.rebuild_counts(village)
+    _recount(village)
     audit.record(f"resident.event.{kind}", resident, user=user, detail={"date": str(date)})
     return resident
 
@@ -404,7 +423,7 @@ def _take_row(resident: Resident, new: dict, village) -> dict:
     resident.family = family
     resident.full_clean()
     resident.save()
-    stats.rebuild_counts(village)
+    _recount(village)
     return _changes(before, snapshot(resident, fields))
 
 
@@ -421,7 +440,7 @@ def correct_resident(resident: Resident, data: dict, *, user) -> Resident:
         return resident
     resident.save(update_fields=[k for k in RESIDENT_FIELDS if before[k] != after[k]])
     if any(before[k] != after[k] for k in RESIDENT_FIELDS if k != "phone"):
-        stats.rebuild_counts(resident.village)  # the statistics count these
+        _recount(resident.village)  # the statistics count these
     audit.record("resident.corrected", resident, user=user, detail=_changes(before, after))
     return resident
 

@@ -403,3 +403,28 @@ class PopulationCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dimension}={self.key}: {self.count}"
+
+
+class PublishedPopulation(models.Model):
+    """The population figures as published, for one region: the counts of one
+    regency-wide suppression (residents.stats.publish) of one registry state.
+
+    Computed when the registry changes (a task after each import and registry
+    event), or by the first reader of a new state; pages read their region's
+    row instead of suppressing the whole regency again. Every region of a
+    state is written in one transaction, so one row found means all are there.
+    `cells` is a list of [table, key, count, hidden].
+    """
+
+    state = models.CharField(max_length=100)
+    region = models.CharField(max_length=13)
+    cells = models.JSONField()
+    made_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["state", "region"], name="publishedpopulation_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.state}"

@@ -3,21 +3,25 @@
 Counts are kept per village beside the registry (rebuilt after each import and
 registry event), so a regency's statistics sum a few thousand rows instead of
 scanning a million residents. Counts from 1 to SMALL-1 are hidden (None) so
-nobody can be singled out in a small village.
+nobody can be singled out in a small village, with one regency-wide
+suppression per registry state, kept per region (PublishedPopulation,
+docs/dashboards.md): a page reads its region's row.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
-from balai.lib.disclosure import Sum, suppress
+from balai.lib import disclosure
+from balai.lib.disclosure import suppress
 from balai.residents.choices import Education, MaritalStatus, Occupation, Religion, Sex
-from balai.residents.models import PopulationCount, Resident
+from balai.residents.models import PopulationCount, PublishedPopulation, Resident
 
 SMALL = 5
 DIMENSIONS = {
@@ -27,6 +31,7 @@ DIMENSIONS = {
     "occupation": Occupation,
     "marital_status": MaritalStatus,
 }
+KEEP = dt.timedelta(minutes=10)  # an older state's published figures, after a newer one
 AGE_GROUPS = [(low, low + 4) for low in range(0, 75, 5)] + [(75, None)]
 
 
@@ -112,7 +117,7 @@ def _counts_by_region(today) -> tuple[dict, dict[str, list[str]]]:
     return values, children
 
 
-def _sums(values: dict, children: dict[str, list[str]]) -> list[Sum]:
+def _sums(values: dict, children: dict[str, list[str]]) -> list[disclosure.Sum]:
     """Every sum a reader of the published figures can form."""
     keys: dict[tuple[str, str], set[str]] = defaultdict(set)
     for region, table, key in values:
@@ -127,48 +132,107 @@ def _sums(values: dict, children: dict[str, list[str]]) -> list[Sum]:
         for table, found in table_keys.items():
             for key in found:
                 parts = tuple((kid, table, key) for kid in kids)
-                sums.append(Sum(parts, (parent, table, key)))
+                sums.append(disclosure.Sum(parts, (parent, table, key)))
     return sums
 
 
-def _region_sums(region: str, keys: dict[tuple[str, str], set[str]]) -> list[Sum]:
+def _region_sums(region: str, keys: dict[tuple[str, str], set[str]]) -> list[disclosure.Sum]:
     """Within a region: the categories of a table add up to the region's total;
     the age cells of one sex add up to that sex's count; a group is men + women."""
     sums = []
     for table in (*DIMENSIONS, "age", "age_total"):
         parts = tuple((region, table, k) for k in sorted(keys[(region, table)]))
         if parts:  # a table nobody is counted in says nothing
-            sums.append(Sum(parts, (region, "total", "")))
+            sums.append(disclosure.Sum(parts, (region, "total", "")))
     for sex in ("1", "2"):
         cells = [(region, "age", k) for k in keys[(region, "age")] if k.endswith(f"/{sex}")]
-        sums.append(Sum(tuple(sorted(cells)), (region, "sex", sex)))
+        sums.append(disclosure.Sum(tuple(sorted(cells)), (region, "sex", sex)))
     for group in keys[(region, "age_total")]:
         both = ((region, "age", f"{group}/1"), (region, "age", f"{group}/2"))
-        sums.append(Sum(both, (region, "age_total", group)))
+        sums.append(disclosure.Sum(both, (region, "age_total", group)))
     return sums
 
 
-def published_counts(today=None) -> tuple[dict, set]:
-    """(counts, hidden cells) of the whole regency, computed once per registry state.
+def _state(today) -> str:
+    """What the published figures depend on: which counts of the active villages
+    there are (rows are replaced, never updated, so their ids tell) and the year
+    (ages are counted in years)."""
+    from balai.regions.models import Village
 
-    One suppression for every region together, so that no page or API answer
+    counted = PopulationCount.objects.filter(village__in=Village.objects.active())
+    found = counted.aggregate(last=Max("id"), rows=Count("id"), ids=Sum("id"))
+    return f"{today.year}:{found['last']}:{found['rows']}:{found['ids']}"
+
+
+def _compute(today, state: str) -> tuple[dict, set]:
+    """One suppression for every region together, so that no page or API answer
     combined with another gives a hidden count back (regency minus districts,
-    district minus villages, total minus categories, men plus women).
-    """
+    district minus villages, total minus categories, men plus women); stored
+    unless the counts changed meanwhile."""
+    values, children = _counts_by_region(today)
+    hidden = suppress(values, _sums(values, children), SMALL)
+    if _state(today) == state:
+        regions = {settings.BALAI_REGENCY, *children, *(v for vs in children.values() for v in vs)}
+        _store(state, values, hidden, regions)
+    return dict(values), hidden
+
+
+def _store(state: str, values: dict, hidden: set, regions: set[str]) -> None:
+    now = timezone.now()
+    cells: dict[str, list] = defaultdict(list)
+    for (region, table, key), n in values.items():
+        cells[region].append([table, key, n, (region, table, key) in hidden])
+    rows = [
+        PublishedPopulation(state=state, region=r, cells=cells[r], made_at=now) for r in regions
+    ]
+    try:
+        with transaction.atomic():
+            PublishedPopulation.objects.bulk_create(rows)
+    except IntegrityError:
+        return  # another process published this state first
+    # Older states: kept a while for the readers that looked them up just before.
+    PublishedPopulation.objects.exclude(state=state).filter(made_at__lt=now - KEEP).delete()
+
+
+def publish(today=None) -> None:
+    """Suppress and store the registry's current figures unless they are already
+    (the task queued after an import or a registry event)."""
     today = today or timezone.localdate()
-    state = PopulationCount.objects.aggregate(last=Max("id"), rows=Count("id"))
-    key = f"residents:published:{today}:{state['last']}:{state['rows']}"
-    found = cache.get(key)
-    if found is None:
-        values, children = _counts_by_region(today)
-        found = (dict(values), suppress(values, _sums(values, children), SMALL))
-        cache.set(key, found, 3600)
-    return found
+    state = _state(today)
+    if not PublishedPopulation.objects.filter(state=state).exists():
+        _compute(today, state)
+
+
+def published_counts(today=None, region: str | None = None) -> tuple[dict, set]:
+    """(counts, hidden cells) of the regency's regions, or of `region` alone, as
+    published for the registry's current state: read from PublishedPopulation,
+    suppressed and stored first when nobody has yet."""
+    today = today or timezone.localdate()
+    state = _state(today)
+    stored = PublishedPopulation.objects.filter(state=state)
+    if region is not None:
+        stored = stored.filter(region__in={region, settings.BALAI_REGENCY})
+    rows = list(stored.values_list("region", "cells"))
+    if not rows:
+        values, hidden = _compute(today, state)
+        if region is not None:
+            values = {c: n for c, n in values.items() if c[0] == region}
+            hidden = {c for c in hidden if c[0] == region}
+        return values, hidden
+    values, hidden = {}, set()
+    for found, cells in rows:
+        if region is not None and found != region:
+            continue  # the regency's row, read to tell a region without counts
+        for table, key, n, secret in cells:
+            values[(found, table, key)] = n
+            if secret:
+                hidden.add((found, table, key))
+    return values, hidden
 
 
 def population(code: str, today=None) -> dict:
     """Aggregates for a region: totals per dimension with labels, age groups, pyramid."""
-    values, hidden = published_counts(today)
+    values, hidden = published_counts(today, code)
 
     def shown(table: str, key: str) -> int | None:
         cell = (code, table, key)

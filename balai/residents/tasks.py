@@ -4,7 +4,7 @@
 from django_tasks import task
 
 from balai.lib.tasks import on_interrupted
-from balai.residents import progress
+from balai.residents import progress, stats
 from balai.residents.actions import fail_interrupted_imports, run_import_job
 from balai.residents.models import ResidentImport
 
@@ -22,3 +22,9 @@ def import_residents_task(job_id: int) -> None:
 @on_interrupted(import_residents_task)
 def _interrupted(job_id: int) -> None:
     fail_interrupted_imports([job_id])
+
+
+@task()
+def publish_population() -> None:
+    """The population figures of the registry's current state, suppressed and stored."""
+    stats.publish()

@@ -222,6 +222,27 @@ def test_public_version_hides_small_counts_and_what_would_reveal_them(month, cli
     assert "/rincian/" not in body and f"/angka/{VILLAGE_A}/" in body
 
 
+def test_public_sums_are_the_ones_a_reader_sees_and_figures_equal_the_staffs(month, client):
+    """Each published table adds up to its total on its own (letter types, days,
+    categories, units): those are the sums the suppression must protect. And a
+    public count that is shown is the staff's count."""
+    period = periods.from_query({"periode": "bulan", "tanggal": "2026-03-10"})
+    staff = page.build(Scope(find(REGENCY), month.w.admin, timezone.now()), period)
+    shown = page.build(Scope(find(REGENCY, public=True), None, timezone.now()), period)
+    values, _hidden = public.published(period)
+    counts = public.Counts()
+    counts.values.update(values)
+    for s in counts.sums():
+        assert sum(values.get(p, 0) for p in s.parts) == values.get(s.total, 0), s
+    staff_letters, public_letters = (built["sections"][0]["figures"] for built in (staff, shown))
+    compared = 0
+    for mine, theirs in zip(staff_letters, public_letters, strict=True):
+        if theirs.current.kind == "count" and theirs.current.value is not None:
+            assert theirs.current.value == mine.current.value, theirs
+            compared += 1
+    assert compared  # the regency's 10 requests of March are shown
+
+
 def test_public_pages_and_exports_need_no_login_and_only_onboarded_villages(month, client):
     _get(client, f"/angka/{REGENCY}/ekspor/surat-jenis.csv?{MARCH}")
     _get(client, f"/angka/{month.w.inactive_village.code}/", 404)

@@ -192,3 +192,45 @@ def test_camera_uptime_from_kept_months_equals_the_daily_rows(cast):
                     kept = rollups.camera_seconds(rows, region, public, p.first, p.last)
                     assert kept == rows.days(p.first, p.last).totals(), (region, query)
     assert CameraMonth.objects.filter(region="35.08", public=True).count() >= 12
+
+
+def test_public_figures_are_kept_per_period_and_counted_again_after_a_change(month, monkeypatch):
+    """A public page keeps its periods' suppressed counts (PublicFigures); the next
+    page reads them, with the Django cache emptied. A change to the period's
+    rollups shows within public.STALE: then the next reader counts again."""
+    import time_machine
+    from django.core.cache import cache
+
+    from balai.dashboards import page, public
+    from balai.dashboards.areas import find
+    from balai.dashboards.models import PublicFigures
+    from balai.dashboards.scope import Scope
+
+    w = month.w
+    period = from_query({})
+    scope = Scope(find("35.08", public=True), None, timezone.now())
+
+    def requests_shown():
+        built = page.build(scope, period)
+        return built["sections"][0]["figures"][0].current.value
+
+    assert requests_shown() == 0  # nothing yet this month
+    kept = PublicFigures.objects.filter(span=f"bulan:{period.first}")
+    assert kept.filter(region="35.08.01.2001").exists()
+    assert PublicFigures.objects.filter(span=f"bulan:{period.previous().first}").exists()
+
+    def refused(*args):
+        raise AssertionError("counted again")
+
+    monkeypatch.setattr(public, "_count_span", refused)
+    cache.clear()
+    assert requests_shown() == 0
+    for _ in range(5):
+        req = make_request(w, w.village_a, w.siti, "submitted", timezone.now())
+        letter_actions.send_back(req, w.operator_a, "Foto KK buram.", to=RequestStatus.RETURNED)
+    assert requests_shown() == 0  # kept figures, shown a while after the change
+    assert kept.exclude(changed_at=None).exists()
+    monkeypatch.undo()
+    with time_machine.travel(timezone.now() + public.STALE + dt.timedelta(minutes=1)):
+        assert requests_shown() == 5
+    assert kept.filter(changed_at=None).count() == kept.count()
