@@ -326,10 +326,9 @@ def new_tracking_code() -> str:
 
 
 def new_short_ref() -> str:
-    """A short reference no request has yet (30 random bits: a clash is rare, not impossible)."""
-    return tracking.unused_short_ref(
-        lambda ref: LetterRequest.objects.filter(short_ref=ref).exists()
-    )
+    """A new short reference (30 random bits: a clash is rare, not impossible). Its
+    unique index refuses a clash; actions.submit_request inserts again with another."""
+    return tracking.new_short_ref()
 
 
 class LetterRequest(models.Model):
