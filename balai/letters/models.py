@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -616,3 +618,11 @@ class ResidentPin(models.Model):
 
     def __str__(self) -> str:
         return f"PIN {self.resident_id}"
+
+
+@receiver([post_save, post_delete])
+def _offers_changed(sender, **kwargs):
+    from balai.letters import lookups
+
+    if sender._meta.label_lower in lookups.TABLES:
+        lookups.clear()

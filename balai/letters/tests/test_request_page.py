@@ -174,6 +174,37 @@ def test_a_type_the_village_switched_off_is_refused_clearly(client, world):
     assert not LetterRequest.objects.exists()
 
 
+def test_the_offer_is_read_once_and_a_switch_off_is_seen_at_once_here_and_soon_elsewhere(
+    client, world, monkeypatch
+):
+    """Submissions read the village's offer from this process's copy (letters.lookups):
+    a save here clears it at once; a change it cannot see (another process's) counts
+    once the copy is older than lookups.TTL_SECONDS."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from balai.letters import lookups
+
+    assert client.get(url(world)).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url(world)).status_code == 200
+    assert not [q for q in queries.captured_queries if "letters_villagelettertype" in q["sql"]]
+
+    offer = VillageLetterType.objects.get(village=world.village_a, letter_type=world.domisili)
+    offer.enabled = False
+    offer.save()  # as the village's settings page does
+    assert client.get(url(world)).status_code == 403
+
+    offer.enabled = True
+    offer.save()
+    assert client.get(url(world)).status_code == 200
+    VillageLetterType.objects.filter(pk=offer.pk).update(enabled=False)  # unseen here
+    assert client.get(url(world)).status_code == 200
+    later = lookups.monotonic() + lookups.TTL_SECONDS + 1
+    monkeypatch.setattr(lookups, "monotonic", lambda: later)
+    assert client.get(url(world)).status_code == 403
+
+
 def test_the_type_list_shows_only_what_the_village_switched_on(client, world):
     VillageLetterType.objects.filter(village=world.village_a, letter_type=world.domisili).update(
         enabled=False

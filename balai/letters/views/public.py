@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from balai.accounts.ratelimit import client_key, hit, is_ratelimited
-from balai.letters import actions, identity, progress
+from balai.letters import actions, identity, lookups, progress
 from balai.letters.choices import RequestStatus
 from balai.letters.forms import (
     IdentifyForm,
@@ -88,18 +88,24 @@ def _offer(village: str, letter_type: str) -> tuple[Village, LetterType] | None:
     workflow settings), from one flat query; None when any of that is not so.
 
     Submissions call this on every POST, so it reads values, not model rows
-    through select_related, and builds the few objects the form needs."""
-    row = VillageLetterType.objects.filter(
-        village_id=village,
-        village__is_active=True,
-        letter_type__code=letter_type,
-        letter_type__is_active=True,
-        letter_type__online=True,
-        enabled=True,
-    ).values_list(*OFFER_FIELDS)[:1]
-    if not row:
+    through select_related, kept a short while in this process (lookups), and
+    builds the few objects the form needs."""
+
+    def load():
+        rows = VillageLetterType.objects.filter(
+            village_id=village,
+            village__is_active=True,
+            letter_type__code=letter_type,
+            letter_type__is_active=True,
+            letter_type__online=True,
+            enabled=True,
+        ).values_list(*OFFER_FIELDS)[:1]
+        return rows[0] if rows else None
+
+    row = lookups.offer(village, letter_type, load)
+    if row is None:
         return None
-    v = dict(zip(OFFER_FIELDS, row[0], strict=True))
+    v = dict(zip(OFFER_FIELDS, row, strict=True))
     place = Village(
         code=v["village__code"],
         name=v["village__name"],
