@@ -80,9 +80,8 @@ def test_a_short_reference_clash_inserts_the_request_again_without_a_read_first(
 def test_a_mistyped_code_is_explained_and_lists_only_this_browsers_requests(client, world):
     req = submit(world)
     other = submit(world)
-    session = client.session
-    tracking.remember(session, "letters", str(req.pk))
-    session.save()
+    tail = tracking.phone_tail(req.phone)
+    client.get(reverse("letters:track-lookup"), {"kode": req.grouped_short_ref, "hp": tail})
     typo = req.tracking_code[:26] + "UU"
     response = client.get(reverse("letters:track", args=[typo]))
     html = response.content.decode()

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from balai.accounts.models import AuditLog
@@ -47,6 +48,27 @@ def test_it_makes_a_request_and_shows_its_tracking_code(client, world):
     assert not req.steps.exists()  # the request row records its submission
     assert AuditLog.objects.filter(action="letter_request.submitted").exists()
     assert len(req.tracking_code) == 28
+
+
+def test_the_browser_keeps_its_requests_without_a_session_write(client, world):
+    """The lookup page's help lists this browser's requests from a signed cookie:
+    a submission is one write transaction, with no session row to save."""
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    data = form_data(client, world)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(url(world), data).status_code == 302
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"]]
+    assert not Session.objects.exists()
+    req = LetterRequest.objects.get()
+    stranger = Client()
+    stranger.cookies["balai_letters_mine"] = "1"  # unsigned: ignored
+    typo = req.tracking_code[:26] + "UU"
+    help_page = reverse("letters:track", args=[typo])
+    assert req.tracking_code in client.get(help_page).content.decode()
+    assert req.tracking_code not in stranger.get(help_page).content.decode()
 
 
 def test_a_double_submission_makes_one_request(client, world):

@@ -176,9 +176,9 @@ def request_letter(request, village, letter_type):
             form.add_error(None, refused.message)
         else:
             drafts.discard(request, draft)
-            tracking.remember(request.session, "letters", str(req.pk))
             url = reverse("letters:track", args=[req.tracking_code])
             response = HttpResponseRedirect(url + "?baru=1")
+            _remember(request, response, req)
             if form.throttle is not None:  # None when signed in: nothing was identified
                 form.throttle.trust_device(response)
             return response
@@ -204,15 +204,42 @@ def track_lookup(request):
             return render(request, "letters/track_lookup.html", {"error": error, "code": code})
         found = actions.find_by_short_ref(code, request.GET.get("hp", "").strip())
         if found is not None:
-            tracking.remember(request.session, "letters", str(found.pk))
-            return redirect("letters:track", code=found.tracking_code)
+            response = redirect("letters:track", code=found.tracking_code)
+            _remember(request, response, found)
+            return response
     return _code_help(request, code, status=200)
+
+
+# This browser's requests, for the lookup page's help: in a signed cookie, not
+# the session, so that a submission makes no second write transaction.
+MINE_COOKIE = "balai_letters_mine"
+MINE_SALT = "balai.letters.mine"
+
+
+def _mine(request) -> list[int]:
+    value = request.get_signed_cookie(
+        MINE_COOKIE, default="", salt=MINE_SALT, max_age=settings.SESSION_COOKIE_AGE
+    )
+    return [int(k) for k in value.split(",") if k.isdigit()]
+
+
+def _remember(request, response, req: LetterRequest) -> None:
+    keys = [req.pk, *(k for k in _mine(request) if k != req.pk)][: tracking.REMEMBERED]
+    response.set_signed_cookie(
+        MINE_COOKIE,
+        ",".join(map(str, keys)),
+        salt=MINE_SALT,
+        max_age=settings.SESSION_COOKIE_AGE,
+        path="/",
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def _code_help(request, code: str, *, status: int):
     """The lookup page explaining what looks wrong, with this browser's own requests."""
-    keys = tracking.remembered(request.session, "letters")
-    found = LetterRequest.objects.filter(pk__in=[int(k) for k in keys if k.isdigit()])
+    found = LetterRequest.objects.filter(pk__in=_mine(request))
     mine = [
         {
             "url": reverse("letters:track", args=[req.tracking_code]),
