@@ -128,6 +128,7 @@ def _offer(village: str, letter_type: str) -> tuple[Village, LetterType] | None:
         code=v["letter_type__code"],
         name=v["letter_type__name"],
         description=v["letter_type__description"],
+        # Shared with lookups' copy, as are the extra fields: read, never changed.
         requirements=v["letter_type__requirements"],
         extra_fields=v["letter_type__extra_fields"],
         sla_days=v["letter_type__sla_days"],
