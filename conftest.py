@@ -34,9 +34,11 @@ os.environ.setdefault("BALAI_REGENCY", "35.08")
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path, request):
+    from balai.letters import lookups as letter_lookups
     from balai.regions import geo
 
     geo.forget()  # outlines of an earlier test's (rolled back) boundaries
+    letter_lookups.clear()  # offers of an earlier test's (rolled back) villages and types
     settings.PASSWORD_HASHERS = ["balai.core.tests.hashers.QuickPBKDF2"]
     settings.MEDIA_ROOT = tmp_path / "media"
     if os.environ.get("BALAI_TEST_MEDIA") == "s3":

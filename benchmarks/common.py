@@ -94,9 +94,16 @@ def free_port() -> int:
 
 
 def start_gunicorn(wsgi: str, port: int, workers: int) -> subprocess.Popen:
-    """gunicorn serving `wsgi` (a benchmarks.*_wsgi module) on loopback, once /healthz answers."""
+    """gunicorn serving `wsgi` (a benchmarks.*_wsgi module) on loopback, once /healthz answers.
+
+    Its output (a JSON log line per request, as in production) goes to a file
+    named on stdout, not between the benchmark's figures."""
     root = Path(__file__).resolve().parent.parent
     env = {**os.environ, "PYTHONPATH": str(root), "BALAI_ALLOWED_HOSTS": "127.0.0.1"}
+    log = tempfile.NamedTemporaryFile(  # noqa: SIM115 (open as long as the server runs)
+        "w", prefix="balai-bench-server-", suffix=".log", delete=False
+    )
+    print(f"server log: {log.name}", flush=True)
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -110,6 +117,8 @@ def start_gunicorn(wsgi: str, port: int, workers: int) -> subprocess.Popen:
         ],
         cwd=root,
         env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     # Generous: on a shared machine at load 40, importing Django alone took over 30 s.
     deadline = time.monotonic() + 180
@@ -122,7 +131,7 @@ def start_gunicorn(wsgi: str, port: int, workers: int) -> subprocess.Popen:
         except OSError:
             time.sleep(0.2)
     server.kill()
-    raise SystemExit("gunicorn did not start")
+    raise SystemExit(f"gunicorn did not start (see {log.name})")
 
 
 def http_load(port, make_request, clients: int, seconds: float, cap: int, ok=(200, 201, 302)):

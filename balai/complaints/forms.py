@@ -47,12 +47,27 @@ def village_choices():
     return Village.objects.active().select_related("district").order_by("district__name", "name")
 
 
-class CachedChoiceField(forms.ModelChoiceField):
-    """Rendered from the queryset, checked against `lookup` (lookups' per-process
-    copy of the same rows): a submission costs no query for it."""
+class _Rows(forms.models.ModelChoiceIterator):
+    """The field's choices, from `field.rows()` made when the choices are read."""
 
-    def __init__(self, *args, lookup, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, field):
+        self.field = field
+
+    @property
+    def queryset(self):
+        return self.field.rows()
+
+
+class CachedChoiceField(forms.ModelChoiceField):
+    """Rendered from `rows()` (a queryset made only when the choices are shown),
+    checked against `lookup` (lookups' per-process copy of the same rows): a
+    submission costs no query for it, nor the building or copying of one."""
+
+    iterator = _Rows
+
+    def __init__(self, rows, *, lookup, **kwargs):
+        self.rows = rows
+        super().__init__(None, **kwargs)
         self.lookup = lookup
 
     def to_python(self, value):
@@ -70,40 +85,42 @@ class VillageChoiceField(CachedChoiceField):
         return f"{obj.name} — {_('Kec.')} {obj.district.name}"
 
 
+def _coordinate(label, limit):
+    return forms.FloatField(
+        label=label,
+        required=False,
+        min_value=-limit,
+        max_value=limit,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+
+
 class LocateForm(forms.Form):
     """Step one: what and where, so similar reports can be shown before writing."""
 
     category = CachedChoiceField(
-        Category.objects.active(),
+        Category.objects.active,
         label=_("Kategori"),
         to_field_name="code",
         lookup=lookups.category,
         empty_label=_("Pilih kategori"),
     )
     village = VillageChoiceField(
-        Village.objects.none(),
+        village_choices,
         label=_("Desa/kelurahan"),
         to_field_name="code",
         lookup=lookups.village,
         empty_label=_("Pilih desa/kelurahan"),
         # Without a village, the map point's (clean): what a tap on the map suggests.
         required=False,
+        error_messages={
+            "invalid_choice": _(
+                "Desa/kelurahan ini tidak ada di kabupaten ini atau belum bergabung dengan Balai."
+            )
+        },
     )
-    latitude = forms.FloatField(
-        label=_("Lintang (opsional)"), required=False, min_value=-90, max_value=90
-    )
-    longitude = forms.FloatField(
-        label=_("Bujur (opsional)"), required=False, min_value=-180, max_value=180
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = village_choices()
-        self.fields["village"].error_messages["invalid_choice"] = _(
-            "Desa/kelurahan ini tidak ada di kabupaten ini atau belum bergabung dengan Balai."
-        )
-        self.fields["latitude"].widget.attrs.update(step="any", inputmode="decimal")
-        self.fields["longitude"].widget.attrs.update(step="any", inputmode="decimal")
+    latitude = _coordinate(_("Lintang (opsional)"), 90)
+    longitude = _coordinate(_("Bujur (opsional)"), 180)
 
     def clean(self):
         data = super().clean()

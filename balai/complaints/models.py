@@ -34,8 +34,9 @@ def new_public_id() -> str:
 
 
 def new_short_ref() -> str:
-    """A short reference no report has yet (30 random bits: a clash is rare, not impossible)."""
-    return tracking.unused_short_ref(lambda ref: Complaint.objects.filter(short_ref=ref).exists())
+    """A new short reference (30 random bits: a clash is rare, not impossible). Its
+    unique index refuses a clash; actions.submit_complaint files the report again."""
+    return tracking.new_short_ref()
 
 
 class CategoryQuerySet(models.QuerySet):

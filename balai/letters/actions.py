@@ -161,16 +161,7 @@ def submit_request(
     )
     try:
         stored = _store_documents(req, documents, written)
-        with transaction.atomic():
-            if count_for is not None:
-                ratelimit.count(*identity.submit_limit(count_for))
-            req.save(force_insert=True)
-            for document in stored:
-                document.save()
-            # The submission itself is recorded by the request row (submitted_at,
-            # resident) and the audit row; later steps each get a RequestStep.
-            audit.record("letter_request.submitted", req, detail={"type": letter_type.code})
-            _tell_received(req)
+        _insert_request(req, stored, count_for)
     except IntegrityError:
         _delete_files(written)
         if idempotency_key is None:
@@ -191,6 +182,32 @@ def submit_request(
         _delete_files(written)
         raise
     return req, True
+
+
+def _insert_request(req: LetterRequest, documents: list, count_for: str | None) -> None:
+    """The request, its documents, audit row and message: one transaction.
+
+    Short references are unique by their index, not by a read before every
+    insert: a clash (30 random bits) rolls back, and it is inserted again with
+    another reference."""
+    for _attempt in range(tracking.SHORT_TRIES):
+        try:
+            with transaction.atomic():
+                if count_for is not None:
+                    ratelimit.count(*identity.submit_limit(count_for))
+                req.save(force_insert=True)
+                for document in documents:
+                    document.save()
+                # The submission itself is recorded by the request row (submitted_at,
+                # resident) and the audit row; later steps each get a RequestStep.
+                audit.record("letter_request.submitted", req, detail={"type": req.letter_type.code})
+                _tell_received(req)
+            return
+        except IntegrityError:
+            if not LetterRequest.objects.filter(short_ref=req.short_ref).exists():
+                raise
+            req.short_ref = tracking.new_short_ref()
+    raise RuntimeError("no free short reference")
 
 
 def resubmit_request(

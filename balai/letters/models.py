@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -331,10 +333,9 @@ def new_tracking_code() -> str:
 
 
 def new_short_ref() -> str:
-    """A short reference no request has yet (30 random bits: a clash is rare, not impossible)."""
-    return tracking.unused_short_ref(
-        lambda ref: LetterRequest.objects.filter(short_ref=ref).exists()
-    )
+    """A new short reference (30 random bits: a clash is rare, not impossible). Its
+    unique index refuses a clash; actions.submit_request inserts again with another."""
+    return tracking.new_short_ref()
 
 
 class LetterRequest(models.Model):
@@ -622,3 +623,11 @@ class ResidentPin(models.Model):
 
     def __str__(self) -> str:
         return f"PIN {self.resident_id}"
+
+
+@receiver([post_save, post_delete])
+def _offers_changed(sender, **kwargs):
+    from balai.letters import lookups
+
+    if sender._meta.label_lower in lookups.TABLES:
+        lookups.clear()

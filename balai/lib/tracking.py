@@ -69,13 +69,16 @@ def new_short_ref() -> str:
     return "".join(groups)
 
 
+SHORT_TRIES = 8  # clashes in a row before giving up: the space is full
+
+
 def unused_short_ref(taken: Callable[[str], bool]) -> str:
     """A new short reference for which `taken(ref)` is false."""
-    for _attempt in range(8):
+    for _attempt in range(SHORT_TRIES):
         ref = new_short_ref()
         if not taken(ref):
             return ref
-    raise RuntimeError("no free short reference")  # 8 clashes in a row: the space is full
+    raise RuntimeError("no free short reference")
 
 
 def fill_short_refs(model, batch_size: int = 2000) -> None:

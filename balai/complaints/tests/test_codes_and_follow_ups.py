@@ -22,6 +22,33 @@ def test_every_report_gets_a_short_reference_that_checks_itself(file_report):
     assert tracking.wrong_short_groups(typo) == [2]
 
 
+def test_a_short_reference_clash_files_the_report_again_without_a_read_first(
+    file_report, monkeypatch
+):
+    """The unique index refuses a taken short reference; the report is filed again,
+    whole, with another. No SELECT asks beforehand whether a reference is free."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from balai.complaints.models import Complaint
+    from balai.notifications.models import Notification
+
+    first, _ = file_report()
+    fresh = tracking.new_short_ref()
+    refs = iter([first.short_ref, fresh])
+    monkeypatch.setattr(tracking, "new_short_ref", lambda: next(refs))
+    second, _ = file_report(reporter_email="budi@example.com")
+    assert second.short_ref == fresh
+    assert Complaint.objects.count() == 2
+    assert AuditLog.objects.filter(action="complaint_submitted").count() == 2
+    assert Notification.objects.count() == 2  # the first attempt's message rolled back
+    monkeypatch.undo()
+    with CaptureQueriesContext(connection) as queries:
+        file_report()
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert [q for q in reads if '."short_ref" = ' in q] == []
+
+
 def test_a_short_reference_opens_a_report_only_with_the_phone_digits(client, file_report):
     complaint, _ = file_report(reporter_phone="0812 3456 7890")
     ref = tracking.grouped(complaint.short_ref)

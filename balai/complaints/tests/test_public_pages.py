@@ -57,6 +57,20 @@ def test_step_one_then_similar_open_reports_nearby_are_shown_before_submitting(
     assert '<textarea name="description"' in page
 
 
+def test_the_form_offers_active_categories_and_onboarded_villages_of_this_regency(
+    client, cast, cats
+):
+    from balai.complaints.models import Category
+
+    Category.objects.create(code="lama", name="Kategori lama", is_active=False, resolution_days=3)
+    html = client.get("/aduan/lapor/").content.decode()
+    assert f'<option value="{cats.road.code}">' in html
+    assert 'value="lama"' not in html
+    assert f'<option value="{cast.village_a.code}">' in html
+    assert f'value="{cast.inactive_village.code}"' not in html
+    assert f'value="{cast.foreign_village.code}"' not in html
+
+
 def test_submitting_the_form_shows_the_tracking_code_once(client, cast, cats):
     response = client.post("/aduan/lapor/", form_data(cast, photos=[jpeg_upload()]), follow=True)
     complaint = Complaint.objects.get()

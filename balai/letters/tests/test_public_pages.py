@@ -49,12 +49,39 @@ def test_a_short_reference_opens_the_request_with_the_phone_digits(client, world
     assert req.grouped_short_ref in page
 
 
+def test_a_short_reference_clash_inserts_the_request_again_without_a_read_first(world, monkeypatch):
+    """The unique index refuses a taken short reference; the request, its audit row
+    and message are inserted again, whole, with another. No SELECT asks beforehand."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from balai.accounts.models import AuditLog
+    from balai.letters.models import LetterRequest
+    from balai.notifications.models import Notification
+
+    first = submit(world)
+    fresh = tracking.new_short_ref()
+    refs = iter([first.short_ref, fresh])
+    monkeypatch.setattr(tracking, "new_short_ref", lambda: next(refs))
+    second = submit(world)
+    assert second.short_ref == fresh
+    assert LetterRequest.objects.count() == 2
+    assert AuditLog.objects.filter(action="letter_request.submitted").count() == 2
+    # The first attempt's message rolled back; the one sent says the new reference.
+    messages = list(Notification.objects.order_by("pk"))
+    assert len(messages) == 2 and tracking.grouped(fresh) in messages[1].body
+    monkeypatch.undo()
+    with CaptureQueriesContext(connection) as queries:
+        submit(world)
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert [q for q in reads if '."short_ref" = ' in q] == []
+
+
 def test_a_mistyped_code_is_explained_and_lists_only_this_browsers_requests(client, world):
     req = submit(world)
     other = submit(world)
-    session = client.session
-    tracking.remember(session, "letters", str(req.pk))
-    session.save()
+    tail = tracking.phone_tail(req.phone)
+    client.get(reverse("letters:track-lookup"), {"kode": req.grouped_short_ref, "hp": tail})
     typo = req.tracking_code[:26] + "UU"
     response = client.get(reverse("letters:track", args=[typo]))
     html = response.content.decode()

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from balai.accounts.models import AuditLog
@@ -47,6 +48,27 @@ def test_it_makes_a_request_and_shows_its_tracking_code(client, world):
     assert not req.steps.exists()  # the request row records its submission
     assert AuditLog.objects.filter(action="letter_request.submitted").exists()
     assert len(req.tracking_code) == 28
+
+
+def test_the_browser_keeps_its_requests_without_a_session_write(client, world):
+    """The lookup page's help lists this browser's requests from a signed cookie:
+    a submission is one write transaction, with no session row to save."""
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    data = form_data(client, world)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(url(world), data).status_code == 302
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"]]
+    assert not Session.objects.exists()
+    req = LetterRequest.objects.get()
+    stranger = Client()
+    stranger.cookies["balai_letters_mine"] = "1"  # unsigned: ignored
+    typo = req.tracking_code[:26] + "UU"
+    help_page = reverse("letters:track", args=[typo])
+    assert req.tracking_code in client.get(help_page).content.decode()
+    assert req.tracking_code not in stranger.get(help_page).content.decode()
 
 
 def test_a_double_submission_makes_one_request(client, world):
@@ -172,6 +194,37 @@ def test_a_type_the_village_switched_off_is_refused_clearly(client, world):
     response = client.post(url(world), {"nik": "3508014207610001"})
     assert response.status_code == 403
     assert not LetterRequest.objects.exists()
+
+
+def test_the_offer_is_read_once_and_a_switch_off_is_seen_at_once_here_and_soon_elsewhere(
+    client, world, monkeypatch
+):
+    """Submissions read the village's offer from this process's copy (letters.lookups):
+    a save here clears it at once; a change it cannot see (another process's) counts
+    once the copy is older than lookups.TTL_SECONDS."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from balai.letters import lookups
+
+    assert client.get(url(world)).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url(world)).status_code == 200
+    assert not [q for q in queries.captured_queries if "letters_villagelettertype" in q["sql"]]
+
+    offer = VillageLetterType.objects.get(village=world.village_a, letter_type=world.domisili)
+    offer.enabled = False
+    offer.save()  # as the village's settings page does
+    assert client.get(url(world)).status_code == 403
+
+    offer.enabled = True
+    offer.save()
+    assert client.get(url(world)).status_code == 200
+    VillageLetterType.objects.filter(pk=offer.pk).update(enabled=False)  # unseen here
+    assert client.get(url(world)).status_code == 200
+    later = lookups.monotonic() + lookups.TTL_SECONDS + 1
+    monkeypatch.setattr(lookups, "monotonic", lambda: later)
+    assert client.get(url(world)).status_code == 403
 
 
 def test_the_type_list_shows_only_what_the_village_switched_on(client, world):

@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from balai.accounts.ratelimit import client_key, hit, is_ratelimited
-from balai.letters import actions, identity, progress
+from balai.letters import actions, identity, lookups, progress
 from balai.letters.choices import RequestStatus
 from balai.letters.forms import (
     IdentifyForm,
@@ -88,18 +88,24 @@ def _offer(village: str, letter_type: str) -> tuple[Village, LetterType] | None:
     workflow settings), from one flat query; None when any of that is not so.
 
     Submissions call this on every POST, so it reads values, not model rows
-    through select_related, and builds the few objects the form needs."""
-    row = VillageLetterType.objects.filter(
-        village_id=village,
-        village__is_active=True,
-        letter_type__code=letter_type,
-        letter_type__is_active=True,
-        letter_type__online=True,
-        enabled=True,
-    ).values_list(*OFFER_FIELDS)[:1]
-    if not row:
+    through select_related, kept a short while in this process (lookups), and
+    builds the few objects the form needs."""
+
+    def load():
+        rows = VillageLetterType.objects.filter(
+            village_id=village,
+            village__is_active=True,
+            letter_type__code=letter_type,
+            letter_type__is_active=True,
+            letter_type__online=True,
+            enabled=True,
+        ).values_list(*OFFER_FIELDS)[:1]
+        return rows[0] if rows else None
+
+    row = lookups.offer(village, letter_type, load)
+    if row is None:
         return None
-    v = dict(zip(OFFER_FIELDS, row[0], strict=True))
+    v = dict(zip(OFFER_FIELDS, row, strict=True))
     place = Village(
         code=v["village__code"],
         name=v["village__name"],
@@ -122,6 +128,7 @@ def _offer(village: str, letter_type: str) -> tuple[Village, LetterType] | None:
         code=v["letter_type__code"],
         name=v["letter_type__name"],
         description=v["letter_type__description"],
+        # Shared with lookups' copy, as are the extra fields: read, never changed.
         requirements=v["letter_type__requirements"],
         extra_fields=v["letter_type__extra_fields"],
         sla_days=v["letter_type__sla_days"],
@@ -170,9 +177,9 @@ def request_letter(request, village, letter_type):
             form.add_error(None, refused.message)
         else:
             drafts.discard(request, draft)
-            tracking.remember(request.session, "letters", str(req.pk))
             url = reverse("letters:track", args=[req.tracking_code])
             response = HttpResponseRedirect(url + "?baru=1")
+            _remember(request, response, req)
             if form.throttle is not None:  # None when signed in: nothing was identified
                 form.throttle.trust_device(response)
             return response
@@ -198,15 +205,42 @@ def track_lookup(request):
             return render(request, "letters/track_lookup.html", {"error": error, "code": code})
         found = actions.find_by_short_ref(code, request.GET.get("hp", "").strip())
         if found is not None:
-            tracking.remember(request.session, "letters", str(found.pk))
-            return redirect("letters:track", code=found.tracking_code)
+            response = redirect("letters:track", code=found.tracking_code)
+            _remember(request, response, found)
+            return response
     return _code_help(request, code, status=200)
+
+
+# This browser's requests, for the lookup page's help: in a signed cookie, not
+# the session, so that a submission makes no second write transaction.
+MINE_COOKIE = "balai_letters_mine"
+MINE_SALT = "balai.letters.mine"
+
+
+def _mine(request) -> list[int]:
+    value = request.get_signed_cookie(
+        MINE_COOKIE, default="", salt=MINE_SALT, max_age=settings.SESSION_COOKIE_AGE
+    )
+    return [int(k) for k in value.split(",") if k.isdigit()]
+
+
+def _remember(request, response, req: LetterRequest) -> None:
+    keys = [req.pk, *(k for k in _mine(request) if k != req.pk)][: tracking.REMEMBERED]
+    response.set_signed_cookie(
+        MINE_COOKIE,
+        ",".join(map(str, keys)),
+        salt=MINE_SALT,
+        max_age=settings.SESSION_COOKIE_AGE,
+        path="/",
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def _code_help(request, code: str, *, status: int):
     """The lookup page explaining what looks wrong, with this browser's own requests."""
-    keys = tracking.remembered(request.session, "letters")
-    found = LetterRequest.objects.filter(pk__in=[int(k) for k in keys if k.isdigit()])
+    found = LetterRequest.objects.filter(pk__in=_mine(request))
     mine = [
         {
             "url": reverse("letters:track", args=[req.tracking_code]),
