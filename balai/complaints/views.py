@@ -111,9 +111,9 @@ def _submit(request):
             _attach(form, exc)
         else:
             drafts.discard(request, "complaint")
-            tracking.remember(request.session, "complaints", complaint.public_id)
-            url = reverse("complaints:tracked", args=[code])
-            return redirect(url + "?baru=1")
+            response = redirect(reverse("complaints:tracked", args=[code]) + "?baru=1")
+            tracking.remember(request, response, "complaints", complaint.public_id)
+            return response
     kept = drafts.keep(request, "complaint", form, multiple=("photos",))
     context = {"form": form, "step": 2, "kept_uploads": kept}
     return render(request, "complaints/report.html", context)
@@ -192,8 +192,9 @@ def track(request):
         found = _tracked(request, form)
         if found is not None:
             complaint, code = found
-            tracking.remember(request.session, "complaints", complaint.public_id)
-            return redirect("complaints:tracked", key=code or complaint.public_id)
+            response = redirect("complaints:tracked", key=code or complaint.public_id)
+            tracking.remember(request, response, "complaints", complaint.public_id)
+            return response
         if form.has_error("code") and not form.non_field_errors():
             context["help"] = tracking.explain(request.POST.get("code", ""))
             context["mine"] = _remembered(request)
@@ -220,7 +221,7 @@ def _tracked(request, form) -> tuple[Complaint, str] | None:
 
 
 def _remembered(request):
-    keys = tracking.remembered(request.session, "complaints")
+    keys = tracking.remembered(request, "complaints")
     found = Complaint.objects.filter(public_id__in=keys).select_related("category", "village")
     return [
         {
@@ -237,7 +238,7 @@ def _by_key(request, key: str) -> tuple[Complaint | None, str]:
     code = tracking.normalise(key)
     if code is not None:
         return actions.find_by_tracking_code(code), code
-    if key in tracking.remembered(request.session, "complaints"):
+    if key in tracking.remembered(request, "complaints"):
         found = Complaint.objects.select_related("category", "village", "agency")
         return found.filter(public_id=key).first(), ""
     return None, ""
@@ -253,11 +254,15 @@ def tracked(request, key):
         return render(request, "complaints/track.html", context, status=404)
     if code and key != code:
         return redirect("complaints:tracked", key=code)
-    tracking.remember(request.session, "complaints", complaint.public_id)
     if request.method == "POST":
         _reporter_post(request, complaint)
-        return redirect(request.path)
-    return render(request, "complaints/tracked.html", _tracked_context(request, complaint, code))
+        response = redirect(request.path)
+    else:
+        response = render(
+            request, "complaints/tracked.html", _tracked_context(request, complaint, code)
+        )
+    tracking.remember(request, response, "complaints", complaint.public_id)
+    return response
 
 
 def _tracked_context(request, complaint, code) -> dict:

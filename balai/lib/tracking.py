@@ -9,6 +9,8 @@ import re
 import secrets
 from collections.abc import Callable
 
+from django.conf import settings
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 LENGTH = 28  # 28 x 5 = 140 bits: more than the 128 that make guessing hopeless
 GROUP = 4
@@ -161,15 +163,34 @@ def distance(a: str, b: str) -> int:
 
 
 # What this browser may see again: the reports and requests it sent or opened
-# with a code, kept in its session (keys, never codes). A "did you mean" page
-# lists only these, so a mistyped code never shows anyone else's.
+# with a code, as public keys (never codes or row ids) in a signed cookie per
+# kind. A "did you mean" page lists only these, so a mistyped code never shows
+# anyone else's. A cookie, not the session: a submission then writes its own
+# rows and nothing else (no session row to save in a second transaction).
 REMEMBERED = 10
 
 
-def remember(session, kind: str, key: str) -> None:
-    keys = [k for k in session.get(f"tracked:{kind}", []) if k != key]
-    session[f"tracked:{kind}"] = [key, *keys][:REMEMBERED]
+def _cookie(kind: str) -> str:
+    return f"balai_{kind}_mine"
 
 
-def remembered(session, kind: str) -> list[str]:
-    return list(session.get(f"tracked:{kind}", []))
+def remembered(request, kind: str) -> list[str]:
+    """This browser's keys of `kind`, newest first (a cookie not signed by us: none)."""
+    value = request.get_signed_cookie(
+        _cookie(kind), default="", salt=_cookie(kind), max_age=settings.SESSION_COOKIE_AGE
+    )
+    return [key for key in value.split(",") if key]
+
+
+def remember(request, response, kind: str, key: str) -> None:
+    """Add `key` to what this browser may see again, on the response it is sent."""
+    keys = [key, *(k for k in remembered(request, kind) if k != key)][:REMEMBERED]
+    response.set_signed_cookie(
+        _cookie(kind),
+        ",".join(keys),
+        salt=_cookie(kind),
+        max_age=settings.SESSION_COOKIE_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite=settings.SESSION_COOKIE_SAMESITE,
+    )

@@ -179,7 +179,7 @@ def request_letter(request, village, letter_type):
             drafts.discard(request, draft)
             url = reverse("letters:track", args=[req.tracking_code])
             response = HttpResponseRedirect(url + "?baru=1")
-            _remember(request, response, req)
+            tracking.remember(request, response, "letters", str(req.uuid))
             if form.throttle is not None:  # None when signed in: nothing was identified
                 form.throttle.trust_device(response)
             return response
@@ -206,41 +206,14 @@ def track_lookup(request):
         found = actions.find_by_short_ref(code, request.GET.get("hp", "").strip())
         if found is not None:
             response = redirect("letters:track", code=found.tracking_code)
-            _remember(request, response, found)
+            tracking.remember(request, response, "letters", str(found.uuid))
             return response
     return _code_help(request, code, status=200)
 
 
-# This browser's requests, for the lookup page's help: in a signed cookie, not
-# the session, so that a submission makes no second write transaction.
-MINE_COOKIE = "balai_letters_mine"
-MINE_SALT = "balai.letters.mine"
-
-
-def _mine(request) -> list[int]:
-    value = request.get_signed_cookie(
-        MINE_COOKIE, default="", salt=MINE_SALT, max_age=settings.SESSION_COOKIE_AGE
-    )
-    return [int(k) for k in value.split(",") if k.isdigit()]
-
-
-def _remember(request, response, req: LetterRequest) -> None:
-    keys = [req.pk, *(k for k in _mine(request) if k != req.pk)][: tracking.REMEMBERED]
-    response.set_signed_cookie(
-        MINE_COOKIE,
-        ",".join(map(str, keys)),
-        salt=MINE_SALT,
-        max_age=settings.SESSION_COOKIE_AGE,
-        path="/",
-        secure=request.is_secure(),
-        httponly=True,
-        samesite="Lax",
-    )
-
-
 def _code_help(request, code: str, *, status: int):
     """The lookup page explaining what looks wrong, with this browser's own requests."""
-    found = LetterRequest.objects.filter(pk__in=_mine(request))
+    found = LetterRequest.objects.filter(uuid__in=tracking.remembered(request, "letters"))
     mine = [
         {
             "url": reverse("letters:track", args=[req.tracking_code]),
