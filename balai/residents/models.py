@@ -129,15 +129,14 @@ class Family(models.Model):
 
 # The fewest digits of a NIK that search by its start (the district code).
 MIN_NIK_PREFIX = 6
-# The most residents a NIK prefix finds: a district's six digits hold tens of thousands.
-NIK_PREFIX_LIMIT = 2000
-# The most residents a surname search finds (the first by name): across a regency a
-# common surname has thousands of holders, and they are fetched as a list of ids.
-SURNAME_LIMIT = 2000
+# The most residents a search fetched as a list of ids finds: a NIK prefix (a
+# district's six digits hold tens of thousands) or a surname (thousands of
+# holders across a regency). The list says so when a search reaches it.
+SEARCH_LIMIT = 2000
 
 
 def nik_prefix_ids(digits: str) -> list[int]:
-    """Ids of the residents whose NIK starts with `digits` (the first NIK_PREFIX_LIMIT by NIK).
+    """Ids of the residents whose NIK starts with `digits` (the first SEARCH_LIMIT by NIK).
 
     A range on the unique NIK index, asked alone: joined with a village filter,
     SQLite prefers the village's index and reads every resident of the village
@@ -145,7 +144,7 @@ def nik_prefix_ids(digits: str) -> list[int]:
     scope applies to the ids afterwards.
     """
     rows = Resident.objects.filter(prefix_q("nik", digits)).order_by("nik")
-    return list(rows.values_list("pk", flat=True)[:NIK_PREFIX_LIMIT])
+    return list(rows.values_list("pk", flat=True)[:SEARCH_LIMIT])
 
 
 class ResidentQuerySet(CodeScopedQuerySet):
@@ -180,7 +179,7 @@ class ResidentQuerySet(CodeScopedQuerySet):
 
     def surname_ids(self, folded: str) -> list[int]:
         """Ids of the residents with a later word of the name starting with `folded`,
-        the first SURNAME_LIMIT in list order.
+        the first SEARCH_LIMIT in list order.
 
         `LIKE '% x%'` can only filter, and fetching whole rows to filter them read
         every resident of a village from the table (22.7 ms for 12,600 at 5.5 M);
@@ -188,7 +187,7 @@ class ResidentQuerySet(CodeScopedQuerySet):
         index alone (index-only scan) and only the matching rows are read after.
         """
         rows = self.filter(name_key__contains=" " + folded).order_by("name_key", "pk")
-        return list(rows.values_list("pk", flat=True)[:SURNAME_LIMIT])
+        return list(rows.values_list("pk", flat=True)[:SEARCH_LIMIT])
 
     def _search_number(self, digits: str):
         if len(digits) == 16:

@@ -36,7 +36,7 @@ from balai.residents.forms import (
     SplitForm,
 )
 from balai.residents.importing.template import TEMPLATE_COLUMNS, example_row
-from balai.residents.models import Family, Resident, ResidentImport, age
+from balai.residents.models import SEARCH_LIMIT, Family, Resident, ResidentImport, age
 from balai.residents.nik import has_id_number, mask, mask_numbers, nik_mismatches
 from balai.residents.roles import EXPORTERS, READERS, WRITERS
 
@@ -152,6 +152,9 @@ def resident_list(request):
         query.pop("q")  # page links never carry a NIK or KK
     page = paginate(residents, query, PAGE_SIZE, count=filtered)
     context = {"form": form, "page": page, "rows": _list_rows(page)}
+    # A NIK prefix or a surname finds at most SEARCH_LIMIT: say so rather than
+    # let the total read as everyone who matches.
+    context["search_limit"] = SEARCH_LIMIT if data.get("q") and page.total == SEARCH_LIMIT else None
     context["can_write"] = request.user.role in WRITERS
     context["can_export"] = request.user.role in EXPORTERS and not _is_number(data.get("q", ""))
     return render(request, "residents/list.html", context)

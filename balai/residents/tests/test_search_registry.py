@@ -51,7 +51,7 @@ def test_filters_ignore_case(registry, client, login_as):
 
 
 def test_a_surname_search_finds_the_first_holders_by_name_in_the_users_scope(registry, monkeypatch):
-    """Its ids are fetched first, capped (SURNAME_LIMIT): the first in list order,
+    """Its ids are fetched first, capped (SEARCH_LIMIT): the first in list order,
     only from the rows the queryset already holds (the user's village)."""
     from balai.residents import models
 
@@ -61,8 +61,29 @@ def test_a_surname_search_finds_the_first_holders_by_name_in_the_users_scope(reg
         for name, resident in zip(names, Resident.objects.filter(village=village), strict=False):
             resident.name = name
             resident.save(update_fields=["name"])
-    monkeypatch.setattr(models, "SURNAME_LIMIT", 2)
+    monkeypatch.setattr(models, "SEARCH_LIMIT", 2)
     found = Resident.objects.filter(village=a).search("zzyzx").order_by("name_key", "pk")
     assert [r.name for r in found] == ["Ani Zzyzxanto", "Budi Zzyzxanto"]
     everyone = Resident.objects.search("zzyzx").order_by("name_key", "pk")
     assert [r.name for r in everyone] == ["Adi Zzyzxanto", "Ani Zzyzxanto"]
+
+
+def test_a_search_that_reaches_its_limit_says_so(registry, client, login_as, monkeypatch):
+    from balai.residents import models, views
+
+    for name, resident in zip(
+        ["Wati Zzyzxanto", "Budi Zzyzxanto", "Ani Zzyzxanto"],
+        Resident.objects.filter(village=registry.village_a),
+        strict=False,
+    ):
+        resident.name = name
+        resident.save(update_fields=["name"])
+    login_as(registry.operator_a)
+    monkeypatch.setattr(models, "SEARCH_LIMIT", 2)
+    monkeypatch.setattr(views, "SEARCH_LIMIT", 2)
+    page = client.get(reverse("residents:list"), {"q": "zzyzx"}).content.decode()
+    assert "2 penduduk" in page and "paling banyak 2" in page
+    monkeypatch.setattr(models, "SEARCH_LIMIT", 4)  # all three found: no note
+    monkeypatch.setattr(views, "SEARCH_LIMIT", 4)
+    page = client.get(reverse("residents:list"), {"q": "zzyzx"}).content.decode()
+    assert "3 penduduk" in page and "paling banyak" not in page
