@@ -30,3 +30,21 @@ def test_two_phone_photos_arrive_over_a_slow_link(cast, cats, page, tmp_path):
         with photo.image.open("rb") as f, Image.open(f) as image:
             assert max(image.size) <= 1600  # resized in the phone, not only on the server
         assert photo.thumb.size < 60_000 and photo.medium.size < photo.image.size * 2
+
+
+def test_photos_chosen_before_the_script_arrives_are_made_smaller(cast, cats, page, tmp_path):
+    """On a slow link the page's script can come after the resident chose the photos."""
+    held = []
+    # The script waits until the photos are chosen.
+    page.route("**/photos*.js", lambda route: held.append(route))
+    photos = [phone_photo(tmp_path / f"foto{n}.jpg", seed=n) for n in (1, 2)]
+    fill_report(page, photos, "Jalan berlubang di depan SD, dua foto.")
+    page.wait_for_timeout(200)  # the request for the script is made and held
+    assert held, "the page asked for its photo script"
+    for route in held:
+        route.continue_()
+    page.locator("p[role=status]", has_text="MB").wait_for(timeout=180_000)
+    sizes = page.locator('input[type="file"][name="photos"]').evaluate(
+        "input => Array.from(input.files, f => f.size)"
+    )
+    assert len(sizes) == 2 and all(size < 800_000 for size in sizes)

@@ -48,7 +48,7 @@
     status.className = "help";
     status.setAttribute("role", "status");
     input.insertAdjacentElement("afterend", status);
-    input.addEventListener("change", function () {
+    function shrinkChosen() {
       var files = Array.prototype.slice.call(input.files || []);
       if (!files.length) { status.textContent = ""; return; }
       var before = files.reduce(function (sum, f) { return sum + f.size; }, 0);
@@ -63,7 +63,10 @@
           ? note.dataset.tooLarge
           : note.dataset.done.replace("%(before)s", mb(before)).replace("%(after)s", mb(after));
       }).finally(function () { pending -= 1; });
-    });
+    }
+    input.addEventListener("change", shrinkChosen);
+    // On a slow link this script can arrive after the photos were chosen.
+    if (input.files && input.files.length) shrinkChosen();
     input.form.addEventListener("submit", function (event) {
       if (pending > 0 || tooLarge(input)) {
         event.preventDefault();
