@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
@@ -283,19 +283,12 @@ def check_village(village) -> None:
 
 
 def submit_complaint(**fields: Any) -> tuple[Complaint, str]:
-    """File a report (the arguments of `_file_report`); returns it and its tracking code.
-
-    Short references are unique by their index, not by a read before every
-    insert: a clash (30 random bits) rolls the report back, and it is filed
-    again with another reference."""
-    for _attempt in range(tracking.SHORT_TRIES):
-        ref = tracking.new_short_ref()
-        try:
-            return _file_report(short_ref=ref, **fields)
-        except IntegrityError:
-            if not Complaint.objects.filter(short_ref=ref).exists():
-                raise
-    raise RuntimeError("no free short reference")
+    """File a report (the arguments of `_file_report`); returns it and its tracking code,
+    filed again, whole, with another short reference if its own was taken."""
+    return tracking.insert_with_short_ref(
+        lambda ref: _file_report(short_ref=ref, **fields),
+        lambda ref: Complaint.objects.filter(short_ref=ref).exists(),
+    )
 
 
 @transaction.atomic

@@ -185,29 +185,25 @@ def submit_request(
 
 
 def _insert_request(req: LetterRequest, documents: list, count_for: str | None) -> None:
-    """The request, its documents, audit row and message: one transaction.
+    """The request, its documents, audit row and message: one transaction, inserted
+    again, whole, with another short reference if its own was taken."""
 
-    Short references are unique by their index, not by a read before every
-    insert: a clash (30 random bits) rolls back, and it is inserted again with
-    another reference."""
-    for _attempt in range(tracking.SHORT_TRIES):
-        try:
-            with transaction.atomic():
-                if count_for is not None:
-                    ratelimit.count(*identity.submit_limit(count_for))
-                req.save(force_insert=True)
-                for document in documents:
-                    document.save()
-                # The submission itself is recorded by the request row (submitted_at,
-                # resident) and the audit row; later steps each get a RequestStep.
-                audit.record("letter_request.submitted", req, detail={"type": req.letter_type.code})
-                _tell_received(req)
-            return
-        except IntegrityError:
-            if not LetterRequest.objects.filter(short_ref=req.short_ref).exists():
-                raise
-            req.short_ref = tracking.new_short_ref()
-    raise RuntimeError("no free short reference")
+    def insert(ref: str) -> None:
+        req.short_ref = ref
+        with transaction.atomic():
+            if count_for is not None:
+                ratelimit.count(*identity.submit_limit(count_for))
+            req.save(force_insert=True)
+            for document in documents:
+                document.save()
+            # The submission itself is recorded by the request row (submitted_at,
+            # resident) and the audit row; later steps each get a RequestStep.
+            audit.record("letter_request.submitted", req, detail={"type": req.letter_type.code})
+            _tell_received(req)
+
+    tracking.insert_with_short_ref(
+        insert, lambda ref: LetterRequest.objects.filter(short_ref=ref).exists()
+    )
 
 
 def resubmit_request(

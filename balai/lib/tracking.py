@@ -8,8 +8,12 @@ without separators and shown in groups of four.
 import re
 import secrets
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
+from django.db import IntegrityError
+
+T = TypeVar("T")
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 LENGTH = 28  # 28 x 5 = 140 bits: more than the 128 that make guessing hopeless
@@ -80,6 +84,20 @@ def unused_short_ref(taken: Callable[[str], bool]) -> str:
         ref = new_short_ref()
         if not taken(ref):
             return ref
+    raise RuntimeError("no free short reference")
+
+
+def insert_with_short_ref(insert: Callable[[str], T], taken: Callable[[str], bool]) -> T:
+    """`insert(ref)` (one transaction) with a new short reference, and again with
+    another when the unique index refuses it (`taken(ref)`): a clash of 30 random
+    bits is rare, so no read asks first. Other integrity errors are raised."""
+    for _attempt in range(SHORT_TRIES):
+        ref = new_short_ref()
+        try:
+            return insert(ref)
+        except IntegrityError:
+            if not taken(ref):
+                raise
     raise RuntimeError("no free short reference")
 
 
